@@ -1,0 +1,1 @@
+"""accords: an event-sourced knowledge graph with a provenance audit trail."""

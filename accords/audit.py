@@ -1,0 +1,132 @@
+"""Commands that prove the log: verify, checkpoint, prove."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import IO, Any
+
+import click
+import orjson
+
+from accords.errors import InputError, NotConforming
+from accords.events import integrity
+from accords.events.model import timestamp
+from accords.options import open_log, open_recorder, store_option
+from accords.output import format_option, render, write_json
+
+
+def _progress(seq: int) -> None:
+    click.echo(f"verified {seq} events", err=True)
+
+
+@click.command()
+@store_option
+@format_option("table", "json")
+def verify(store: str | None, fmt: str | None) -> None:
+    """Recompute every id, hash and link of the chain, and check stored checkpoints.
+
+    Exit 0 when the log verifies; exit 1 naming the first bad seq and what is wrong.
+
+    \b
+    Example:
+      accords verify
+      accords verify --store postgresql://me@localhost/accords --format json
+    """
+    result = integrity.verify(open_recorder(store))
+    row = {
+        "ok": result.problem is None,
+        "events": result.events,
+        "head": result.head,
+        "bad_seq": result.problem.seq if result.problem else None,
+        "problem": result.problem.what if result.problem else None,
+    }
+    if fmt:
+        render([row], list(row), fmt)
+    elif result.problem is None:
+        click.echo(f"ok: {result.events} events verify; head {result.head}")
+    if result.problem is not None:
+        raise NotConforming(f"seq {result.problem.seq}: {result.problem.what}")
+
+
+@click.command()
+@click.option("--sign", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Sign with this Ed25519 private key (PEM).")  # fmt: skip
+@click.option("-o", "--output", type=click.File("w"), default=None, help="Also write it to a file.")
+@store_option
+def checkpoint(key_file: Path | None, output: IO[str] | None, store: str | None) -> None:
+    """Write a Merkle tree head (RFC 6962) over the whole log, optionally signed.
+
+    Keep a copy somewhere else: with it, anyone can later check that the log was only
+    appended to (`accords prove --from`).
+
+    \b
+    Example:
+      openssl genpkey -algorithm ed25519 -out signing-key.pem
+      accords checkpoint --sign signing-key.pem -o checkpoint-2025-06-01.json
+    """
+    key = integrity.load_private_key(key_file) if key_file else None
+    now = timestamp(dt.datetime.now(dt.timezone.utc))
+    cp = integrity.make_checkpoint(open_recorder(store), now, key)
+    doc = integrity.checkpoint_json(cp)
+    write_json(doc)
+    if output:
+        output.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def _read_json(stream: IO[bytes], name: str) -> Any:
+    try:
+        return orjson.loads(stream.read())
+    except orjson.JSONDecodeError as e:
+        raise InputError(f"{name}: malformed JSON: {e}") from None
+
+
+@click.command()
+@click.argument("event", required=False)
+@click.option("--tree-size", type=int, help="Prove inclusion in the tree of the first N events.")
+@click.option("--from", "old", type=click.File("rb"), help="A checkpoint file: prove the log extends it.")
+@click.option("--check", "to_check", type=click.File("rb"), help="Check a proof file (- for stdin).")
+@click.option("--root", help="With --check: the root you trust (e.g. from your checkpoint).")
+@store_option
+def prove(
+    event: str | None, tree_size: int | None, old: IO[bytes] | None,
+    to_check: IO[bytes] | None, root: str | None, store: str | None,
+) -> None:  # fmt: skip
+    """Prove an event is in the log, or that the log extends an old checkpoint.
+
+    Proofs are JSON; `--check` checks one without the log (exit 0 valid, 1 not).
+    The algorithm is RFC 9162 §2.1.3.2 (inclusion) and §2.1.4.2 (consistency).
+
+    \b
+    Example:
+      accords prove c-rwanda-paid > inclusion.json
+      accords prove --from checkpoint-2025-06-01.json > consistency.json
+      accords prove --check consistency.json
+    """
+    if to_check is not None:
+        doc = _read_json(to_check, to_check.name)
+        valid = integrity.check_proof(doc, to_check.name)
+        trusted = root is None or root in (doc.get("root"), doc.get("new_root"))
+        if not valid:
+            raise NotConforming(f"{to_check.name}: the {doc.get('proof')} proof does not verify")
+        if not trusted:
+            raise NotConforming(f"{to_check.name}: the proof verifies, but not against root {root}")
+        click.echo(f"ok: the {doc['proof']} proof verifies")
+        return
+    recorder = open_recorder(store)
+    if old is not None:
+        cp = integrity.checkpoint_from_json(_read_json(old, old.name), old.name)
+        proof = integrity.consistency(recorder, cp, tree_size)
+        write_json(proof)
+        if not integrity.check_proof(proof, "consistency"):
+            raise NotConforming(
+                f"the log does not extend {old.name}: history up to seq {cp.tree_size} was rewritten"
+            )
+        return
+    if event is None:
+        raise InputError("name an EVENT, or give --from CHECKPOINT or --check PROOF")
+    log = open_log(store)
+    write_json(integrity.inclusion(recorder, log.find(event), tree_size))
+
+
+COMMANDS = [verify, checkpoint, prove]

@@ -1,0 +1,73 @@
+"""The accords command line: a thin shell over the library; errors become messages here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from accords import audit, browse, record
+from accords.errors import AccordsError
+from accords.options import store_option
+
+EXIT_CODES = """Exit codes: 0 ok, 1 the data does not conform or does not verify,
+2 bad input or usage, 3 internal error."""
+
+
+class AccordsGroup(click.Group):
+    """The one place where errors are turned into a message on stderr and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except AccordsError as e:
+            click.echo(f"error: {e.message}", err=True)
+            if e.hint:
+                click.echo(f"hint: {e.hint}", err=True)
+            ctx.exit(e.exit_code)
+        except BrokenPipeError:
+            # A pipe closed early (`accords log | head`) is not an error.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
+        except Exception as e:
+            if ctx.params.get("debug"):
+                raise
+            click.echo(f"internal error: {type(e).__name__}: {e}", err=True)
+            click.echo("hint: run again with --debug for the traceback, and report it", err=True)
+            ctx.exit(3)
+
+
+@click.group(
+    cls=AccordsGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=EXIT_CODES,
+)
+@store_option
+@click.option("--debug", is_flag=True, help="Show the traceback of internal errors.")
+@click.version_option(package_name="accords")
+def cli(store: str | None, debug: bool) -> None:
+    """accords: an event-sourced, sourced and provable record of deportation diplomacy.
+
+    Every fact is a claim event in an append-only, hash-chained log, quoting its source.
+
+    \b
+    Example:
+      accords init
+      accords import events.jsonl
+      accords log
+      accords verify
+    """
+
+
+for module in (record, browse, audit):
+    for command in module.COMMANDS:
+        cli.add_command(command)
+
+
+def main() -> None:
+    """Entry point of the `accords` command."""
+    cli.main(prog_name="accords")

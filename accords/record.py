@@ -1,0 +1,241 @@
+"""Commands that write the log: init, record, import, export, retract, correct."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import click
+import orjson
+
+from accords.errors import InputError
+from accords.events.files import read_events, read_yaml, write_jsonl
+from accords.events.log import Appended, Draft, Log
+from accords.events.model import Event
+from accords.events.schema import REASONS, SCHEMAS
+from accords.events.store import Ref
+from accords.options import by_option, expected_head_option, open_log, open_recorder, store_option
+from accords.output import format_option, render
+
+
+@click.command()
+@store_option
+def init(store: str | None) -> None:
+    """Create an empty log (a SQLite file, or the tables in a PostgreSQL database).
+
+    Running it on an existing store changes nothing.
+
+    \b
+    Example:
+      accords init --store investigation.db
+      accords init --store postgresql://me@localhost/accords
+    """
+    recorder = open_recorder(store, create=True)
+    click.echo(f"store {recorder.url}: {recorder.head().seq} events")
+
+
+def _field_value(text: str) -> Any:
+    """A --field value: JSON for objects, lists and booleans; text otherwise."""
+    if text[:1] in ("{", "[") or text in ("true", "false"):
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError as e:
+            raise InputError(f"--field value {text[:40]!r} is not valid JSON: {e}") from None
+    return text
+
+
+def _report(appended: Appended, fmt: str | None) -> None:
+    last = appended.last
+    if last is None:
+        return
+    row = {"seq": last.seq, "id": last.id, "type": last.type, "key": last.key,
+           "new": appended.added > 0}  # fmt: skip
+    if fmt:
+        render([row], list(row), fmt)
+    elif appended.added:
+        click.echo(f"recorded seq {last.seq} {last.type} {last.key or ''} {last.id[:12]}".replace("  ", " "))
+    else:
+        click.echo(f"already recorded as seq {last.seq} ({last.key or last.id[:12]}); nothing added")
+
+
+@click.command("record")
+@click.argument("file", type=click.File("rb"), required=False)
+@click.option("--type", "type_", type=click.Choice(list(SCHEMAS)), help="Event type, with --field.")
+@click.option("--key", help="A human key for the event, unique in the log.")
+@click.option(
+    "--field", "-f", "fields", multiple=True, metavar="NAME=VALUE",
+    help="A body field; JSON for objects and lists ({…}, […]); repeatable.",
+)  # fmt: skip
+@store_option
+@by_option
+@expected_head_option
+@format_option("table", "json")
+def record_(
+    file: IO[bytes] | None, type_: str | None, key: str | None, fields: tuple[str, ...],
+    store: str | None, recorded_by: str | None, expected_head: str | None, fmt: str | None,
+) -> None:  # fmt: skip
+    """Record one event, from a JSON or YAML file (- for stdin) or from flags.
+
+    \b
+    Example:
+      accords record --type SourceRegistered --key src-ap-0611 \\
+        -f title="US seeks more deportation deals" -f publisher="AP" \\
+        -f published=2025-06-11 -f kind=news -f url=https://example.org/ap
+      echo '{"type": "ClaimRetracted", "body": {"claim": "c-1", "reason": "other"}}' \\
+        | accords record -
+    """
+    if file is not None and (type_ or fields):
+        raise InputError("give a FILE or --type/--field, not both")
+    if file is not None:
+        name = getattr(file, "name", "-")
+        name = "stdin" if name in ("-", "<stdin>") else name
+        drafts = list(read_yaml(file, name))
+        if len(drafts) != 1:
+            raise InputError(f"{name}: holds {len(drafts)} events; `accords import` takes many")
+        draft = drafts[0]
+        if key:
+            draft = Draft(draft.type, draft.body, key, where=draft.where)
+    elif type_:
+        body: dict[str, Any] = {}
+        for item in fields:
+            name, sep, value = item.partition("=")
+            if not sep or not name:
+                raise InputError(f"--field {item!r}: expected NAME=VALUE")
+            body[name] = _field_value(value)
+        draft = Draft(type_, body, key)
+    else:
+        raise InputError("nothing to record", "give a FILE (or -), or --type with --field NAME=VALUE")
+    log = open_log(store, recorded_by)
+    _report(log.append([draft], expected_head), fmt)
+
+
+def _progress(name: str) -> Any:
+    """A callback that reports import progress on stderr every 10,000 events."""
+    counter = [0]
+
+    def tick(event: Event | Ref, new: bool) -> None:
+        counter[0] += 1
+        if counter[0] % 10000 == 0:
+            click.echo(f"{name}: {counter[0]} events read", err=True)
+
+    return tick
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True, dir_okay=False))
+@click.option("--input-format", type=click.Choice(["jsonl", "yaml"]), help="Default: from the file name; jsonl for stdin.")
+@store_option
+@by_option
+@expected_head_option
+def import_(
+    files: tuple[str, ...], input_format: str | None, store: str | None,
+    recorded_by: str | None, expected_head: str | None,
+) -> None:  # fmt: skip
+    """Import events from JSONL or YAML files (- for stdin), each file all-or-nothing.
+
+    Events already in the log (same content) are skipped, so re-importing a file is
+    safe. After each file is committed, a line on stderr says what it added.
+
+    \b
+    Example:
+      accords import seed.jsonl more.yaml
+      accords export | accords import --store copy.db -
+    """
+    log = open_log(store, recorded_by)
+    for path in files:
+        name = "stdin" if path == "-" else path
+        stream = sys.stdin.buffer if path == "-" else _open(path)
+        try:
+            drafts = read_events(stream, name, input_format)
+            done = log.append(drafts, expected_head, _progress(name))
+        finally:
+            if stream is not sys.stdin.buffer:
+                stream.close()
+        expected_head = None
+        span = f" (seq {done.head.seq - done.added + 1}-{done.head.seq})" if done.added else ""
+        click.echo(
+            f"{name}: committed {done.added} new events{span}, {done.existing} already recorded",
+            err=True,
+        )
+
+
+def _open(path: str) -> IO[bytes]:
+    try:
+        return open(path, "rb")
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror}") from None
+
+
+@click.command("export")
+@click.option("-o", "--output", type=click.File("wb"), default="-", help="File to write (default stdout).")
+@store_option
+def export(output: IO[bytes], store: str | None) -> None:
+    """Write the whole log as JSONL, one event envelope per line.
+
+    Importing the file into an empty store rebuilds the identical chain and head hash.
+
+    \b
+    Example:
+      accords export -o backup.jsonl
+      accords import --store restored.db backup.jsonl
+    """
+    log = open_log(store)
+    write_jsonl(log.read(), output)
+
+
+@click.command()
+@click.argument("claim")
+@click.option("--reason", type=click.Choice(REASONS), required=True)
+@click.option("--source", help="The source that retracted it (key or id), if any.")
+@click.option("--note", help="Why, in words.")
+@store_option
+@by_option
+@expected_head_option
+@format_option("table", "json")
+def retract(
+    claim: str, reason: str, source: str | None, note: str | None, store: str | None,
+    recorded_by: str | None, expected_head: str | None, fmt: str | None,
+) -> None:  # fmt: skip
+    """Retract a claim. The claim stays in the log, marked; nothing is deleted.
+
+    \b
+    Example:
+      accords retract c-rwanda-paid --reason source_correction --source src-correction
+    """
+    body = {"claim": claim, "reason": reason, "source": source, "note": note}
+    log = open_log(store, recorded_by)
+    _report(log.append([Draft("ClaimRetracted", _present(body))], expected_head), fmt)
+
+
+@click.command()
+@click.argument("claim")
+@click.option("--replacement", required=True, help="The claim (key or id) that replaces it.")
+@click.option("--reason", type=click.Choice(REASONS), required=True)
+@click.option("--note", help="What was wrong, in words.")
+@store_option
+@by_option
+@expected_head_option
+@format_option("table", "json")
+def correct(
+    claim: str, replacement: str, reason: str, note: str | None, store: str | None,
+    recorded_by: str | None, expected_head: str | None, fmt: str | None,
+) -> None:  # fmt: skip
+    """Correct a claim by a replacement claim recorded before; both stay in the log.
+
+    \b
+    Example:
+      accords record fixed-claim.json
+      accords correct c-transfer-date --replacement c-transfer-date-2 --reason recording_error
+    """
+    body = {"claim": claim, "replacement": replacement, "reason": reason, "note": note}
+    log = open_log(store, recorded_by)
+    _report(log.append([Draft("ClaimCorrected", _present(body))], expected_head), fmt)
+
+
+def _present(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if v is not None}
+
+
+COMMANDS = [init, record_, import_, export, retract, correct]

@@ -1,0 +1,203 @@
+"""The bodies of the event types (DESIGN §3): fields, types, choices and references.
+
+A body is checked and normalised before it is hashed: unknown fields are refused (a
+typo must not vanish silently), EDTF dates are validated, human dates are rewritten as
+EDTF, and references (a key, an id or an unambiguous id prefix) are replaced by the full
+id of an earlier event of the right type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from accords.errors import InputError
+from accords.events import dates
+from accords.events.statements import normalize_statement
+
+Resolve = Callable[[str, tuple[str, ...]], str]
+"""Resolve a reference to the full id of an earlier event of one of the given types."""
+
+CERTAINTY = ("confirmed", "reported", "alleged", "rumoured")
+POLARITY = ("affirmed", "denied")
+SOURCE_KINDS = (
+    "news", "government", "court", "ngo", "intergovernmental", "leaked_document",
+    "statement", "report", "social_media", "interview", "other",
+)  # fmt: skip
+REASONS = ("source_correction", "recording_error", "legal", "other")
+RATINGS = ("true", "mostly_true", "mixed", "mostly_false", "false", "unproven", "misleading")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One body field: its kind, whether it is required, its choices or referenced types."""
+
+    name: str
+    kind: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    refers_to: tuple[str, ...] = ()
+    default: Any = None
+
+
+_SOURCE = ("SourceRegistered",)
+_CLAIM = ("ClaimRecorded",)
+
+SCHEMAS: Mapping[str, tuple[Field, ...]] = {
+    "SourceRegistered": (
+        Field("title", "text", required=True),
+        Field("kind", "choice", required=True, choices=SOURCE_KINDS),
+        Field("url", "url"),
+        Field("publisher", "text"),
+        Field("published", "date"),
+        Field("retrieved", "date"),
+        Field("language", "text"),
+        Field("author", "text"),
+        Field("derived_from", "refs", refers_to=_SOURCE),
+        Field("content_hash", "text"),
+        Field("archive_url", "url"),
+        Field("note", "text"),
+    ),
+    "ClaimRecorded": (
+        Field("source", "ref", required=True, refers_to=_SOURCE),
+        Field("quote", "text", required=True),
+        Field("attributed_to", "text", required=True),
+        Field("statement", "statement", required=True),
+        Field("certainty", "choice", required=True, choices=CERTAINTY),
+        Field("polarity", "choice", choices=POLARITY, default="affirmed"),
+        Field("valid_time", "date"),
+        Field("selector", "object"),
+        Field("note", "text"),
+    ),
+    "ClaimRetracted": (
+        Field("claim", "ref", required=True, refers_to=_CLAIM),
+        Field("reason", "choice", required=True, choices=REASONS),
+        Field("source", "ref", refers_to=_SOURCE),
+        Field("note", "text"),
+    ),
+    "ClaimCorrected": (
+        Field("claim", "ref", required=True, refers_to=_CLAIM),
+        Field("replacement", "ref", required=True, refers_to=_CLAIM),
+        Field("reason", "choice", required=True, choices=REASONS),
+        Field("note", "text"),
+    ),
+    "SourceCorrected": (
+        Field("source", "ref", required=True, refers_to=_SOURCE),
+        Field("correction", "text", required=True),
+        Field("retracted", "bool", default=False),
+        Field("published", "date"),
+        Field("url", "url"),
+    ),
+    "EntitiesMerged": (
+        Field("entities", "entities", required=True),
+        Field("judged_by", "text", required=True),
+        Field("reason", "text", required=True),
+    ),
+    "MergeUndone": (
+        Field("merge", "ref", required=True, refers_to=("EntitiesMerged",)),
+        Field("judged_by", "text", required=True),
+        Field("reason", "text", required=True),
+    ),
+    "ClaimReviewed": (
+        Field("claim", "ref", required=True, refers_to=_CLAIM),
+        Field("rating", "choice", required=True, choices=RATINGS),
+        Field("reviewer", "text", required=True),
+        Field("sources", "refs", refers_to=_SOURCE),
+        Field("note", "text"),
+    ),
+}
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"body.{name}: expected non-empty text, got {value!r}")
+    return value
+
+
+def _ref(value: Any, field: Field, resolve: Resolve) -> str:
+    try:
+        return resolve(_text(value, field.name), field.refers_to)
+    except InputError as e:
+        raise InputError(f"body.{field.name}: {e.message}", e.hint) from None
+
+
+def _check(field: Field, value: Any, resolve: Resolve) -> Any:
+    name, kind = field.name, field.kind
+    if kind == "text":
+        return _text(value, name)
+    if kind == "url":
+        text = _text(value, name)
+        if not text.startswith(("http://", "https://")):
+            raise InputError(f"body.{name}: {text!r} is not an http(s) URL")
+        return text
+    if kind == "choice":
+        if value not in field.choices:
+            raise InputError(
+                f"body.{name}: {value!r} is not one of: {', '.join(field.choices)}"
+            )
+        return value
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise InputError(f"body.{name}: expected true or false, got {value!r}")
+        return value
+    if kind == "date":
+        try:
+            return dates.normalize(_text(value, name))
+        except InputError as e:
+            raise InputError(f"body.{name}: {e.message}", e.hint) from None
+    if kind == "ref":
+        return _ref(value, field, resolve)
+    if kind == "refs":
+        items = value if isinstance(value, list) else [value]
+        return [_ref(item, field, resolve) for item in items]
+    if kind == "entities":
+        if (
+            not isinstance(value, list)
+            or len(value) < 2
+            or not all(isinstance(v, str) and "/" in v for v in value)
+        ):
+            raise InputError(
+                f"body.{name}: expected two or more entity ids such as 'agreement/us-rw'"
+            )
+        return value
+    if kind == "object":
+        if not isinstance(value, dict):
+            raise InputError(f"body.{name}: expected a JSON object")
+        return value
+    if kind == "statement":
+        try:
+            return normalize_statement(value)
+        except InputError as e:
+            raise InputError(f"body.statement: {e.message}", e.hint) from None
+    raise AssertionError(kind)
+
+
+def normalize_body(type_: str, body: Any, resolve: Resolve) -> dict[str, Any]:
+    """The checked, normalised body of an event of type_, or InputError naming the field."""
+    fields = SCHEMAS.get(type_)
+    if fields is None:
+        raise InputError(
+            f"type: unknown event type {type_!r}",
+            f"one of: {', '.join(SCHEMAS)}",
+        )
+    if not isinstance(body, dict):
+        raise InputError(f"body: expected a JSON object, got {type(body).__name__}")
+    known = {f.name for f in fields}
+    unknown = sorted(set(body) - known)
+    if unknown:
+        raise InputError(
+            f"body.{unknown[0]}: unknown field for {type_}",
+            f"fields: {', '.join(f.name for f in fields)}",
+        )
+    out: dict[str, Any] = {}
+    for field in fields:
+        value = body.get(field.name)
+        if value is None:
+            if field.required:
+                raise InputError(f"body.{field.name}: required for {type_}")
+            if field.default is not None:
+                out[field.name] = field.default
+            continue
+        out[field.name] = _check(field, value, resolve)
+    return out

@@ -1,0 +1,168 @@
+"""The SQLite recorder: one file in WAL mode, the embedded default store."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from accords.errors import InputError, StoreError
+from accords.events.model import EMPTY, GENESIS, Event, Head
+from accords.events.store import Checkpoint, Ref, lookup_clause
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY CHECK (seq > 0),
+    id TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    key TEXT UNIQUE,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    body TEXT NOT NULL,
+    prev TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE
+);
+CREATE INDEX IF NOT EXISTS events_recorded_at ON events (recorded_at);
+CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE is refused'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE is refused'); END;
+CREATE TRIGGER IF NOT EXISTS events_extend_chain BEFORE INSERT ON events
+WHEN NEW.seq <> (SELECT COALESCE(MAX(seq), 0) + 1 FROM events)
+  OR NEW.prev <> COALESCE((SELECT hash FROM events WHERE seq = NEW.seq - 1), '{GENESIS}')
+BEGIN SELECT RAISE(ABORT, 'an event must extend the chain'); END;
+CREATE TABLE IF NOT EXISTS checkpoints (
+    tree_size INTEGER NOT NULL,
+    root TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    public_key TEXT,
+    signature TEXT
+);
+CREATE TRIGGER IF NOT EXISTS checkpoints_no_update BEFORE UPDATE ON checkpoints
+BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: UPDATE is refused'); END;
+CREATE TRIGGER IF NOT EXISTS checkpoints_no_delete BEFORE DELETE ON checkpoints
+BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: DELETE is refused'); END;
+"""
+
+_COLUMNS = "seq, id, type, key, recorded_at, recorded_by, body, prev, hash"
+
+
+def _event(row: tuple[int, str, str, str | None, str, str, str, str, str]) -> Event:
+    seq, id_, type_, key, at, by, body, prev, hash_ = row
+    return Event(seq, id_, type_, key, at, by, body.encode(), prev, hash_)
+
+
+class _Tx:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def head(self) -> Head:
+        row = self.db.execute(
+            "SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        return Head(*row) if row else EMPTY
+
+    def lookup(self, ref: str) -> list[Ref]:
+        where, args = lookup_clause(ref)
+        rows = self.db.execute(
+            f"SELECT seq, id, type, key FROM events WHERE {where} LIMIT 3", args
+        ).fetchall()
+        return [Ref(*row) for row in rows]
+
+    def insert(self, events: Sequence[Event]) -> None:
+        try:
+            self._insert(events)
+        except sqlite3.IntegrityError as e:
+            raise InputError(f"the store refused the append: {e}") from None
+
+    def _insert(self, events: Sequence[Event]) -> None:
+        self.db.executemany(
+            f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (e.seq, e.id, e.type, e.key, e.recorded_at, e.recorded_by,
+                 e.body.decode(), e.prev, e.hash)
+                for e in events
+            ],
+        )  # fmt: skip
+
+
+class SqliteRecorder:
+    """Events in one SQLite file. Writers are serialised by BEGIN IMMEDIATE."""
+
+    def __init__(self, path: str, create: bool = False) -> None:
+        self.url = path
+        exists = Path(path).exists()
+        if not exists and not create:
+            raise StoreError(
+                f"no accords store at {path}",
+                "create one with `accords init`, or choose one with --store or ACCORDS_STORE",
+            )
+        try:
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=60, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode = WAL")
+            # FULL: a commit we acknowledged survives power loss, not only a crash.
+            self.db.execute("PRAGMA synchronous = FULL")
+            if create:
+                self.db.executescript(SCHEMA)
+            elif not self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'events'"
+            ).fetchone():
+                raise StoreError(f"{path} is not an accords store", "run `accords init` on a new path")
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"cannot open {path}: {e}") from None
+        self._tx = _Tx(self.db)
+
+    @contextmanager
+    def writing(self) -> Iterator[_Tx]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._tx
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as e:
+            self.db.execute("ROLLBACK")
+            raise StoreError(f"commit failed: {e}") from None
+
+    def head(self) -> Head:
+        return self._tx.head()
+
+    def lookup(self, ref: str) -> list[Ref]:
+        return self._tx.lookup(ref)
+
+    def read(self, start: int = 1, stop: int | None = None) -> Iterator[Event]:
+        cursor = self.db.execute(
+            f"SELECT {_COLUMNS} FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq",
+            (start, stop if stop is not None else 2**62),
+        )
+        while rows := cursor.fetchmany(2000):
+            for row in rows:
+                yield _event(row)
+
+    def seq_at(self, moment: str) -> int:
+        row = self.db.execute(
+            "SELECT MAX(seq) FROM events WHERE recorded_at <= ?", (moment,)
+        ).fetchone()
+        return int(row[0] or 0)
+
+    def add_checkpoint(self, checkpoint: Checkpoint) -> None:
+        self.db.execute(
+            "INSERT INTO checkpoints (tree_size, root, created_at, public_key, signature)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (checkpoint.tree_size, checkpoint.root, checkpoint.created_at,
+             checkpoint.public_key, checkpoint.signature),
+        )  # fmt: skip
+
+    def checkpoints(self) -> list[Checkpoint]:
+        rows = self.db.execute(
+            "SELECT tree_size, root, created_at, public_key, signature FROM checkpoints"
+            " ORDER BY rowid"
+        ).fetchall()
+        return [Checkpoint(*row) for row in rows]
+
+    def close(self) -> None:
+        self.db.close()
+

@@ -1,0 +1,89 @@
+"""The recorder interface every storage backend implements, and how a store URL is opened."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Protocol
+
+from accords.events.model import Event, Head
+
+DEFAULT_STORE = "accords.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """What a reference resolves to: an event's position, id, type and key."""
+
+    seq: int
+    id: str
+    type: str
+    key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """A Merkle tree head over the first tree_size event hashes, optionally signed."""
+
+    tree_size: int
+    root: str
+    created_at: str
+    public_key: str | None = None
+    signature: str | None = None
+
+
+class Transaction(Protocol):
+    """An exclusive write transaction: the only way events enter a store."""
+
+    def head(self) -> Head: ...
+
+    def lookup(self, ref: str) -> list[Ref]: ...
+
+    def insert(self, events: Sequence[Event]) -> None: ...
+
+
+class Recorder(Protocol):
+    """An append-only event store. Appends are serialised; UPDATE and DELETE are refused."""
+
+    url: str
+
+    def writing(self) -> AbstractContextManager[Transaction]: ...
+
+    def head(self) -> Head: ...
+
+    def lookup(self, ref: str) -> list[Ref]: ...
+
+    def read(self, start: int = 1, stop: int | None = None) -> Iterator[Event]: ...
+
+    def seq_at(self, moment: str) -> int: ...
+
+    def add_checkpoint(self, checkpoint: Checkpoint) -> None: ...
+
+    def checkpoints(self) -> list[Checkpoint]: ...
+
+    def close(self) -> None: ...
+
+
+def lookup_clause(ref: str) -> tuple[str, tuple[str, ...]]:
+    """SQL condition (with ? placeholders) matching a key, a full id or a hex id prefix."""
+    if len(ref) >= 4 and all(c in "0123456789abcdef" for c in ref) and len(ref) < 64:
+        return "key = ? OR (id >= ? AND id < ?)", (ref, ref, ref + "g")
+    return "key = ? OR id = ?", (ref, ref)
+
+
+def store_url(given: str | None) -> str:
+    """The store named by --store, else ACCORDS_STORE, else ./accords.db."""
+    return given or os.environ.get("ACCORDS_STORE") or DEFAULT_STORE
+
+
+def open_store(url: str, create: bool = False) -> Recorder:
+    """Open the store at url: a PostgreSQL URL or a SQLite file path."""
+    if url.startswith(("postgresql://", "postgres://")):
+        from accords.events.postgres import PostgresRecorder
+
+        return PostgresRecorder(url, create=create)
+    from accords.events.sqlite import SqliteRecorder
+
+    return SqliteRecorder(url, create=create)

@@ -1,0 +1,134 @@
+"""The recorder contract, run against every backend: SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from accords.errors import ConflictError, InputError
+from accords.events.log import Draft, Log
+from accords.events.model import GENESIS, Event
+from accords.events.store import open_store
+
+DATA = Path(__file__).parent / "data"
+
+
+def source(key: str, title: str = "A report") -> Draft:
+    return Draft("SourceRegistered", {"title": title, "kind": "news", "publisher": "P",
+                                      "published": "2025-06"}, key)  # fmt: skip
+
+
+def claim(key: str, src: str, quote: str = "they agreed") -> Draft:
+    return Draft("ClaimRecorded", {
+        "source": src, "quote": quote, "attributed_to": "officials", "certainty": "reported",
+        "statement": {"@type": "Stance", "state": "state/PE", "position": "resisting"},
+    }, key)  # fmt: skip
+
+
+def raw(url: str, sql: str) -> None:
+    """Run SQL directly, as someone with database access would."""
+    if url.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as db:
+            db.execute(sql.replace("?", "%s"))
+    else:
+        import sqlite3
+
+        db = sqlite3.connect(url)
+        try:
+            db.execute(sql)
+            db.commit()
+        finally:
+            db.close()
+
+
+def test_append_read_and_head(store_url: str) -> None:
+    log = Log(open_store(store_url), "tester")
+    done = log.append([source("s1"), claim("c1", "s1"), claim("c2", "s1", "no")])
+    assert (done.added, done.existing, done.head.seq) == (3, 0, 3)
+    events = list(log.read())
+    assert [e.seq for e in events] == [1, 2, 3]
+    assert events[0].prev == GENESIS
+    assert all(b.prev == a.hash for a, b in zip(events, events[1:]))
+    assert log.store.head().hash == events[-1].hash
+    # references are stored as full ids
+    assert events[1].data()["source"] == events[0].id
+
+
+def test_append_is_idempotent_by_id(store_url: str) -> None:
+    log = Log(open_store(store_url), "tester")
+    log.append([source("s1"), claim("c1", "s1")])
+    head = log.store.head()
+    again = log.append([source("s1"), claim("c1", "s1"), Draft(claim("x", "s1").type, claim("x", "s1").body)])
+    assert (again.added, again.existing) == (0, 3)
+    assert log.store.head() == head
+
+
+def test_same_content_with_another_key_is_refused(store_url: str) -> None:
+    log = Log(open_store(store_url), "tester")
+    log.append([source("s1")])
+    with pytest.raises(InputError, match="already recorded as seq 1"):
+        log.append([source("s2")])
+
+
+def test_lookup_by_key_id_and_prefix(store_url: str) -> None:
+    log = Log(open_store(store_url), "tester")
+    log.append([source("s1"), claim("c1", "s1")])
+    event = log.find("c1")
+    assert log.find(event.id) == event
+    assert log.find(event.id[:8]) == event
+    with pytest.raises(InputError, match="no event"):
+        log.find("nope")
+
+
+def test_expected_head(store_url: str) -> None:
+    log = Log(open_store(store_url), "tester")
+    log.append([source("s1")], expected_head="0")
+    head = log.store.head()
+    log.append([source("s2", "Another")], expected_head=head.hash[:10])
+    with pytest.raises(ConflictError, match="log head is seq 2"):
+        log.append([source("s3", "Third")], expected_head=head.hash)
+    assert log.store.head().seq == 2
+
+
+def test_batch_is_all_or_nothing(store_url: str) -> None:
+    log = Log(open_store(store_url), "tester")
+    log.append([source("s1")])
+    drafts = [source(f"s{i}", f"T{i}") for i in range(2, 2500)] + [claim("c", "missing")]
+    with pytest.raises(InputError, match="unknown reference 'missing'"):
+        log.append(drafts)
+    assert log.store.head().seq == 1
+    assert len(list(log.read())) == 1
+
+
+def test_record_time_never_runs_backwards(store_url: str) -> None:
+    moments = iter([dt.datetime(2025, 6, 2, tzinfo=dt.timezone.utc), dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc)])
+    log = Log(open_store(store_url), "tester", clock=lambda: next(moments))
+    log.append([source("s1")])
+    log.append([source("s2", "B")])
+    first, second = log.read()
+    assert second.recorded_at >= first.recorded_at
+    assert log.store.seq_at("2025-06-01T23:59:59.000000Z") == 0
+    assert log.store.seq_at("2025-06-02T00:00:00.000000Z") == 2
+
+
+def test_database_refuses_update_and_delete(store_url: str) -> None:
+    log = Log(open_store(store_url), "tester")
+    log.append([source("s1")])
+    for sql in ("UPDATE events SET recorded_by = 'mallory'", "DELETE FROM events"):
+        with pytest.raises(Exception, match="append-only"):
+            raw(store_url, sql)
+    assert log.store.head().seq == 1
+
+
+def test_database_refuses_an_event_off_the_chain(store_url: str) -> None:
+    log = Log(open_store(store_url), "tester")
+    log.append([source("s1")])
+    bad = Event(3, "f" * 64, "SourceRegistered", None, "2025", "m", b"{}", "0" * 64, "e" * 64)
+    with pytest.raises(InputError, match="refused"):
+        with log.store.writing() as tx:
+            tx.insert([bad])
+    assert log.store.head().seq == 1

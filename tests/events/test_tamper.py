@@ -1,0 +1,146 @@
+"""An attacker with database access changes stored bytes: verify and proofs notice."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from accords.events.model import GENESIS, event_hash, event_id
+from accords.events.store import open_store
+
+DATA = Path(__file__).parent / "data"
+
+
+def attack(url: str, statements: list[str]) -> None:
+    """Run SQL as an attacker would: the append-only triggers switched off first."""
+    if url.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(url) as db:
+            db.execute("ALTER TABLE events DISABLE TRIGGER USER")
+            db.execute("ALTER TABLE checkpoints DISABLE TRIGGER USER")
+            for sql in statements:
+                db.execute(sql)
+            db.execute("ALTER TABLE events ENABLE TRIGGER USER")
+            db.execute("ALTER TABLE checkpoints ENABLE TRIGGER USER")
+    else:
+        import sqlite3
+
+        db = sqlite3.connect(url)
+        triggers = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        script = "".join(f"DROP TRIGGER {name};" for name, _ in triggers)
+        script += ";".join(statements) + ";" + ";".join(sql for _, sql in triggers) + ";"
+        db.executescript(script)
+        db.close()
+
+
+def flip(text: str, at: int) -> str:
+    """text with one character changed (a one-byte change for ASCII text)."""
+    return text[:at] + ("0" if text[at] != "0" else "1") + text[at + 1 :]
+
+
+TAMPERS = {
+    "body": lambda e: [f"UPDATE events SET body = '{e.body.decode().replace('officials', 'offic1als')}' WHERE seq = 2"],
+    "hash": lambda e: [f"UPDATE events SET hash = '{flip(e.hash, 5)}' WHERE seq = 2"],
+    "prev": lambda e: [f"UPDATE events SET prev = '{flip(e.prev, 0)}' WHERE seq = 2"],
+    "type": lambda e: ["UPDATE events SET type = 'ClaimReviewed' WHERE seq = 2"],
+    "recorded_by": lambda e: ["UPDATE events SET recorded_by = 'mallory' WHERE seq = 2"],
+    "order": lambda e: [
+        "UPDATE events SET seq = 100 WHERE seq = 2",
+        "UPDATE events SET seq = 2 WHERE seq = 3",
+        "UPDATE events SET seq = 3 WHERE seq = 100",
+    ],
+    "deletion": lambda e: ["DELETE FROM events WHERE seq = 2"],
+}
+
+
+@pytest.mark.parametrize("field", list(TAMPERS))
+def test_verify_names_the_tampered_seq(field: str, run) -> None:  # type: ignore[no-untyped-def]
+    assert run("import", str(DATA / "sample.jsonl")).exit_code == 0
+    assert run("verify").exit_code == 0
+    second = list(open_store(run.store).read(2, 2))[0]
+    attack(run.store, TAMPERS[field](second))
+    result = run("verify")
+    assert result.exit_code == 1, result.output
+    assert "seq 2:" in result.stderr, result.stderr
+
+
+def test_truncation_is_caught_by_a_stored_checkpoint(run) -> None:  # type: ignore[no-untyped-def]
+    run("import", str(DATA / "sample.jsonl"))
+    run("checkpoint")
+    attack(run.store, ["DELETE FROM events WHERE seq = 4"])
+    result = run("verify")
+    assert result.exit_code == 1
+    assert "events were removed" in result.stderr
+
+
+def test_rewritten_history_fails_the_consistency_proof(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A careful attacker rewrites seq 2, recomputes every later hash and drops the
+    stored checkpoints: the chain verifies again, but a checkpoint held elsewhere
+    no longer does."""
+    run("import", str(DATA / "sample.jsonl"))
+    held = tmp_path / "checkpoint.json"
+    held.write_text(run("checkpoint").stdout)
+    events = list(open_store(run.store).read())
+    prev, rows = GENESIS, []
+    for e in events:
+        body = e.body.replace(b"financial incentives", b"no incentives") if e.seq == 2 else e.body
+        id_ = event_id(e.type, body)
+        h = event_hash(e.seq, id_, e.type, e.key, e.recorded_at, e.recorded_by, body, prev)
+        rows.append((e.seq, id_, e.type, e.key, e.recorded_at, e.recorded_by, body.decode(), prev, h))
+        prev = h
+    # later bodies refer to the rewritten claim by its old id; the attacker leaves them
+    statements = ["DELETE FROM checkpoints", "DELETE FROM events"] + [
+        "INSERT INTO events (seq, id, type, key, recorded_at, recorded_by, body, prev, hash) VALUES ("
+        + ", ".join("NULL" if v is None else str(v) if isinstance(v, int) else "'" + v.replace("'", "''") + "'" for v in row)
+        + ")"
+        for row in rows
+    ]
+    attack(run.store, statements)
+    assert run("verify").exit_code == 0
+    result = run("prove", "--from", str(held))
+    assert result.exit_code == 1
+    assert "history up to seq 4 was rewritten" in result.stderr
+    proof = tmp_path / "proof.json"
+    proof.write_text(result.stdout)
+    assert run("prove", "--check", str(proof)).exit_code == 1
+
+
+def test_an_honest_log_extends_its_checkpoint(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("import", str(DATA / "sample.jsonl"))
+    held = tmp_path / "checkpoint.json"
+    held.write_text(run("checkpoint").stdout)
+    run("record", "--type", "SourceRegistered", "-f", "title=Later", "-f", "kind=news")
+    result = run("prove", "--from", str(held))
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert (doc["old_size"], doc["new_size"]) == (4, 5)
+    proof = tmp_path / "proof.json"
+    proof.write_text(result.stdout)
+    assert run("prove", "--check", str(proof), "--root", doc["new_root"]).exit_code == 0
+    inclusion = tmp_path / "inclusion.json"
+    inclusion.write_text(run("prove", "c-rwanda-paid").stdout)
+    assert run("prove", "--check", str(inclusion)).exit_code == 0
+    tampered = json.loads(inclusion.read_text())
+    tampered["event_hash"] = flip(tampered["event_hash"], 3)
+    inclusion.write_text(json.dumps(tampered))
+    assert run("prove", "--check", str(inclusion)).exit_code == 1
+
+
+def test_signed_checkpoint(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = tmp_path / "key.pem"
+    key.write_bytes(Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    run("import", str(DATA / "sample.jsonl"))
+    doc = json.loads(run("checkpoint", "--sign", str(key)).stdout)
+    assert len(doc["signature"]) == 128
+    assert run("verify").exit_code == 0
+    attack(run.store, [f"UPDATE checkpoints SET created_at = '2000-01-01T00:00:00.000000Z'"])
+    result = run("verify")
+    assert result.exit_code == 1
+    assert "bad signature" in result.stderr

@@ -1,0 +1,59 @@
+"""The layout of DESIGN §2: folders map to accords.* packages, and only `accords` installs."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+FOLDERS = ("accords", "events", "graph", "ontology", "queries")
+
+
+def test_packages_list_matches_the_folders() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    package_dir: dict[str, str] = config["package-dir"]
+    assert sorted(config["packages"]) == sorted(package_dir)
+    assert sorted(package_dir.values()) == sorted(FOLDERS)
+    for package, folder in package_dir.items():
+        assert (ROOT / folder / "__init__.py").is_file()
+        assert package == ("accords" if folder == "accords" else f"accords.{folder}")
+        # no sub-folder with Python code that the explicit list would miss
+        assert not [p for p in (ROOT / folder).glob("*/*.py")], f"{folder} has an unlisted sub-package"
+
+
+def test_nothing_imports_a_folder_by_its_bare_name() -> None:
+    bare = {"events", "graph", "ontology", "queries"}
+    for folder in FOLDERS:
+        for path in (ROOT / folder).glob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                names = (
+                    [a.name for a in node.names] if isinstance(node, ast.Import)
+                    else [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0
+                    else []
+                )  # fmt: skip
+                for name in names:
+                    assert name.split(".")[0] not in bare, f"{path}: imports {name}"
+
+
+def test_events_never_imports_graph() -> None:
+    for path in (ROOT / "events").glob("*.py"):
+        assert "accords.graph" not in path.read_text(), path
+
+
+def test_the_wheel_installs_only_the_accords_import_name(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path), str(ROOT)],
+        check=True, cwd=tmp_path,
+    )  # fmt: skip
+    (wheel,) = tmp_path.glob("accords-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith((".dist-info", ".data"))}
+    assert top == {"accords"}
+    for folder in ("events", "graph", "ontology", "queries"):
+        assert f"accords/{folder}/__init__.py" in names
+    assert "accords/events/log.py" in names

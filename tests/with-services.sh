@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Run a command with the test servers up (PostgreSQL, Neo4j), and stop them after.
+# The servers export ACCORDS_TEST_POSTGRES and ACCORDS_TEST_NEO4J for the tests.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+stop() {
+  "$here/postgres/server.sh" stop >/dev/null 2>&1 || true
+}
+trap stop EXIT
+eval "$("$here/postgres/server.sh" start)"
+"$@"
