@@ -63,6 +63,9 @@ class _Batch:
         self.tx = tx
         self.events: list[Event] = []
         self.index: dict[str, Ref] = {}
+        # Events already stored never change: remember them, saving a round trip per
+        # reference when thousands of claims cite one source.
+        self.stored: dict[str, list[Ref]] = {}
 
     def add(self, event: Event) -> None:
         self.events.append(event)
@@ -78,7 +81,12 @@ class _Batch:
             found = [r for r in self.index.values() if r.id.startswith(ref)]
         else:
             found = []
-        return found + self.tx.lookup(ref)
+        stored = self.stored.get(ref)
+        if stored is None:
+            stored = self.tx.lookup(ref)
+            if stored and len(self.stored) < 100_000:
+                self.stored[ref] = stored
+        return found + stored
 
     def resolve(self, ref: str, types: tuple[str, ...]) -> str:
         found = self.lookup(ref)

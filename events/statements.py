@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from accords.errors import InputError
+from accords.ontology.states import normalize_state_refs
 
 
 def normalize_statement(value: Any) -> dict[str, Any]:
@@ -19,4 +20,5 @@ def normalize_statement(value: Any) -> dict[str, Any]:
     kind = value.get("@type")
     if not isinstance(kind, str) or not kind:
         raise InputError('needs an "@type", such as "Agreement" or "Transfer"')
-    return value
+    # "state/Rwanda" and "state/rw" are stored as "state/RW": the log holds what it means.
+    return normalize_state_refs(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,14 @@ def test_bad_yaml_names_the_line(run, tmp_path: Path, snapshot) -> None:  # type
     assert result.exit_code == 2
     assert "bad.yaml:3" in result.stderr or "bad.yaml:4" in result.stderr, result.stderr
     assert snapshot(run.store) == before
+
+
+def test_state_names_are_stored_as_codes(sqlite_run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sqlite_run("import", str(DATA / "sample.jsonl"))
+    claim = CLAIM.replace("src-b", "src-seed").replace('{"@type": "Stance"}', '{"@type": "Stance", "state": "state/Peru", "toward": "state/usa"}') % ""
+    assert sqlite_run("record", "-", input=claim).exit_code == 0
+    stored = json.loads(sqlite_run("show", "c-b").stdout)["body"]["statement"]
+    assert (stored["state"], stored["toward"]) == ("state/PE", "state/US")
+    unknown = sqlite_run("record", "-", input=claim.replace("c-b", "c-c").replace("state/Peru", "state/Narnia"))
+    assert unknown.exit_code == 2
+    assert "body.statement: unknown state 'Narnia'" in unknown.stderr

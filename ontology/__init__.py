@@ -1,0 +1,1 @@
+"""The accords vocabulary, JSON-LD context, SHACL shapes and their loaders."""
