@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from accords.events.log import Log
 from accords.events.store import Recorder, open_store, store_url
+
+if TYPE_CHECKING:
+    from accords.graph.projection import Projection
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,3 +61,25 @@ def open_recorder(store: str | None, create: bool = False) -> Recorder:
 
 def open_log(store: str | None, recorded_by: str | None = None) -> Log:
     return Log(open_recorder(store), recorded_by)
+
+
+def clock_options(f: F) -> F:
+    """--as-of, --known-by and --valid-at: the three clocks of DESIGN §1."""
+    f = click.option("--valid-at", metavar="DATE",
+                     help="Valid time: only claims whose valid time includes DATE.")(f)  # fmt: skip
+    f = click.option("--known-by", metavar="DATE",
+                     help="Publication time: only claims from sources certainly published by DATE.")(f)  # fmt: skip
+    return click.option("--as-of", metavar="SEQ|TIME",
+                        help="Record time: the log as it stood at this seq or UTC time.")(f)  # fmt: skip
+
+
+def open_view(store: str | None, as_of: str | None, known_by: str | None, valid_at: str | None) -> "Projection":
+    """The RDF dataset a read command answers from: the live projection, caught up, or a
+    view folded from the log at the point the clock options name."""
+    # imported here: the write commands should not pay for loading the RDF stack
+    from accords.graph.projection import open_projection, parse_view, view
+
+    recorder = open_recorder(store)
+    at = parse_view(as_of, known_by, valid_at, recorder)
+    live = open_projection(recorder) if at.current else None
+    return view(recorder, at, live)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -139,3 +140,17 @@ def normalize_state_refs(statement: dict[str, Any]) -> dict[str, Any]:
     """A copy of a statement whose "state/..." references all carry canonical codes."""
     # Values starting "state/" are references ("@id" or a reference key); text never is.
     return {key: value if key == "@type" else _normalize_value(value) for key, value in statement.items()}
+
+
+def state_labels() -> str:
+    """Every state as N-Triples: its class and its name, for the projection's vocabulary graph."""
+    codes = sorted({c.alpha_2 for c in pycountry.countries} | _extra_codes())
+    state_class = "<https://w3id.org/accords/ns#State>"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    kind = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    lines = []
+    for code in codes:
+        iri = f"<{_STATE_IRI}{code}>"
+        # JSON string escapes are valid N-Triples string escapes
+        lines.append(f"{iri} {kind} {state_class} .\n{iri} {label} {json.dumps(_label(code))} .\n")
+    return "".join(lines)

@@ -1,0 +1,136 @@
+"""Commands that ask the graph: sparql and query (named queries)."""
+
+from __future__ import annotations
+
+import sys
+from typing import IO, Any
+
+import click
+import pyoxigraph as ox
+
+from accords.errors import InputError
+from accords.options import clock_options, open_view, store_option
+from accords.output import render, resolve_format, write_table
+
+RESULT_FORMATS = ("table", "json", "csv", "tsv", "turtle", "ntriples")
+_SPARQL_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
+                   "tsv": ox.QueryResultsFormat.TSV}  # fmt: skip
+_RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
+
+
+def show_results(results: Any, fmt: str | None) -> None:
+    """Write query results: standard SPARQL results JSON/CSV/TSV, RDF, or a table."""
+    from accords.graph.sparql import term_text
+
+    fmt = resolve_format(fmt)
+    if isinstance(results, ox.QueryTriples):
+        sys.stdout.buffer.write(results.serialize(format=_RDF_FORMATS.get(fmt, ox.RdfFormat.TURTLE)))
+        return
+    if fmt in _SPARQL_FORMATS:
+        data = results.serialize(format=_SPARQL_FORMATS[fmt])
+        sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
+        return
+    if isinstance(results, ox.QueryBoolean):
+        click.echo("true" if bool(results) else "false")
+        return
+    if fmt in _RDF_FORMATS:
+        raise InputError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries")
+    columns = [v.value for v in results.variables]
+    rows = ({c: term_text(solution[c]) for c in columns} for solution in results)
+    write_table(rows, columns)
+
+
+def _query_text(query: str | None, file: IO[str] | None) -> str:
+    if query and file:
+        raise InputError("give the query as text or with --file, not both")
+    if file is not None:
+        return file.read()
+    if query == "-" or (query is None and not sys.stdin.isatty()):
+        return sys.stdin.read()
+    if not query:
+        raise InputError("no query given", "pass it as an argument, with --file, or on stdin")
+    return query
+
+
+@click.command()
+@click.argument("query", required=False)
+@click.option("--file", "-f", "file", type=click.File("r"), help="Read the query from a file.")
+@clock_options
+@store_option
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default=None,
+              help="table on a terminal, SPARQL results JSON when piped; csv, tsv; "
+                   "turtle or ntriples for CONSTRUCT/DESCRIBE.")  # fmt: skip
+def sparql(
+    query: str | None, file: IO[str] | None, as_of: str | None, known_by: str | None,
+    valid_at: str | None, store: str | None, fmt: str | None,
+) -> None:  # fmt: skip
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE); updates are refused.
+
+    The default graph is what the record believes now (graph:belief, with the
+    vocabulary and state names); claims, sources and their provenance are in
+    GRAPH graph:provenance, each claim's statement in its own graph. Prefixes acc:,
+    prov:, dcterms:, schema:, rdfs:, xsd:, id: and graph: are predefined.
+
+    \b
+    Example:
+      accords sparql 'SELECT ?a ?p WHERE { ?a a acc:Agreement ; acc:party ?p }'
+      accords sparql --as-of 40 --file question.rq --format csv
+      echo 'ASK { ?t a acc:Transfer }' | accords sparql -
+    """
+    from accords.graph.sparql import run
+
+    text = _query_text(query, file)
+    show_results(run(open_view(store, as_of, known_by, valid_at), text), fmt)
+
+
+@click.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
+@click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
+@click.option("--engine", type=click.Choice(["sparql", "cypher"]), default="sparql", show_default=True)
+@clock_options
+@store_option
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default=None,
+              help="table on a terminal, SPARQL results JSON when piped; csv, tsv.")  # fmt: skip
+def query(
+    name: str | None, params: tuple[str, ...], list_: bool, engine: str, as_of: str | None,
+    known_by: str | None, valid_at: str | None, store: str | None, fmt: str | None,
+) -> None:  # fmt: skip
+    """Run a named query from the library, with bound parameters.
+
+    \b
+    Example:
+      accords query --list
+      accords query agreements-by-state --param state=state/RW
+      accords query agreements-by-state -p state=state/RW --as-of 2025-05-01
+    """
+    from accords.graph.sparql import run
+    from accords.queries.library import bind, get, library, sparql_value
+
+    if list_ or name is None:
+        rows = [
+            {"name": q.name, "title": q.title,
+             "parameters": ", ".join(f"{p.name} ({p.type}{', default ' + p.default if p.default else ''})" for p in q.params),
+             "engines": "+".join(e for e, t in (("sparql", q.sparql), ("cypher", q.cypher)) if t)}
+            for q in library().values()
+        ]  # fmt: skip
+        render(rows, ["name", "title", "parameters", "engines"], fmt if fmt in ("json", "csv", "tsv", "table") else None)
+        return
+    named = get(name)
+    given = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise InputError(f"--param {item!r}: expected NAME=VALUE")
+        given[key] = value
+    values = bind(named, given)
+    if engine == "cypher":
+        raise InputError(f"{name} has no Cypher form yet", "run it with --engine sparql")
+    if named.sparql is None:
+        raise InputError(f"{name} has no SPARQL form", "run it with --engine cypher")
+    by_name = {p.name: p for p in named.params}
+    bindings = {k: sparql_value(by_name[k], v) for k, v in values.items()}
+    show_results(run(open_view(store, as_of, known_by, valid_at), named.sparql, bindings), fmt)
+
+
+COMMANDS = [sparql, query]

@@ -1,0 +1,276 @@
+"""The fold: how each event changes the RDF dataset (DESIGN §5).
+
+Graphs: one named graph per claim holding its statement; graph:provenance describing
+claims and sources with PROV-O; graph:belief holding the statements of active,
+affirmed claims. A belief triple goes only when no other active, affirmed claim
+graph holds it. Everything here is a function of the events, so a rebuild equals
+the live projection byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from accords.events.dates import bounds
+from accords.events.model import Event
+from accords.graph.statements import Triple, entity_iri, statement_triples
+from accords.graph.terms import (
+    BELIEF, DCT, LABEL, OWL, PROVENANCE, SCHEMA, TYPE, XSD, acc, agent_iri,
+    claim_iri, event_iri, prov, source_iri,
+)  # fmt: skip
+
+OA_EXACT = ox.NamedNode("http://www.w3.org/ns/oa#exact")
+OA_SELECTOR = ox.NamedNode("http://www.w3.org/ns/oa#hasSelector")
+OA_TEXT_QUOTE = ox.NamedNode("http://www.w3.org/ns/oa#TextQuoteSelector")
+SAME_AS = ox.NamedNode(OWL + "sameAs")
+ACTIVE, STATUS, POLARITY, AFFIRMED = acc("active"), acc("status"), acc("polarity"), acc("affirmed")
+
+Admit = Callable[[dict[str, Any], ox.NamedNode], bool]
+"""Whether a claim (its body, its source) enters this view; all claims by default."""
+
+
+def _lit(value: Any, datatype: str | None = None) -> ox.Literal:
+    if datatype:
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))
+    return ox.Literal(str(value))
+
+
+def _date_bounds(subject: ox.NamedNode, text: str, low: str, high: str) -> list[Triple]:
+    b = bounds(text)
+    out: list[Triple] = []
+    if b.earliest:
+        out.append((subject, acc(low), _lit(b.earliest.isoformat(), "date")))
+    if b.latest:
+        out.append((subject, acc(high), _lit(b.latest.isoformat(), "date")))
+    return out
+
+
+@dataclass
+class Delta:
+    """What one event changed in the belief graph."""
+
+    added: list[Triple] = field(default_factory=list)
+    removed: list[Triple] = field(default_factory=list)
+
+
+class Fold:
+    """Applies events in log order to a pyoxigraph store."""
+
+    def __init__(self, store: ox.Store, admit: Admit | None = None, track: bool = False):
+        self.store = store
+        self.admit = admit
+        self.track = track  # compute belief deltas (replay); costs a lookup per triple
+        self.pending: list[ox.Quad] = []
+        self.published_cache: dict[str, list[tuple[ox.NamedNode, ox.Term]]] = {}
+
+    def _published(self, source: ox.NamedNode) -> list[tuple[ox.NamedNode, ox.Term]]:
+        """A source's publication bounds, which its claims carry for --known-by."""
+        if source.value not in self.published_cache:
+            self.flush()
+            self.published_cache[source.value] = [
+                (q.predicate, q.object)
+                for p in (acc("publishedEarliest"), acc("publishedLatest"))
+                for q in self.store.quads_for_pattern(source, p, None, PROVENANCE)
+            ]
+        return self.published_cache[source.value]
+
+    def flush(self) -> None:
+        if self.pending:
+            self.store.extend(self.pending)
+            self.pending.clear()
+
+    def _add(self, triples: list[Triple], graph: ox.NamedNode) -> None:
+        self.pending.extend(ox.Quad(s, p, o, graph) for s, p, o in triples)
+
+    def apply(self, event: Event) -> Delta:
+        body = event.data()
+        delta = Delta()
+        handler = getattr(self, "_" + event.type)
+        handler(event, body, delta)
+        if self.track:
+            self.flush()
+        return delta
+
+    def _record(self, event: Event, subject: ox.NamedNode) -> list[Triple]:
+        """What every event's subject carries: its id, key, seq, hash, time and recorder."""
+        recorder = agent_iri("recorder", event.recorded_by)
+        out: list[Triple] = [
+            (subject, acc("eventId"), _lit(event.id)),
+            (subject, acc("seq"), _lit(event.seq, "integer")),
+            (subject, acc("eventHash"), _lit(event.hash)),
+            (subject, prov("generatedAtTime"), _lit(event.recorded_at, "dateTime")),
+            (subject, acc("recordedBy"), recorder),
+            (recorder, TYPE, prov("Agent")),
+            (recorder, LABEL, _lit(event.recorded_by)),
+        ]
+        if event.key:
+            out.append((subject, acc("key"), _lit(event.key)))
+        return out
+
+    def _SourceRegistered(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
+        s = source_iri(event.id)
+        t = self._record(event, s) + [
+            (s, TYPE, acc("Source")), (s, TYPE, prov("Entity")),
+            (s, ox.NamedNode(DCT + "title"), _lit(body["title"])),
+            (s, acc("sourceKind"), acc(body["kind"])),
+        ]  # fmt: skip
+        if "publisher" in body:
+            publisher = agent_iri("publisher", body["publisher"])
+            t += [(s, ox.NamedNode(DCT + "publisher"), publisher), (publisher, TYPE, prov("Agent")),
+                  (publisher, LABEL, _lit(body["publisher"]))]  # fmt: skip
+        if "published" in body:
+            t.append((s, ox.NamedNode(DCT + "issued"), _lit(body["published"])))
+            t += _date_bounds(s, body["published"], "publishedEarliest", "publishedLatest")
+        for name, predicate in (("url", SCHEMA + "url"), ("language", DCT + "language"),
+                                ("author", DCT + "creator"), ("archive_url", SCHEMA + "archivedAt"),
+                                ("content_hash", acc("contentHash").value), ("note", SCHEMA + "comment")):  # fmt: skip
+            if name in body:
+                t.append((s, ox.NamedNode(predicate), _lit(body[name])))
+        for upstream in body.get("derived_from", []):
+            t.append((s, prov("wasDerivedFrom"), source_iri(upstream)))
+        self._add(t, PROVENANCE)
+
+    def _ClaimRecorded(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
+        c, source = claim_iri(event.id), source_iri(body["source"])
+        if self.admit is not None and not self.admit(body, source):
+            return
+        statement = statement_triples(body["statement"], c.value + "/statement")
+        speaker = agent_iri("speaker", body["attributed_to"])
+        quotation, selector = ox.NamedNode(c.value + "/quotation"), ox.NamedNode(c.value + "/quote")
+        t = self._record(event, c) + [
+            (c, TYPE, acc("Claim")), (c, TYPE, prov("Entity")),
+            (c, prov("wasDerivedFrom"), source),
+            (c, acc("quote"), _lit(body["quote"])),
+            (c, prov("qualifiedQuotation"), quotation),
+            (quotation, TYPE, prov("Quotation")), (quotation, prov("entity"), source),
+            (quotation, OA_SELECTOR, selector), (selector, TYPE, OA_TEXT_QUOTE),
+            (selector, OA_EXACT, _lit(body["quote"])),
+            (c, prov("wasAttributedTo"), speaker), (speaker, TYPE, prov("Agent")),
+            (speaker, LABEL, _lit(body["attributed_to"])),
+            (c, acc("certainty"), acc(body["certainty"])),
+            (c, POLARITY, acc(body["polarity"])),
+            (c, STATUS, ACTIVE),
+        ]  # fmt: skip
+        for subject, predicate, obj in statement:
+            if predicate == TYPE:
+                t += [(c, acc("about"), subject), (c, acc("statementType"), obj)]
+        if "valid_time" in body:
+            t.append((c, acc("validTime"), _lit(body["valid_time"])))
+            t += _date_bounds(c, body["valid_time"], "validFrom", "validUntil")
+        t += [(c, p, o) for p, o in self._published(source)]
+        self._add(t, PROVENANCE)
+        self._add(statement, c)
+        if body["polarity"] == "affirmed":
+            self._believe(statement, delta)
+
+    def _believe(self, triples: list[Triple], delta: Delta) -> None:
+        if self.track:
+            for s, p, o in triples:
+                if ox.Quad(s, p, o, BELIEF) not in self.store:
+                    delta.added.append((s, p, o))
+        self._add(triples, BELIEF)
+
+    def _invalidate(self, event: Event, body: dict[str, Any], status: str, delta: Delta) -> None:
+        c, e = claim_iri(body["claim"]), event_iri(event.id)
+        self.flush()
+        if not any(True for _ in self.store.quads_for_pattern(c, TYPE, acc("Claim"), PROVENANCE)):
+            return  # a claim this view did not admit
+        was_believed = (
+            ox.Quad(c, STATUS, ACTIVE, PROVENANCE) in self.store
+            and ox.Quad(c, POLARITY, AFFIRMED, PROVENANCE) in self.store
+        )
+        for quad in list(self.store.quads_for_pattern(c, STATUS, None, PROVENANCE)):
+            self.store.remove(quad)
+        t = self._record(event, e) + [
+            (e, TYPE, acc("Retraction" if status == "retracted" else "Correction")),
+            (e, TYPE, prov("Activity")),
+            (e, acc("reason"), acc(body["reason"])),
+            (c, prov("wasInvalidatedBy"), e),
+            (c, acc("invalidatedSeq"), _lit(event.seq, "integer")),
+            (c, prov("invalidatedAtTime"), _lit(event.recorded_at, "dateTime")),
+            (c, STATUS, acc(status)),
+        ]
+        if "note" in body:
+            t.append((e, ox.NamedNode(SCHEMA + "comment"), _lit(body["note"])))
+        if "source" in body:
+            t.append((e, prov("wasDerivedFrom"), source_iri(body["source"])))
+        if "replacement" in body:
+            t += [(e, acc("replacement"), claim_iri(body["replacement"])),
+                  (c, acc("correctedBy"), claim_iri(body["replacement"]))]  # fmt: skip
+        self._add(t, PROVENANCE)
+        self.flush()
+        if was_believed:
+            self._unbelieve(c, delta)
+
+    def _unbelieve(self, c: ox.NamedNode, delta: Delta) -> None:
+        """Remove c's statement from belief, triple by triple, unless another claim holds it."""
+        for quad in list(self.store.quads_for_pattern(None, None, None, c)):
+            if not self._supported(quad, c):
+                self.store.remove(ox.Quad(quad.subject, quad.predicate, quad.object, BELIEF))
+                delta.removed.append((quad.subject, quad.predicate, quad.object))  # type: ignore[arg-type]
+
+    def _supported(self, quad: ox.Quad, besides: ox.NamedNode) -> bool:
+        for other in self.store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None):
+            g = other.graph_name
+            if g in (besides, BELIEF) or not isinstance(g, ox.NamedNode):
+                continue
+            if ox.Quad(g, STATUS, ACTIVE, PROVENANCE) in self.store and \
+               ox.Quad(g, POLARITY, AFFIRMED, PROVENANCE) in self.store:  # fmt: skip
+                return True
+        return False
+
+    def _ClaimRetracted(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
+        self._invalidate(event, body, "retracted", delta)
+
+    def _ClaimCorrected(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
+        self._invalidate(event, body, "corrected", delta)
+
+    def _SourceCorrected(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
+        e, s = event_iri(event.id), source_iri(body["source"])
+        t = self._record(event, e) + [
+            (e, TYPE, acc("SourceCorrection")), (e, acc("correction"), _lit(body["correction"])),
+            (s, acc("correctedBy"), e),
+        ]  # fmt: skip
+        if body.get("retracted"):
+            t.append((s, acc("retractedByPublisher"), _lit("true", "boolean")))
+        self._add(t, PROVENANCE)
+
+    def _EntitiesMerged(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
+        e = event_iri(event.id)
+        entities = [entity_iri(x) for x in body["entities"]]
+        t = self._record(event, e) + [
+            (e, TYPE, acc("Merge")), (e, acc("judgedBy"), _lit(body["judged_by"])),
+            (e, ox.NamedNode(SCHEMA + "comment"), _lit(body["reason"])),
+        ] + [(e, acc("entity"), x) for x in entities]  # fmt: skip
+        self._add(t, PROVENANCE)
+        self._believe([(entities[0], SAME_AS, x) for x in entities[1:]], delta)
+
+    def _MergeUndone(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
+        e, merge = event_iri(event.id), event_iri(body["merge"])
+        self._add(self._record(event, e) + [
+            (e, TYPE, acc("MergeUndo")), (merge, acc("undoneBy"), e),
+            (e, acc("judgedBy"), _lit(body["judged_by"])),
+            (e, ox.NamedNode(SCHEMA + "comment"), _lit(body["reason"])),
+        ], PROVENANCE)  # fmt: skip
+        self.flush()
+        entities = [q.object for q in self.store.quads_for_pattern(merge, acc("entity"), None, PROVENANCE)]
+        for quad in list(self.store.quads_for_pattern(None, SAME_AS, None, BELIEF)):
+            if quad.subject in entities and quad.object in entities:
+                self.store.remove(quad)
+                delta.removed.append((quad.subject, quad.predicate, quad.object))  # type: ignore[arg-type]
+
+    def _ClaimReviewed(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
+        e = event_iri(event.id)
+        t = self._record(event, e) + [
+            (e, TYPE, ox.NamedNode(SCHEMA + "ClaimReview")),
+            (e, ox.NamedNode(SCHEMA + "itemReviewed"), claim_iri(body["claim"])),
+            (e, acc("rating"), acc(body["rating"])),
+            (e, ox.NamedNode(SCHEMA + "author"), _lit(body["reviewer"])),
+        ] + [(e, prov("wasDerivedFrom"), source_iri(s)) for s in body.get("sources", [])]  # fmt: skip
+        if "note" in body:
+            t.append((e, ox.NamedNode(SCHEMA + "comment"), _lit(body["note"])))
+        self._add(t, PROVENANCE)

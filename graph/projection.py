@@ -1,0 +1,224 @@
+"""The RDF projection: the log folded into a pyoxigraph dataset that persists and catches up.
+
+The dataset lives next to a SQLite store (``accords.db.graph/``) or, for PostgreSQL,
+under ``$ACCORDS_GRAPH`` or the user's cache folder. It records the log head it
+reflects (seq and hash) in graph:projection, and catches up from there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from accords.errors import InputError, StoreError
+from accords.events.dates import bounds
+from accords.events.model import EMPTY, Event, Head
+from accords.events.store import Recorder
+from accords.graph.fold import Delta, Fold
+from accords.graph.terms import GRAPH, VOCABULARY, acc, source_iri
+from accords.ontology.vocabulary import ontology_graph
+
+META = ox.NamedNode(GRAPH + "projection")
+HEAD_SEQ, HEAD_HASH = acc("headSeq"), acc("headHash")
+BATCH = 5000
+
+
+def default_location(store_url: str) -> Path:
+    """Where the projection of a store lives unless ACCORDS_GRAPH says otherwise."""
+    if os.environ.get("ACCORDS_GRAPH"):
+        return Path(os.environ["ACCORDS_GRAPH"])
+    if not store_url.startswith(("postgresql://", "postgres://")):
+        return Path(store_url + ".graph")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "accords" / hashlib.sha256(store_url.encode()).hexdigest()[:16]
+
+
+def _vocabulary_quads() -> list[ox.Quad]:
+    """The vocabulary, with state names, so queries can show labels."""
+    from accords.ontology.states import state_labels
+
+    triples = ontology_graph().serialize(format="nt") + state_labels()
+    return [ox.Quad(t.subject, t.predicate, t.object, VOCABULARY)
+            for t in ox.parse(triples.encode(), format=ox.RdfFormat.N_TRIPLES)]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A point on the three clocks: record time (seq), publication time, valid time."""
+
+    as_of: int | None = None
+    known_by: dt.date | None = None
+    valid_at: dt.date | None = None
+
+    @property
+    def current(self) -> bool:
+        return self.as_of is None and self.known_by is None and self.valid_at is None
+
+    def admit(self) -> Callable[[dict[str, Any], ox.NamedNode], bool] | None:
+        """The claim filter of the publication and valid clocks (record time cuts the log)."""
+        if self.known_by is None and self.valid_at is None:
+            return None
+        published: dict[str, dt.date | None] = {}
+
+        def admit(body: dict[str, Any], source: ox.NamedNode) -> bool:
+            if self.valid_at is not None and "valid_time" in body:
+                b = bounds(body["valid_time"])
+                if (b.earliest and b.earliest > self.valid_at) or (b.latest and b.latest < self.valid_at):
+                    return False
+            if self.known_by is not None:
+                latest = published.get(source.value)
+                # a source with no date was not certainly published by then
+                return latest is not None and latest <= self.known_by
+            return True
+
+        admit.published = published  # type: ignore[attr-defined]
+        return admit
+
+
+class Projection:
+    """The dataset and the head it reflects."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    @classmethod
+    def open(cls, path: Path) -> Projection:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return cls(ox.Store(str(path)))
+        except OSError as e:
+            raise StoreError(
+                f"cannot open the graph at {path}: {e}",
+                "another accords command may be using it; or set ACCORDS_GRAPH to another folder",
+            ) from None
+
+    @classmethod
+    def memory(cls) -> Projection:
+        return cls(ox.Store())
+
+    def head(self) -> Head:
+        seq = next(iter(self.store.quads_for_pattern(META, HEAD_SEQ, None, META)), None)
+        hash_ = next(iter(self.store.quads_for_pattern(META, HEAD_HASH, None, META)), None)
+        if seq is None or hash_ is None:
+            return EMPTY
+        return Head(int(seq.object.value), hash_.object.value)
+
+    def _set_head(self, head: Head) -> None:
+        self.store.remove_graph(META) if self.store.contains_named_graph(META) else None
+        self.store.extend([
+            ox.Quad(META, HEAD_SEQ, ox.Literal(str(head.seq), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), META),
+            ox.Quad(META, HEAD_HASH, ox.Literal(head.hash), META),
+        ])  # fmt: skip
+
+    def fold(
+        self, events: Iterator[Event], admit: Any = None, track: bool = False,
+        on_event: Callable[[Event, Delta], None] | None = None,
+    ) -> Head:  # fmt: skip
+        """Apply events after the recorded head; record the new head every BATCH events."""
+        if self.head().empty and not self.store.contains_named_graph(VOCABULARY):
+            self.store.extend(_vocabulary_quads())
+        fold = Fold(self.store, admit, track)
+        head = self.head()
+        for event in events:
+            if event.seq != head.seq + 1 or event.prev != head.hash:
+                raise StoreError(
+                    f"the graph reflects seq {head.seq} ({head.hash[:12]}), the log does not continue it",
+                    "rebuild it: accords project rdf --rebuild",
+                )
+            if admit is not None and event.type == "SourceRegistered":
+                body = event.data()
+                published = bounds(body["published"]).latest if "published" in body else None
+                admit.published[source_iri(event.id).value] = published
+            delta = fold.apply(event)
+            if on_event:
+                on_event(event, delta)
+            head = Head(event.seq, event.hash)
+            if event.seq % BATCH == 0:
+                fold.flush()
+                self._set_head(head)
+        fold.flush()
+        self._set_head(head)
+        return head
+
+    def catch_up(self, recorder: Recorder, upto: int | None = None) -> Head:
+        """Fold the events the projection has not seen yet (up to seq upto)."""
+        head = self.head()
+        log_head = recorder.head()
+        if head.seq > log_head.seq:
+            raise StoreError(
+                f"the graph reflects seq {head.seq}, the log has only {log_head.seq}",
+                "the graph belongs to another log: rebuild it with accords project rdf --rebuild",
+            )
+        return self.fold(recorder.read(head.seq + 1, upto))
+
+
+def open_projection(recorder: Recorder, location: Path | None = None, rebuild: bool = False) -> Projection:
+    """The persistent projection of recorder, caught up with the log, opened read-only.
+
+    Catching up takes the store's write lock only for as long as it writes; readers
+    open it read-only, so a failed or long query never locks out the next command.
+    """
+    path = location or default_location(recorder.url)
+    if rebuild and path.exists():
+        shutil.rmtree(path)
+    if not path.exists() or Projection(ox.Store.read_only(str(path))).head() != _bare(recorder.head()):
+        _catch_up(recorder, path)
+    return Projection(ox.Store.read_only(str(path)))
+
+
+def _bare(head: Head) -> Head:
+    return Head(head.seq, head.hash)
+
+
+def _catch_up(recorder: Recorder, path: Path) -> None:
+    writer = Projection.open(path)
+    writer.catch_up(recorder)
+    writer.store.flush()
+    del writer  # dropping the last reference releases the store's lock
+
+
+def view(recorder: Recorder, at: View, live: Projection | None = None) -> Projection:
+    """The dataset as it stood at a point of the three clocks.
+
+    The current view is the live projection. Any other view is folded afresh in memory
+    from the log: exactly what a store holding only those events would answer.
+    """
+    if at.current and live is not None:
+        return live
+    projection = Projection.memory()
+    projection.fold(recorder.read(1, at.as_of), admit=at.admit())
+    return projection
+
+
+def parse_view(as_of: str | None, known_by: str | None, valid_at: str | None, recorder: Recorder) -> View:
+    """The three clock options as typed: --as-of SEQ|TIME, --known-by DATE, --valid-at DATE."""
+    seq = None
+    if as_of is not None:
+        if as_of.isdigit():
+            seq = int(as_of)
+        else:
+            from accords.events.model import parse_timestamp, timestamp
+
+            try:
+                moment = as_of if "T" in as_of else as_of + "T23:59:59.999999+00:00"
+                seq = recorder.seq_at(timestamp(parse_timestamp(moment)))
+            except ValueError:
+                raise InputError(f"--as-of: {as_of!r} is neither a seq nor an ISO 8601 time") from None
+    return View(seq, _date(known_by, "--known-by"), _date(valid_at, "--valid-at"))
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option}: {text!r} is not a date (YYYY-MM-DD)") from None

@@ -1,0 +1,71 @@
+"""The IRIs the projections use: entities, claims, sources, events and graph names."""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+
+ACC = "https://w3id.org/accords/ns#"
+ID = "https://w3id.org/accords/id/"
+GRAPH = "https://w3id.org/accords/graph/"
+PROV = "http://www.w3.org/ns/prov#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DCT = "http://purl.org/dc/terms/"
+SCHEMA = "https://schema.org/"
+OWL = "http://www.w3.org/2002/07/owl#"
+
+PROVENANCE = ox.NamedNode(GRAPH + "provenance")
+BELIEF = ox.NamedNode(GRAPH + "belief")
+VOCABULARY = ox.NamedNode(GRAPH + "vocabulary")
+
+PREFIXES = {
+    "acc": ACC, "id": ID, "graph": GRAPH, "prov": PROV, "rdf": RDF, "rdfs": RDFS,
+    "xsd": XSD, "dcterms": DCT, "schema": SCHEMA, "owl": OWL,
+}  # fmt: skip
+
+TYPE = ox.NamedNode(RDF + "type")
+LABEL = ox.NamedNode(RDFS + "label")
+
+
+def acc(name: str) -> ox.NamedNode:
+    return ox.NamedNode(ACC + name)
+
+
+def prov(name: str) -> ox.NamedNode:
+    return ox.NamedNode(PROV + name)
+
+
+def claim_iri(event_id: str) -> ox.NamedNode:
+    """The claim, and the named graph holding its statement (the nanopublication pattern)."""
+    return ox.NamedNode(f"{ID}claim/{event_id}")
+
+
+def source_iri(event_id: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{ID}source/{event_id}")
+
+
+def event_iri(event_id: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{ID}event/{event_id}")
+
+
+def agent_iri(kind: str, name: str) -> ox.NamedNode:
+    """A speaker, publisher or recorder named in free text, as a stable IRI."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "unnamed"
+    return ox.NamedNode(f"{ID}{kind}/{slug}")
+
+
+def short(iri: str) -> str:
+    """An IRI as a person reads it: state/RW, acc:in_force, claim/3f9a1c2b…"""
+    if iri.startswith(ID):
+        rest = iri[len(ID) :]
+        kind, _, tail = rest.partition("/")
+        if kind in ("claim", "source", "event") and len(tail) >= 64:
+            return f"{kind}/{tail[:12]}{tail[64:]}"
+        return rest
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri

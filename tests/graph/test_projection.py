@@ -1,0 +1,214 @@
+"""The RDF projection: rebuild equals live, retractions, the three clocks, SPARQL safety."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import socket
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from accords.events.log import Draft, Log
+from accords.events.store import open_store
+from accords.graph.projection import Projection, View, open_projection, view
+from accords.graph.terms import BELIEF
+
+SAMPLE = Path(__file__).parents[1] / "events" / "data" / "sample.jsonl"
+STATES = ["RW", "CR", "XK", "MX", "GT", "SV", "PA", "PE", "LY", "SS"]
+
+
+def nquads(projection: Projection) -> list[str]:
+    return sorted(projection.store.dump(format=ox.RdfFormat.N_QUADS).decode().splitlines())
+
+
+def belief(projection: Projection) -> set[tuple[str, str, str]]:
+    return {(str(q.subject), str(q.predicate), str(q.object))
+            for q in projection.store.quads_for_pattern(None, None, None, BELIEF)}  # fmt: skip
+
+
+def source(key: str, published: str = "2025-06") -> Draft:
+    return Draft("SourceRegistered", {"title": key, "kind": "news", "publisher": "P", "published": published}, key)
+
+
+def agreement(key: str, src: str, state: str, valid: str | None = None, polarity: str = "affirmed") -> Draft:
+    body: dict[str, Any] = {
+        "source": src, "quote": f"{state} agreed ({key})", "attributed_to": "officials", "certainty": "reported",
+        "polarity": polarity,
+        "statement": {"@id": f"agreement/us-{state.lower()}", "@type": "Agreement", "parties": ["state/US", f"state/{state}"]},
+    }  # fmt: skip
+    if valid:
+        body["valid_time"] = valid
+    return Draft("ClaimRecorded", body, key)
+
+
+def history(rng: random.Random, n: int) -> list[Draft]:
+    """A generated history: sources, claims, retractions and corrections."""
+    drafts: list[Draft] = [source("src-0")]
+    claims: list[str] = []
+    for i in range(1, n):
+        roll = rng.random()
+        if roll < 0.1:
+            drafts.append(source(f"src-{i}", f"2025-0{rng.randint(1, 9)}"))
+        elif roll < 0.8 or len(claims) < 2:
+            src = rng.choice([d.key for d in drafts if d.type == "SourceRegistered"])
+            drafts.append(agreement(f"claim-{i}", str(src), rng.choice(STATES), f"2025-0{rng.randint(1, 9)}"))
+            claims.append(f"claim-{i}")
+        elif roll < 0.92:
+            drafts.append(Draft("ClaimRetracted", {"claim": rng.choice(claims), "reason": "other"}))
+        else:
+            old, new = rng.sample(claims, 2)
+            drafts.append(Draft("ClaimCorrected", {"claim": old, "replacement": new, "reason": "recording_error"}))
+    return drafts
+
+
+def fresh_log(tmp_path: Path, name: str, drafts: list[Draft]) -> Log:
+    log = Log(open_store(str(tmp_path / name), create=True), "tester")
+    log.append(drafts)
+    return log
+
+
+def test_rebuild_equals_live_incremental(tmp_path: Path) -> None:
+    drafts = history(random.Random(1), 200)
+    log = Log(open_store(str(tmp_path / "a.db"), create=True), "tester")
+    for chunk in (drafts[:50], drafts[50:120], drafts[120:]):
+        log.append(chunk)
+        open_projection(log.store, tmp_path / "live")  # catches up, chunk by chunk
+    live = open_projection(log.store, tmp_path / "live")
+    rebuilt = open_projection(log.store, tmp_path / "rebuilt")
+    assert nquads(live) == nquads(rebuilt)
+    assert nquads(view(log.store, View(as_of=len(drafts)))) == nquads(rebuilt)
+
+
+def test_a_triple_stays_while_one_supporting_claim_is_active(tmp_path: Path) -> None:
+    log = fresh_log(tmp_path, "a.db", [source("s1"), source("s2", "2025-07"), agreement("c1", "s1", "RW"), agreement("c2", "s2", "RW")])
+    party = ("<https://w3id.org/accords/id/agreement/us-rw>", "<https://w3id.org/accords/ns#party>", "<https://w3id.org/accords/id/state/RW>")
+    assert party in belief(open_projection(log.store, tmp_path / "g"))
+    log.append([Draft("ClaimRetracted", {"claim": "c1", "reason": "other"})])
+    assert party in belief(open_projection(log.store, tmp_path / "g"))
+    log.append([Draft("ClaimRetracted", {"claim": "c2", "reason": "source_correction"})])
+    assert party not in belief(open_projection(log.store, tmp_path / "g"))
+    assert party in belief(view(log.store, View(as_of=5)))
+
+
+def test_a_correction_replaces(tmp_path: Path) -> None:
+    log = fresh_log(tmp_path, "a.db", [source("s1"), agreement("c1", "s1", "RW"), agreement("c2", "s1", "CR")])
+    log.append([Draft("ClaimCorrected", {"claim": "c1", "replacement": "c2", "reason": "recording_error"})])
+    facts = belief(open_projection(log.store, tmp_path / "g"))
+    assert any("state/CR" in o for _, _, o in facts)
+    assert not any("state/RW" in o for _, _, o in facts)
+
+
+def test_the_three_clocks_differ(tmp_path: Path) -> None:
+    """Recorded late (seq 4), published early (2025-02), valid earlier still (2024)."""
+    log = fresh_log(tmp_path, "a.db", [
+        source("s-early", "2025-02-10"), source("s-late", "2025-09-01"),
+        agreement("c-now", "s-late", "CR", "2025-08"),
+        agreement("c-old", "s-early", "RW", "2024-03/2024-12"),
+    ])  # fmt: skip
+
+    def states(at: View) -> set[str]:
+        return {o.rsplit("/", 1)[1].strip(">") for s, p, o in belief(view(log.store, at)) if p.endswith("#party>")} - {"US"}
+
+    assert states(View()) == {"CR", "RW"}
+    assert states(View(as_of=3)) == {"CR"}  # record time: c-old not yet recorded
+    assert states(View(known_by=dt.date(2025, 3, 1))) == {"RW"}  # only s-early was published
+    assert states(View(valid_at=dt.date(2024, 6, 1))) == {"RW"}  # valid time
+    assert states(View(valid_at=dt.date(2025, 8, 15))) == {"CR"}
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.integers(min_value=0, max_value=10_000))
+def test_as_of_equals_a_store_holding_only_those_events(tmp_path_factory: Any, seed: int) -> None:
+    """For random points of a generated history, named queries --as-of N answer as a
+    store of events 1..N does (10 points per example, 50 in all)."""
+    from click.testing import CliRunner
+
+    from accords.cli import cli
+    from accords.queries.library import library
+
+    tmp = tmp_path_factory.mktemp("h")
+    rng = random.Random(seed)
+    drafts = history(rng, 120)
+    full = fresh_log(tmp, "full.db", drafts)
+    runner = CliRunner()
+    names = [q.name for q in library().values() if q.sparql]
+    for n in sorted(rng.sample(range(1, len(drafts) + 1), 10)):
+        prefix = tmp / f"prefix-{n}.db"
+        Log(open_store(str(prefix), create=True), "tester").append(
+            [Draft(e.type, e.data(), e.key, e.recorded_at, e.recorded_by) for e in full.read(1, n)]
+        )
+        for name in names:
+            state = ["--param", f"state=state/{rng.choice(STATES)}"] if "state" in name else []
+            args = ["query", name, *state, "--format", "json"]
+            as_of = runner.invoke(cli, [*args, "--store", str(tmp / "full.db"), "--as-of", str(n)], catch_exceptions=False)
+            only = runner.invoke(cli, [*args, "--store", str(prefix)], catch_exceptions=False)
+            assert as_of.exit_code == only.exit_code == 0, as_of.stderr + only.stderr
+            rows = [sorted(json.dumps(b, sort_keys=True) for b in json.loads(r.stdout)["results"]["bindings"]) for r in (as_of, only)]
+            assert rows[0] == rows[1], f"{name} at seq {n}"
+
+
+def test_parameters_are_bound_not_pasted(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    sqlite_run("import", str(SAMPLE))
+    for value in ['Example News" } ; DROP', "it's", "}", "a > b", "line\nbreak", "SELECT * WHERE { ?s ?p ?o }"]:
+        result = sqlite_run("query", "claims-by-outlet", "--param", f"publisher={value}", "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        bindings = json.loads(result.stdout)["results"]["bindings"]
+        assert bindings == []  # a literal that matches no publisher, not a change of query
+    result = sqlite_run("query", "claims-by-outlet", "--param", "publisher=Example News", "--format", "json")
+    assert len(json.loads(result.stdout)["results"]["bindings"]) == 2
+    bad_iri = sqlite_run("query", "agreements-by-state", "--param", "state=state/RW> } ?x <y")
+    assert bad_iri.exit_code == 2
+
+
+def test_sparql_update_is_refused_and_changes_nothing(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    sqlite_run("import", str(SAMPLE))
+    before = sqlite_run("sparql", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "csv").stdout
+    result = sqlite_run("sparql", "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    assert result.exit_code == 2
+    assert "updates are refused" in result.stderr
+    assert sqlite_run("sparql", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "csv").stdout == before
+
+
+def test_sparql_forms_and_formats(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    sqlite_run("import", str(SAMPLE))
+    q = "SELECT ?p WHERE { ?a a acc:Agreement ; acc:party ?p } ORDER BY ?p"
+    assert sqlite_run("sparql", q, "--format", "csv").stdout.splitlines() == [
+        "p", "https://w3id.org/accords/id/state/RW", "https://w3id.org/accords/id/state/US"]  # fmt: skip
+    assert sqlite_run("sparql", q, "--format", "tsv").stdout.splitlines()[0] == "?p"
+    assert json.loads(sqlite_run("sparql", "ASK { ?a a acc:Agreement }", "--format", "json").stdout)["boolean"] is True
+    turtle = sqlite_run("sparql", "CONSTRUCT WHERE { ?a acc:party ?p }", "--format", "turtle").stdout
+    assert "state/RW" in turtle
+    assert sqlite_run("sparql", "DESCRIBE <agreement/us-rw>", "--format", "ntriples").exit_code == 0
+    assert sqlite_run("sparql", "SELECT nonsense").exit_code == 2
+
+
+def test_a_remote_context_is_refused_without_a_connection(sqlite_run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    def no_network(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a network connection was attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    sqlite_run("import", str(SAMPLE))
+    claim = {"type": "ClaimRecorded", "body": {
+        "source": "src-seed", "quote": "q", "attributed_to": "x", "certainty": "reported",
+        "statement": {"@context": "https://example.org/context.jsonld", "@type": "Agreement", "parties": ["state/US", "state/RW"]}}}  # fmt: skip
+    result = sqlite_run("record", "-", input=json.dumps(claim))
+    assert result.exit_code == 2
+    assert "@context is not allowed" in result.stderr
+
+
+def test_replay_and_diff_speak_in_labels(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    sqlite_run("import", str(SAMPLE))
+    replay = sqlite_run("replay", "--format", "json")
+    steps = json.loads(replay.stdout)
+    assert "agreement/us-rw · party · Rwanda" in steps[1]["added"]
+    assert steps[3]["removed"] and not steps[3]["added"]
+    diff = json.loads(sqlite_run("diff", "3", "4", "--format", "json").stdout)
+    assert {row["change"] for row in diff} == {"lost"}
+    assert any("position · resisting" in row["statement"] for row in diff)
