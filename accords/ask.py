@@ -9,7 +9,7 @@ import click
 import pyoxigraph as ox
 
 from accords.errors import InputError
-from accords.options import clock_options, open_view, store_option
+from accords.options import clock_options, open_live, open_view, store_option
 from accords.output import render, resolve_format, write_table
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "turtle", "ntriples")
@@ -24,7 +24,7 @@ def show_results(results: Any, fmt: str | None) -> None:
 
     fmt = resolve_format(fmt)
     if isinstance(results, ox.QueryTriples):
-        sys.stdout.buffer.write(results.serialize(format=_RDF_FORMATS.get(fmt, ox.RdfFormat.TURTLE)))
+        sys.stdout.buffer.write(results.serialize(format=_RDF_FORMATS.get(fmt, ox.RdfFormat.TURTLE)) or b"")
         return
     if fmt in _SPARQL_FORMATS:
         data = results.serialize(format=_SPARQL_FORMATS[fmt])
@@ -130,7 +130,8 @@ def query(
         raise InputError(f"{name} has no SPARQL form", "run it with --engine cypher")
     by_name = {p.name: p for p in named.params}
     bindings = {k: sparql_value(by_name[k], v) for k, v in values.items()}
-    show_results(run(open_view(store, as_of, known_by, valid_at), named.sparql, bindings), fmt)
+    projection, at = open_live(store, as_of, known_by, valid_at)
+    show_results(run(projection, named.sparql, bindings, at), fmt)
 
 
 COMMANDS = [sparql, query]

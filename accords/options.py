@@ -11,7 +11,7 @@ from accords.events.log import Log
 from accords.events.store import Recorder, open_store, store_url
 
 if TYPE_CHECKING:
-    from accords.graph.projection import Projection
+    from accords.graph.projection import Projection, View
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,3 +83,14 @@ def open_view(store: str | None, as_of: str | None, known_by: str | None, valid_
     at = parse_view(as_of, known_by, valid_at, recorder)
     live = open_projection(recorder) if at.current else None
     return view(recorder, at, live)
+
+
+def open_live(
+    store: str | None, as_of: str | None, known_by: str | None, valid_at: str | None
+) -> tuple[Projection, View]:
+    """The live projection, caught up, and the view the clock options name: for queries
+    that place claims in time themselves (the named queries, through graph.clocks)."""
+    from accords.graph.projection import open_projection, parse_view
+
+    recorder = open_recorder(store)
+    return open_projection(recorder), parse_view(as_of, known_by, valid_at, recorder)

@@ -40,7 +40,7 @@ def draft(data: Any, where: str) -> Draft:
     if unknown:
         raise InputError(f"{where}: {unknown[0]}: unknown field", "events have type, key, body")
     type_ = data.get("type")
-    if type_ not in SCHEMAS:
+    if not isinstance(type_, str) or type_ not in SCHEMAS:
         raise InputError(
             f"{where}: type: unknown event type {type_!r}", f"one of: {', '.join(SCHEMAS)}"
         )

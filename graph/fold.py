@@ -19,7 +19,7 @@ from accords.events.dates import bounds
 from accords.events.model import Event
 from accords.graph.statements import Triple, entity_iri, statement_triples
 from accords.graph.terms import (
-    BELIEF, DCT, LABEL, OWL, PROVENANCE, SCHEMA, TYPE, XSD, acc, agent_iri,
+    BELIEF, DCT, LABEL, OWL, Term, PROVENANCE, SCHEMA, TYPE, XSD, acc, agent_iri,
     claim_iri, event_iri, prov, source_iri,
 )  # fmt: skip
 
@@ -65,9 +65,9 @@ class Fold:
         self.admit = admit
         self.track = track  # compute belief deltas (replay); costs a lookup per triple
         self.pending: list[ox.Quad] = []
-        self.published_cache: dict[str, list[tuple[ox.NamedNode, ox.Term]]] = {}
+        self.published_cache: dict[str, list[tuple[ox.NamedNode, Term]]] = {}
 
-    def _published(self, source: ox.NamedNode) -> list[tuple[ox.NamedNode, ox.Term]]:
+    def _published(self, source: ox.NamedNode) -> list[tuple[ox.NamedNode, Term]]:
         """A source's publication bounds, which its claims carry for --known-by."""
         if source.value not in self.published_cache:
             self.flush()
@@ -75,6 +75,7 @@ class Fold:
                 (q.predicate, q.object)
                 for p in (acc("publishedEarliest"), acc("publishedLatest"))
                 for q in self.store.quads_for_pattern(source, p, None, PROVENANCE)
+                if not isinstance(q.object, ox.Triple)
             ]
         return self.published_cache[source.value]
 

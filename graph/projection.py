@@ -109,10 +109,12 @@ class Projection:
         hash_ = next(iter(self.store.quads_for_pattern(META, HEAD_HASH, None, META)), None)
         if seq is None or hash_ is None:
             return EMPTY
+        assert isinstance(seq.object, ox.Literal) and isinstance(hash_.object, ox.Literal)
         return Head(int(seq.object.value), hash_.object.value)
 
     def _set_head(self, head: Head) -> None:
-        self.store.remove_graph(META) if self.store.contains_named_graph(META) else None
+        if self.store.contains_named_graph(META):
+            self.store.remove_graph(META)
         self.store.extend([
             ox.Quad(META, HEAD_SEQ, ox.Literal(str(head.seq), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), META),
             ox.Quad(META, HEAD_HASH, ox.Literal(head.hash), META),

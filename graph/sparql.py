@@ -9,15 +9,23 @@ from typing import Any
 import pyoxigraph as ox
 
 from accords.errors import InputError
-from accords.graph.projection import Projection
-from accords.graph.terms import BELIEF, ID, LABEL, PREFIXES, VOCABULARY, short
+from accords.graph.clocks import Clocks
+from accords.graph.projection import Projection, View
+from accords.graph.terms import BELIEF, ID, LABEL, PREFIXES, VOCABULARY, Term, short
 
-DEFAULT_GRAPHS = [BELIEF, VOCABULARY]
+DEFAULT_GRAPHS: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [BELIEF, VOCABULARY]
 _UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD")
 
 
-def run(projection: Projection, text: str, bindings: Mapping[str, ox.Term] | None = None) -> Any:
-    """Run a query: QuerySolutions, QueryBoolean or QueryTriples. InputError on bad text."""
+def run(
+    projection: Projection, text: str, bindings: Mapping[str, Term] | None = None,
+    at: View | None = None,
+) -> Any:  # fmt: skip
+    """Run a query: QuerySolutions, QueryBoolean or QueryTriples. InputError on bad text.
+
+    The clock functions (acc:inView, acc:believed, acc:statusAt) answer for the view
+    at, or for everything the projection holds.
+    """
     try:
         return projection.store.query(
             text,
@@ -25,6 +33,7 @@ def run(projection: Projection, text: str, bindings: Mapping[str, ox.Term] | Non
             prefixes=PREFIXES,
             default_graph=DEFAULT_GRAPHS,
             substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()},
+            custom_functions=Clocks(projection.store, at or View()).functions(),
         )
     except SyntaxError as e:
         words = {w.upper() for w in text.replace("{", " ").split()}
@@ -36,7 +45,7 @@ def run(projection: Projection, text: str, bindings: Mapping[str, ox.Term] | Non
         raise InputError(f"SPARQL syntax error: {e}") from None
 
 
-def term_text(term: ox.Term | None) -> str | None:
+def term_text(term: Term | ox.Triple | None) -> str | None:
     """A result term as a cell: literals by value, IRIs shortened."""
     if term is None:
         return None
@@ -54,10 +63,11 @@ class Labels:
         self.store = projection.store
         self.cache: dict[str, str] = {}
 
-    def __call__(self, term: ox.Term) -> str:
+    def __call__(self, term: Term | ox.Triple) -> str:
         if not isinstance(term, ox.NamedNode):
             return term.value if isinstance(term, ox.Literal) else str(term)
         if term.value not in self.cache:
             label = next(iter(self.store.quads_for_pattern(term, LABEL, None, VOCABULARY)), None)
-            self.cache[term.value] = label.object.value if label else short(term.value)
+            found = label.object if label else None
+            self.cache[term.value] = found.value if isinstance(found, ox.Literal) else short(term.value)
         return self.cache[term.value]

@@ -20,10 +20,11 @@ import pyoxigraph as ox
 
 from accords.events.dates import bounds as date_bounds
 from accords.graph.terms import ID, TYPE, XSD
+from accords.graph.terms import Term as RdfTerm
 from accords.ontology.quantities import parse_amount, parse_quantity, quantity_properties
 from accords.ontology.vocabulary import bounded_properties, context
 
-Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
+Triple = tuple[ox.NamedNode, ox.NamedNode, RdfTerm]
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,9 @@ DCT = "http://purl.org/dc/terms/"
 SCHEMA = "https://schema.org/"
 OWL = "http://www.w3.org/2002/07/owl#"
 
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+"""An RDF term as the projections store it (no quoted triples)."""
+
 PROVENANCE = ox.NamedNode(GRAPH + "provenance")
 BELIEF = ox.NamedNode(GRAPH + "belief")
 VOCABULARY = ox.NamedNode(GRAPH + "vocabulary")

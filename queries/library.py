@@ -21,7 +21,7 @@ from importlib.resources import files
 import pyoxigraph as ox
 
 from accords.errors import InputError
-from accords.graph.terms import ID, XSD
+from accords.graph.terms import ID, XSD, Term
 
 _PARAM = re.compile(r"^(\w+):\s*(iri|string|date|integer)\s*(?:=\s*(.*?))?\s*(?:--\s*(.*))?$")
 TYPES = ("iri", "string", "date", "integer")
@@ -91,7 +91,7 @@ def get(name: str) -> NamedQuery:
         raise InputError(f"no named query {name!r}", "list them with: accords query --list") from None
 
 
-def sparql_value(param: Param, text: str) -> ox.Term:
+def sparql_value(param: Param, text: str) -> Term:
     """A parameter value as an RDF term of the declared type; InputError if it is not one."""
     if param.type == "iri":
         if any(c in text for c in '<>" {}|\\^`\n'):
