@@ -61,13 +61,15 @@ def agent_iri(kind: str, name: str) -> ox.NamedNode:
 
 
 def short(iri: str) -> str:
-    """An IRI as a person reads it: state/RW, acc:in_force, claim/3f9a1c2b…"""
+    """An IRI as a person reads it: state/RW, in_force, claim/3f9a1c2b…, prov:Entity"""
     if iri.startswith(ID):
         rest = iri[len(ID) :]
         kind, _, tail = rest.partition("/")
         if kind in ("claim", "source", "event") and len(tail) >= 64:
             return f"{kind}/{tail[:12]}{tail[64:]}"
         return rest
+    if iri.startswith(ACC):
+        return iri[len(ACC) :]  # the vocabulary's own words read best bare: in_force, Agreement
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace):
             return f"{prefix}:{iri[len(namespace):]}"
