@@ -122,35 +122,49 @@ def test_the_three_clocks_differ(tmp_path: Path) -> None:
     assert states(View(valid_at=dt.date(2025, 8, 15))) == {"CR"}
 
 
+def _rows(projection: Projection, named: Any, bindings: dict[str, Any], at: View) -> list[tuple[str, ...]]:
+    from accords.graph.sparql import run
+
+    result = run(projection, named.sparql, bindings, at)
+    names = [v.value for v in result.variables]
+    return sorted(tuple(str(s[n]) for n in names) for s in result)
+
+
+def _bindings(named: Any, rng: random.Random) -> dict[str, Any]:
+    from accords.queries.library import sparql_value
+
+    return {p.name: sparql_value(p, f"state/{rng.choice(STATES)}" if p.type == "iri" else p.default or "")
+            for p in named.params}  # fmt: skip
+
+
 @settings(max_examples=5, deadline=None)
 @given(st.integers(min_value=0, max_value=10_000))
 def test_as_of_equals_a_store_holding_only_those_events(tmp_path_factory: Any, seed: int) -> None:
-    """For random points of a generated history, named queries --as-of N answer as a
-    store of events 1..N does (10 points per example, 50 in all)."""
-    from click.testing import CliRunner
-
-    from accords.cli import cli
+    """For random points of a generated history, every named query at --as-of N answers
+    as it does on a store holding only events 1..N (10 points per example, 50 in all)."""
     from accords.queries.library import library
 
     tmp = tmp_path_factory.mktemp("h")
     rng = random.Random(seed)
     drafts = history(rng, 120)
     full = fresh_log(tmp, "full.db", drafts)
-    runner = CliRunner()
-    names = [q.name for q in library().values() if q.sparql]
+    live = open_projection(full.store, tmp / "graph")
     for n in sorted(rng.sample(range(1, len(drafts) + 1), 10)):
-        prefix = tmp / f"prefix-{n}.db"
-        Log(open_store(str(prefix), create=True), "tester").append(
-            [Draft(e.type, e.data(), e.key, e.recorded_at, e.recorded_by) for e in full.read(1, n)]
-        )
-        for name in names:
-            state = ["--param", f"state=state/{rng.choice(STATES)}"] if "state" in name else []
-            args = ["query", name, *state, "--format", "json"]
-            as_of = runner.invoke(cli, [*args, "--store", str(tmp / "full.db"), "--as-of", str(n)], catch_exceptions=False)
-            only = runner.invoke(cli, [*args, "--store", str(prefix)], catch_exceptions=False)
-            assert as_of.exit_code == only.exit_code == 0, as_of.stderr + only.stderr
-            rows = [sorted(json.dumps(b, sort_keys=True) for b in json.loads(r.stdout)["results"]["bindings"]) for r in (as_of, only)]
-            assert rows[0] == rows[1], f"{name} at seq {n}"
+        prefix = Log(open_store(str(tmp / f"prefix-{n}.db"), create=True), "tester")
+        prefix.append([Draft(e.type, e.data(), e.key, e.recorded_at, e.recorded_by) for e in full.read(1, n)])
+        only = open_projection(prefix.store, tmp / f"prefix-{n}.graph")
+        for named in library().values():
+            if named.sparql:
+                bindings = _bindings(named, rng)
+                assert _rows(live, named, bindings, View(as_of=n)) == _rows(only, named, bindings, View()), f"{named.name} at seq {n}"
+
+
+def test_query_as_of_through_the_command(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    sqlite_run("import", str(SAMPLE))
+    then = json.loads(sqlite_run("query", "retracted-claims", "--as-of", "3", "--format", "json").stdout)
+    now = json.loads(sqlite_run("query", "retracted-claims", "--format", "json").stdout)
+    assert then["results"]["bindings"] == []
+    assert [b["key"]["value"] for b in now["results"]["bindings"]] == ["c-peru-resists"]
 
 
 def test_parameters_are_bound_not_pasted(sqlite_run) -> None:  # type: ignore[no-untyped-def]
@@ -219,15 +233,15 @@ def test_replay_and_diff_speak_in_labels(sqlite_run) -> None:  # type: ignore[no
 def test_clock_functions_agree_with_a_fresh_fold(tmp_path_factory: Any, seed: int) -> None:
     """Named queries on the live graph, placed in time by graph.clocks, answer as the
     same query on a view folded afresh from the log, on every clock."""
-    from accords.graph.sparql import run
-    from accords.queries.library import library, sparql_value
+    from accords.queries.library import library
 
     tmp = tmp_path_factory.mktemp("c")
     rng = random.Random(seed)
     drafts = history(rng, 120)
     log = fresh_log(tmp, "full.db", drafts)
     live = open_projection(log.store, tmp / "graph")
-    views = [View(as_of=rng.randint(1, len(drafts)))] + [
+    views = [
+        View(as_of=rng.randint(1, len(drafts))),
         View(known_by=dt.date(2025, rng.randint(1, 9), 28)),
         View(valid_at=dt.date(2025, rng.randint(1, 9), 15)),
         View(as_of=rng.randint(1, len(drafts)), known_by=dt.date(2025, 6, 30), valid_at=dt.date(2025, 5, 1)),
@@ -235,13 +249,6 @@ def test_clock_functions_agree_with_a_fresh_fold(tmp_path_factory: Any, seed: in
     for at in views:
         fresh = view(log.store, at)
         for named in library().values():
-            if not named.sparql:
-                continue
-            bindings = {p.name: sparql_value(p, f"state/{rng.choice(STATES)}" if p.type == "iri" else p.default or "")
-                        for p in named.params}  # fmt: skip
-            rows = []
-            for projection, clock in ((live, at), (fresh, View())):
-                result = run(projection, named.sparql, bindings, clock)
-                names = [v.value for v in result.variables]
-                rows.append(sorted(tuple(str(s[n]) for n in names) for s in result))
-            assert rows[0] == rows[1], f"{named.name} at {at}"
+            if named.sparql:
+                bindings = _bindings(named, rng)
+                assert _rows(live, named, bindings, at) == _rows(fresh, named, bindings, View()), f"{named.name} at {at}"
