@@ -30,11 +30,11 @@ def replay(start: int, stop: int | None, store: str | None, fmt: str | None) -> 
     """
     from accords.browse import summary
     from accords.graph.projection import Projection
-    from accords.graph.sparql import Labels
+    from accords.graph.labels import Labels
 
     recorder = open_recorder(store)
     projection = Projection.memory()
-    labels = Labels(projection)
+    labels = Labels(projection.store)
     rows: list[dict[str, Any]] = []
 
     def step(event: Any, delta: Any) -> None:
@@ -74,7 +74,7 @@ def diff(a: str, b: str, store: str | None, fmt: str | None) -> None:
       accords diff 2025-05-01 2025-06-01T12:00:00Z --format csv
     """
     from accords.graph.projection import parse_view, view
-    from accords.graph.sparql import Labels
+    from accords.graph.labels import Labels
     from accords.graph.terms import BELIEF
 
     recorder = open_recorder(store)
@@ -86,7 +86,7 @@ def diff(a: str, b: str, store: str | None, fmt: str | None) -> None:
         {(q.subject, q.predicate, q.object) for q in p.store.quads_for_pattern(None, None, None, BELIEF)}
         for p in sides
     ]
-    labels = Labels(sides[1])
+    labels = Labels(sides[1].store)
     rows = [{"change": "gained", "statement": _describe(t, labels)} for t in beliefs[1] - beliefs[0]]
     rows += [{"change": "lost", "statement": _describe(t, labels)} for t in beliefs[0] - beliefs[1]]
     rows.sort(key=lambda r: (r["change"], r["statement"]))

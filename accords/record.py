@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -12,11 +10,13 @@ import orjson
 
 from accords.errors import InputError
 from accords.events.files import read_events, read_yaml, write_jsonl
-from accords.events.log import Appended, Draft, Log
+from accords.events.log import Appended, Draft
 from accords.events.model import Event
 from accords.events.schema import REASONS, SCHEMAS
 from accords.events.store import Ref
-from accords.options import by_option, expected_head_option, open_log, open_recorder, store_option
+from accords.options import (
+    by_option, expected_head_option, open_log, open_recorder, open_view, store_option,
+)  # fmt: skip
 from accords.output import format_option, render
 
 
@@ -168,21 +168,49 @@ def _open(path: str) -> IO[bytes]:
         raise InputError(f"{path}: cannot read: {e.strerror}") from None
 
 
+EXPORT_FORMATS = ("jsonl", "trig", "nquads", "turtle", "jsonld", "prov")
+
+
 @click.command("export")
 @click.option("-o", "--output", type=click.File("wb"), default="-", help="File to write (default stdout).")
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True,
+    help="jsonl: the log itself; trig, nquads, turtle, jsonld: the RDF projection; "
+    "prov: the provenance of claims and sources as PROV-O (Turtle).",
+)  # fmt: skip
+@click.option(
+    "--graph", type=click.Choice(["belief", "all"]), default=None,
+    help="RDF formats: the belief graph (default) or every graph by name (trig, nquads, jsonld).",
+)  # fmt: skip
 @store_option
-def export(output: IO[bytes], store: str | None) -> None:
-    """Write the whole log as JSONL, one event envelope per line.
+def export(output: IO[bytes], fmt: str, graph: str | None, store: str | None) -> None:
+    """Write the whole log as JSONL, or its RDF projection as TriG, N-Quads, Turtle, JSON-LD or PROV-O.
 
-    Importing the file into an empty store rebuilds the identical chain and head hash.
+    The JSONL file, imported into an empty store, rebuilds the identical chain and
+    head hash. The RDF formats reflect the log up to its head.
 
     \b
     Example:
       accords export -o backup.jsonl
       accords import --store restored.db backup.jsonl
+      accords export --format trig --graph all -o dataset.trig
+      accords export --format turtle -o belief.ttl
+      accords export --format prov -o provenance.ttl
     """
-    log = open_log(store)
-    write_jsonl(log.read(), output)
+    if fmt == "jsonl":
+        if graph is not None:
+            raise InputError("--graph applies to the RDF formats, not to jsonl")
+        write_jsonl(open_log(store).read(), output)
+        return
+    # imported here: the write commands should not pay for loading the RDF stack
+    from accords.graph.export import write_prov, write_rdf
+
+    if fmt == "prov":
+        if graph is not None:
+            raise InputError("--graph does not apply to prov: it describes every claim and source")
+        write_prov(open_view(store, None, None, None), output)
+    else:
+        write_rdf(open_view(store, None, None, None), fmt, graph or "belief", output)
 
 
 @click.command()

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from accords.errors import InputError
 from accords.graph.clocks import Clocks
 from accords.graph.projection import Projection, View
-from accords.graph.terms import BELIEF, ID, LABEL, PREFIXES, VOCABULARY, Term, short
+from accords.graph.terms import BELIEF, ID, PREFIXES, VOCABULARY, Term, short
 
 DEFAULT_GRAPHS: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [BELIEF, VOCABULARY]
 _UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD")
@@ -54,20 +54,3 @@ def term_text(term: Term | ox.Triple | None) -> str | None:
     if isinstance(term, ox.NamedNode):
         return short(term.value)
     return str(term)
-
-
-class Labels:
-    """Readable names: state names and vocabulary labels, else the short IRI."""
-
-    def __init__(self, projection: Projection) -> None:
-        self.store = projection.store
-        self.cache: dict[str, str] = {}
-
-    def __call__(self, term: Term | ox.Triple) -> str:
-        if not isinstance(term, ox.NamedNode):
-            return term.value if isinstance(term, ox.Literal) else str(term)
-        if term.value not in self.cache:
-            label = next(iter(self.store.quads_for_pattern(term, LABEL, None, VOCABULARY)), None)
-            found = label.object if label else None
-            self.cache[term.value] = found.value if isinstance(found, ox.Literal) else short(term.value)
-        return self.cache[term.value]

@@ -1,0 +1,64 @@
+"""The trace command: the claims for and against an entity, a claim or a statement."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+
+import click
+
+from accords.options import clock_options, open_log, open_view, store_option
+from accords.output import format_option, render, resolve_format, write_json
+
+COLUMNS = ("seq", "claim", "stance", "status", "statements", "quote", "source", "speaker", "recorded")
+
+
+@click.command()
+@click.argument("target")
+@clock_options
+@store_option
+@format_option("table", "json")
+def trace(
+    target: str, as_of: str | None, known_by: str | None, valid_at: str | None,
+    store: str | None, fmt: str | None,
+) -> None:  # fmt: skip
+    """Every claim for or against an entity, a claim or a statement, and where each came from.
+
+    TARGET is an entity (state/RW, agreement/us-rw), a claim (key, id or id prefix) or
+    a statement as JSON. The summary counts the active supporting claims and the
+    independent sources behind them: sources derived from one upstream report count once.
+
+    \b
+    Example:
+      accords trace agreement/us-rw
+      accords trace c-rwanda-paid --format json
+      accords trace '{"@id": "agreement/us-rw", "@type": "Agreement", "parties": ["state/US", "state/RW"]}'
+      accords trace state/PE --as-of 2025-07-01
+    """
+    from accords.graph.trace import trace as trace_target
+
+    projection = open_view(store, as_of, known_by, valid_at)
+    result = trace_target(projection, target, open_log(store).find)
+    if resolve_format(fmt) == "json":
+        write_json(dataclasses.asdict(result))
+        return
+    rows = [
+        {
+            "seq": c.seq, "claim": c.key or c.id, "stance": c.stance,
+            "status": c.status + (f" ({c.reason}: {c.note})" if c.note else f" ({c.reason})" if c.reason else "")
+            + (f" by {c.corrected_by}" if c.corrected_by else ""),
+            "statements": "\n".join(c.statements + [f"conflicts: {n}" for n in c.conflicts]),
+            "quote": c.quote, "source": f"{c.source} ({c.publisher or '?'}, {c.published or '?'})",
+            "speaker": c.speaker, "recorded": f"{c.recorded_at} by {c.recorder}",
+        }
+        for c in result.claims
+    ]  # fmt: skip
+    render(rows, COLUMNS, "table")
+    sys.stdout.write(
+        f"{result.kind} {result.target}: {result.supporting_active} active supporting claims "
+        f"from {result.independent_sources} independent sources; "
+        f"{result.contradicting_active} active contradicting claims\n"
+    )
+
+
+COMMANDS = [trace]

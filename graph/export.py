@@ -1,0 +1,90 @@
+"""The projection written out as RDF files: TriG, N-Quads, Turtle, JSON-LD and PROV-O.
+
+`all` is the whole dataset, every graph by name; `belief` is graph:belief alone. Turtle
+has no named graphs, so it takes the belief graph only: a union of every claim graph
+would mix denied and retracted statements in with what is believed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import IO
+
+import pyoxigraph as ox
+
+from accords.errors import InputError
+from accords.graph.projection import Projection
+from accords.graph.terms import BELIEF, PREFIXES
+
+RDF_FORMATS = {
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "turtle": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+GRAPHS = ("belief", "all")
+
+# Claims and sources as prov:Entity, speakers, publishers and recorders as prov:Agent;
+# each recording event is the prov:Activity that generated its claim or source (and
+# shares its id), each retraction or correction the activity that invalidated a claim.
+PROV_O = """
+CONSTRUCT {
+  ?entity a prov:Entity ; rdfs:label ?label ; prov:value ?quote ; prov:generatedAtTime ?at ;
+          prov:wasDerivedFrom ?from ; prov:wasAttributedTo ?agent ;
+          prov:wasGeneratedBy ?recording ; prov:wasInvalidatedBy ?invalidation ;
+          prov:invalidatedAtTime ?invalidatedAt .
+  ?recording a prov:Activity ; prov:endedAtTime ?at ; prov:wasAssociatedWith ?recorder .
+  ?invalidation a prov:Activity ; prov:endedAtTime ?invalidatedAt ;
+                prov:wasAssociatedWith ?recorder ; rdfs:comment ?note .
+  ?agent a prov:Agent ; rdfs:label ?name .
+  ?recorder a prov:Agent ; rdfs:label ?name .
+} WHERE {
+  GRAPH graph:provenance {
+    { ?entity a acc:Claim ; acc:quote ?quote ; prov:generatedAtTime ?at .
+      OPTIONAL { ?entity acc:key ?label } }
+    UNION { ?entity a acc:Source ; dcterms:title ?label ; prov:generatedAtTime ?at }
+    UNION { VALUES ?kind { acc:Claim acc:Source }
+            ?entity a ?kind ; prov:wasDerivedFrom ?from }
+    UNION { ?entity prov:wasAttributedTo|dcterms:publisher ?agent . ?agent rdfs:label ?name }
+    UNION { VALUES ?kind { acc:Claim acc:Source }
+            ?entity a ?kind ; acc:eventId ?id ; prov:generatedAtTime ?at ; acc:recordedBy ?recorder .
+            ?recorder rdfs:label ?name .
+            BIND(IRI(CONCAT(STR(id:), "event/", ?id)) AS ?recording) }
+    UNION { ?entity prov:wasInvalidatedBy ?invalidation ; prov:invalidatedAtTime ?invalidatedAt .
+            ?invalidation acc:recordedBy ?recorder . ?recorder rdfs:label ?name .
+            OPTIONAL { ?invalidation schema:comment ?note } }
+  }
+}
+"""
+
+
+def quads(projection: Projection, graph: str) -> Iterable[ox.Quad]:
+    """The quads of the chosen graphs: every graph (`all`) or graph:belief (`belief`)."""
+    if graph not in GRAPHS:
+        raise InputError(f"--graph: {graph!r} is not one of {', '.join(GRAPHS)}")
+    name = None if graph == "all" else BELIEF
+    return projection.store.quads_for_pattern(None, None, None, name)
+
+
+def write_rdf(projection: Projection, fmt: str, graph: str, output: IO[bytes]) -> None:
+    """Serialise the chosen graphs in fmt (trig, nquads, turtle or jsonld) to output."""
+    if fmt not in RDF_FORMATS:
+        raise InputError(f"unknown RDF format {fmt!r}", f"one of {', '.join(RDF_FORMATS)}")
+    rdf_format = RDF_FORMATS[fmt]
+    if rdf_format.supports_datasets:
+        ox.serialize(quads(projection, graph), output, rdf_format, prefixes=PREFIXES)
+        return
+    if graph != "belief":
+        raise InputError(
+            f"{fmt} holds one graph, not the dataset",
+            "use --graph belief, or --format trig / nquads / jsonld for every graph",
+        )
+    triples = (q.triple for q in quads(projection, graph))
+    ox.serialize(triples, output, rdf_format, prefixes=PREFIXES)
+
+
+def write_prov(projection: Projection, output: IO[bytes]) -> None:
+    """The provenance of every claim and source as a PROV-O document in Turtle."""
+    result = projection.store.query(PROV_O, prefixes=PREFIXES)
+    assert isinstance(result, ox.QueryTriples)
+    ox.serialize(result, output, ox.RdfFormat.TURTLE, prefixes=PREFIXES)

@@ -1,0 +1,313 @@
+"""Trace (DESIGN §5): every claim for or against an entity, a claim or a statement,
+where each came from, and how many independent sources stand behind what is believed.
+
+Claims are compared fact by fact. A fact's subject is a named entity, or, for a
+statement without @id (a Stance), the frame that identifies it: its type and the
+entities it links to, not its functional values. Two claims that give a subject
+different values of a functional-looking property contradict each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+import orjson
+import pyoxigraph as ox
+
+from accords.errors import InputError
+from accords.events.model import Event
+from accords.graph.labels import ANONYMOUS, Labels
+from accords.graph.projection import Projection
+from accords.graph.statements import entity_iri, statement_triples
+from accords.graph.terms import ACC, PREFIXES, RDF, VOCABULARY, Term, acc, claim_iri, short
+from accords.ontology.vocabulary import bounded_properties
+
+# The vocabulary declares no owl:FunctionalProperty; these hold one value at a time,
+# so two different values for the same subject are a disagreement worth showing.
+FUNCTIONAL = frozenset(acc(n).value for n in ("status", "position", "date", "people", "amount"))
+STATEMENT_BLANK = ANONYMOUS + "-/statement"
+
+MENTIONS = """
+SELECT DISTINCT ?target ?claim WHERE {
+  GRAPH graph:provenance { ?claim a acc:Claim }
+  GRAPH ?claim { { ?target ?p ?o } UNION { ?s ?p ?target } }
+}
+"""
+
+CLAIM = """
+SELECT ?claim ?id ?key ?seq ?at ?recorder ?quote ?certainty ?polarity ?status ?valid ?speaker
+       ?source ?title ?publisher ?issued ?reason ?note ?replacement ?replacementKey
+WHERE { GRAPH graph:provenance {
+  ?claim acc:eventId ?id ; acc:seq ?seq ; prov:generatedAtTime ?at ; acc:quote ?quote ;
+         acc:certainty ?certainty ; acc:polarity ?polarity ; acc:status ?status ;
+         prov:wasDerivedFrom ?source ; prov:wasAttributedTo/rdfs:label ?speaker ;
+         acc:recordedBy/rdfs:label ?recorder .
+  ?source a acc:Source ; dcterms:title ?title .
+  OPTIONAL { ?claim acc:key ?key }
+  OPTIONAL { ?claim acc:validTime ?valid }
+  OPTIONAL { ?source dcterms:publisher/rdfs:label ?publisher }
+  OPTIONAL { ?source dcterms:issued ?issued }
+  OPTIONAL { ?claim prov:wasInvalidatedBy ?by . ?by acc:reason ?reason .
+             OPTIONAL { ?by schema:comment ?note }
+             OPTIONAL { ?by acc:replacement ?replacement OPTIONAL { ?replacement acc:key ?replacementKey } } }
+} } ORDER BY ?by
+"""
+
+# Sources that derive from the same upstream report are one source: count the roots.
+# (pyoxigraph binds only variables the query selects, hence ?target, ?claim, ?source)
+ROOTS = """
+SELECT DISTINCT ?source ?root WHERE { GRAPH graph:provenance {
+  ?source prov:wasDerivedFrom* ?root .
+  ?root a acc:Source .
+  FILTER NOT EXISTS { ?root prov:wasDerivedFrom ?upstream }
+} }
+"""
+
+Details = dict[str, str | None]
+"""A claim's row of the CLAIM query, by variable name."""
+
+Node = str | frozenset[tuple[str, str]]
+"""A named subject's IRI, or an anonymous statement node's frame."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    node: Node
+    subject: ox.NamedNode
+    predicate: ox.NamedNode
+    object: Term
+
+
+@dataclass(frozen=True, slots=True)
+class TracedClaim:
+    """One claim for or against the target, with where it came from."""
+
+    key: str | None
+    id: str
+    stance: str  # supporting or contradicting
+    status: str  # active, retracted or corrected
+    reason: str | None
+    note: str | None
+    corrected_by: str | None
+    quote: str
+    source: str
+    publisher: str | None
+    published: str | None
+    speaker: str
+    recorder: str
+    seq: int
+    recorded_at: str
+    certainty: str
+    polarity: str
+    valid_time: str | None
+    statements: list[str]
+    conflicts: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """The claims behind a target and how many independent sources support it."""
+
+    target: str
+    kind: str  # entity, claim or statement
+    claims: list[TracedClaim]
+    supporting_active: int
+    contradicting_active: int
+    independent_sources: int
+
+
+class _Labels(Labels):
+    """Labels, and facts read as lines."""
+
+    def fact(self, f: Fact) -> str:
+        subject = self(f.subject)
+        if not isinstance(f.node, str):  # an anonymous node reads as its type: [Stance]
+            kinds = [self(ox.NamedNode(o)) for p, o in f.node if p == RDF + "type"]
+            subject = f"[{kinds[0]}]" if kinds else subject
+        return f"{subject} {self(f.predicate)} {self(f.object)}"
+
+    def facts(self, found: Iterable[Fact]) -> list[str]:
+        """Facts as lines, each subject's type first."""
+        ordered = sorted(found, key=lambda f: (self(f.subject), f.predicate.value != RDF + "type"))
+        return [self.fact(f) for f in ordered]
+
+
+@cache
+def _bound_predicates() -> frozenset[str]:
+    return frozenset(str(b) for pair in bounded_properties().values() for b in pair)
+
+
+def facts(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, Term]]) -> list[Fact]:
+    """Triples as facts keyed by node; derived bounds are left out (their values repeat)."""
+    triples = [t for t in triples if t[1].value not in _bound_predicates()]
+    frames: dict[str, set[tuple[str, str]]] = {}
+    for s, p, o in triples:
+        if s.value.startswith(ANONYMOUS) and isinstance(o, ox.NamedNode) \
+                and p.value not in FUNCTIONAL and not o.value.startswith(ANONYMOUS):  # fmt: skip
+            frames.setdefault(s.value, set()).add((p.value, o.value))
+    return [
+        Fact(frozenset(frames.get(s.value, ())) if s.value.startswith(ANONYMOUS) else s.value, s, p, o)
+        for s, p, o in triples
+    ]
+
+
+def _claim_facts(store: ox.Store, claim: ox.NamedNode) -> list[Fact]:
+    quads = store.quads_for_pattern(None, None, None, claim)
+    return facts((q.subject, q.predicate, q.object) for q in quads)  # type: ignore[misc]
+
+
+def _about(found: list[Fact], entity: ox.NamedNode) -> list[Fact]:
+    """The facts naming entity, with every fact of an anonymous node that names it."""
+    nodes = {f.node for f in found if f.object == entity and not isinstance(f.node, str)}
+    return [f for f in found if f.subject == entity or f.object == entity or f.node in nodes]
+
+
+def _select(store: ox.Store, query: str, name: str, value: ox.NamedNode) -> list[ox.QuerySolution]:
+    """The rows of a SELECT with one variable bound by the engine."""
+    bound: dict[ox.Variable, Term | ox.Triple] = {ox.Variable(name): value}
+    rows = store.query(query, prefixes=PREFIXES, substitutions=bound)
+    assert isinstance(rows, ox.QuerySolutions)
+    return list(rows)
+
+
+def _mentions(store: ox.Store, entity: ox.NamedNode) -> list[ox.NamedNode]:
+    return [row["claim"] for row in _select(store, MENTIONS, "target", entity)]
+
+
+def _conflicts(mine: list[Fact], theirs: list[Fact]) -> list[tuple[Fact, Fact]]:
+    """Pairs (m, t) where t gives m's subject a value of m's functional property mine lacks."""
+    held = {(f.node, f.predicate.value, f.object) for f in mine}
+    return [
+        (m, t) for m in mine if m.predicate.value in FUNCTIONAL for t in theirs
+        if t.node == m.node and t.predicate == m.predicate
+        and (t.node, t.predicate.value, t.object) not in held
+    ]  # fmt: skip
+
+
+def trace(projection: Projection, target: str, find: Callable[[str], Event] | None = None) -> Trace:
+    """Trace an entity (state/RW), a claim (key, id or id prefix) or a statement (JSON)."""
+    store = projection.store
+    text = target.strip()
+    if text.startswith("{"):
+        try:
+            statement = orjson.loads(text)
+        except orjson.JSONDecodeError as e:
+            raise InputError(f"the statement is not valid JSON: {e}") from None
+        if not isinstance(statement, dict):
+            raise InputError("a statement is a JSON object with @type")
+        return _trace_facts(store, "statement", text, facts(statement_triples(statement, STATEMENT_BLANK)))
+    entity = entity_iri(text)
+    claims = _mentions(store, entity)
+    if claims or any(True for _ in store.quads_for_pattern(entity, None, None, VOCABULARY)):
+        return _trace_entity(store, text, entity, claims)
+    event = _find(text, find)
+    claim = claim_iri(event.id)
+    if not any(True for _ in store.quads_for_pattern(None, None, None, claim)):
+        raise InputError(f"claim {text!r} is not in this view", "drop --as-of, --known-by or --valid-at")
+    return _trace_facts(store, "claim", event.key or event.id[:12], _claim_facts(store, claim))
+
+
+def _find(text: str, find: Callable[[str], Event] | None) -> Event:
+    unknown = InputError(
+        f"{text!r} is not an entity, a claim or a statement known to the record",
+        "name an entity as state/RW or agreement/us-rw, a claim by key or id, "
+        "or give a statement as JSON",
+    )
+    if find is None:
+        raise unknown
+    try:
+        event = find(text)
+    except InputError as e:
+        if "ambiguous" in e.message:
+            raise
+        raise unknown from None
+    if event.type != "ClaimRecorded":
+        raise InputError(f"{text!r} is a {event.type}; trace takes an entity, a claim or a statement")
+    return event
+
+
+def _trace_entity(store: ox.Store, text: str, entity: ox.NamedNode, claims: list[ox.NamedNode]) -> Trace:
+    """Every claim naming entity; affirmed claims that disagree on a value note each other."""
+    labels = _Labels(store)
+    about = {c: _about(_claim_facts(store, c), entity) for c in claims}
+    details = {c: _details(store, c) for c in claims}
+    affirmed = [c for c in claims if details[c]["polarity"] == "affirmed"]
+    traced = []
+    for c in claims:
+        notes = [
+            f"{labels.fact(t)} ({_ref(details[o])}) vs {labels(m.object)}"
+            for o in affirmed if o != c and c in affirmed for m, t in _conflicts(about[c], about[o])
+        ]  # fmt: skip
+        stance = "supporting" if c in affirmed else "contradicting"
+        traced.append((_traced(details[c], stance, labels.facts(about[c]), notes), details[c]))
+    return _summarise(store, text, "entity", traced)
+
+
+def _trace_facts(store: ox.Store, kind: str, text: str, wanted: list[Fact]) -> Trace:
+    """Claims that hold a wanted fact (for or against) or give one a different value."""
+    labels = _Labels(store)
+    anchors = {f.subject for f in wanted if isinstance(f.node, str)} | {
+        ox.NamedNode(iri) for f in wanted if not isinstance(f.node, str) for _p, iri in f.node
+    }
+    candidates = {c for a in anchors for c in _mentions(store, a)}
+    keys = {(f.node, f.predicate.value, f.object) for f in wanted}
+    traced = []
+    for c in candidates:
+        held = _claim_facts(store, c)
+        matched = [f for f in held if (f.node, f.predicate.value, f.object) in keys]
+        d = _details(store, c)
+        affirmed = d["polarity"] == "affirmed"
+        # denying a different value does not bear on the wanted one
+        conflicts = _conflicts(wanted, held) if affirmed else []
+        if not matched and not conflicts:
+            continue
+        stance = "contradicting" if conflicts or not affirmed else "supporting"
+        notes = [f"{labels.fact(t)} vs {labels(w.object)}" for w, t in conflicts]
+        lines = labels.facts(matched + [t for _w, t in conflicts])
+        traced.append((_traced(d, stance, lines, notes), d))
+    return _summarise(store, text, kind, traced)
+
+
+def _details(store: ox.Store, claim: ox.NamedNode) -> Details:
+    row = _select(store, CLAIM, "claim", claim)[0]
+    names = ("id", "key", "seq", "at", "recorder", "quote", "certainty", "polarity", "status", "valid",
+             "speaker", "source", "title", "publisher", "issued", "reason", "note", "replacement",
+             "replacementKey")  # fmt: skip
+    out: Details = {}
+    for name in names:
+        term = row[name]
+        out[name] = None if term is None else term.value
+    for name in ("certainty", "polarity", "status", "reason"):
+        if out[name]:
+            out[name] = out[name][len(ACC) :]  # type: ignore[index]
+    return out
+
+
+def _ref(d: Details) -> str:
+    return d["key"] or (d["id"] or "")[:12]
+
+
+def _traced(d: Details, stance: str, lines: list[str], conflicts: list[str]) -> TracedClaim:
+    replacement = d["replacementKey"] or (short(d["replacement"]) if d["replacement"] else None)
+    return TracedClaim(
+        key=d["key"], id=(d["id"] or "")[:12], stance=stance, status=d["status"] or "",
+        reason=d["reason"], note=d["note"], corrected_by=replacement, quote=d["quote"] or "",
+        source=d["title"] or "", publisher=d["publisher"], published=d["issued"],
+        speaker=d["speaker"] or "", recorder=d["recorder"] or "", seq=int(d["seq"] or 0),
+        recorded_at=d["at"] or "", certainty=d["certainty"] or "", polarity=d["polarity"] or "",
+        valid_time=d["valid"], statements=lines, conflicts=conflicts,
+    )  # fmt: skip
+
+
+def _summarise(store: ox.Store, text: str, kind: str, traced: list[tuple[TracedClaim, Details]]) -> Trace:
+    traced.sort(key=lambda pair: pair[0].seq)
+    claims = [c for c, _d in traced]
+    supporting = [(c, d) for c, d in traced if c.stance == "supporting" and c.status == "active"]
+    roots: set[str] = set()
+    for source in {d["source"] for _c, d in supporting if d["source"]}:
+        found = {row["root"].value for row in _select(store, ROOTS, "source", ox.NamedNode(source))}
+        roots |= found or {source}
+    contradicting = sum(1 for c in claims if c.stance == "contradicting" and c.status == "active")
+    return Trace(text, kind, claims, len(supporting), contradicting, len(roots))

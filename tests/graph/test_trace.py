@@ -1,0 +1,178 @@
+"""accords trace: the claims for and against an entity, a claim or a statement."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+SAMPLE = Path(__file__).parents[1] / "events" / "data" / "sample.jsonl"
+US_RW = {"@id": "agreement/us-rw", "@type": "Agreement", "parties": ["state/US", "state/RW"]}
+
+
+def _source(key: str, title: str, publisher: str, derived_from: list[str] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"title": title, "publisher": publisher, "published": "2025-06-12", "kind": "news"}
+    if derived_from:
+        body["derived_from"] = derived_from
+    return {"type": "SourceRegistered", "key": key, "body": body}
+
+
+def _claim(key: str, source: str, statement: dict[str, Any], polarity: str = "affirmed") -> dict[str, Any]:
+    return {"type": "ClaimRecorded", "key": key, "body": {
+        "source": source, "quote": f"quote of {key}", "attributed_to": "officials",
+        "statement": statement, "certainty": "reported", "polarity": polarity}}  # fmt: skip
+
+
+def _load(run: Any, events: list[dict[str, Any]]) -> None:
+    lines = b"".join(orjson.dumps(e) + b"\n" for e in events)
+    result = run("import", "-", input=lines)
+    assert result.exit_code == 0, result.stderr
+
+
+def _trace(run: Any, *args: str) -> dict[str, Any]:
+    result = run("trace", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_trace_of_an_entity_shows_its_claims_and_provenance(run) -> None:  # type: ignore[no-untyped-def]
+    run("import", str(SAMPLE))
+    found = _trace(run, "agreement/us-rw")
+    assert found["kind"] == "entity"
+    [claim] = found["claims"]
+    assert claim["key"] == "c-rwanda-paid" and claim["stance"] == "supporting"
+    assert claim["status"] == "active"
+    assert claim["source"] == "Global Negotiations Underpinning U.S. Deportations Unveiled"
+    assert (claim["publisher"], claim["published"]) == ("Example News", "2025-06")
+    assert (claim["speaker"], claim["recorder"], claim["seq"]) == ("U.S. officials", "tester", 2)
+    assert (claim["certainty"], claim["polarity"], claim["valid_time"]) == ("reported", "affirmed", "../2025-06")
+    assert claim["quote"].startswith("Nations like Rwanda")
+    assert "agreement/us-rw party Rwanda" in claim["statements"]
+    assert "agreement/us-rw a Agreement" in claim["statements"]
+    assert (found["supporting_active"], found["independent_sources"]) == (1, 1)
+
+
+def test_trace_table_ends_with_the_summary(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    sqlite_run("import", str(SAMPLE))
+    result = sqlite_run("trace", "state/RW", "--format", "table")
+    assert result.exit_code == 0, result.stderr
+    assert "c-rwanda-paid" in result.stdout
+    assert result.stdout.splitlines()[-1] == (
+        "entity state/RW: 1 active supporting claims from 1 independent sources; "
+        "0 active contradicting claims"
+    )
+
+
+def test_retracted_claim_shows_with_its_reason_and_does_not_count(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    sqlite_run("import", str(SAMPLE))
+    found = _trace(sqlite_run, "state/PE")
+    [claim] = found["claims"]
+    assert claim["key"] == "c-peru-resists"
+    assert (claim["status"], claim["reason"], claim["note"]) == ("retracted", "recording_error", "misread")
+    assert "[Stance] position resisting" in claim["statements"]
+    assert found["supporting_active"] == 0
+
+
+def test_corrected_claim_names_its_replacement(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    _load(sqlite_run, [
+        _source("src-a", "A", "Outlet A"),
+        _claim("c-old", "src-a", {**US_RW, "status": "signed"}),
+        _claim("c-new", "src-a", {**US_RW, "status": "in_force"}),
+        {"type": "ClaimCorrected", "body": {"claim": "c-old", "replacement": "c-new", "reason": "recording_error"}},
+    ])  # fmt: skip
+    claims = {c["key"]: c for c in _trace(sqlite_run, "agreement/us-rw")["claims"]}
+    assert (claims["c-old"]["status"], claims["c-old"]["corrected_by"]) == ("corrected", "c-new")
+    assert claims["c-new"]["status"] == "active"
+
+
+def test_trace_of_a_claim_by_key_and_by_id_prefix(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    sqlite_run("import", str(SAMPLE))
+    by_key = _trace(sqlite_run, "c-rwanda-paid")
+    assert by_key["kind"] == "claim"
+    assert [c["key"] for c in by_key["claims"]] == ["c-rwanda-paid"]
+    claim_id = json.loads(sqlite_run("show", "c-rwanda-paid").stdout)["id"]
+    by_id = _trace(sqlite_run, claim_id[:10])
+    assert by_id["claims"] == by_key["claims"]
+
+
+def test_trace_of_a_statement_finds_support_denial_and_contradiction(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    _load(sqlite_run, [
+        _source("src-a", "A", "Outlet A"),
+        _source("src-b", "B", "Outlet B"),
+        _claim("c-in-force", "src-a", {**US_RW, "status": "in_force"}),
+        _claim("c-signed", "src-b", {**US_RW, "status": "signed"}),
+        _claim("c-denied", "src-b", {**US_RW, "status": "in_force"}, polarity="denied"),
+        _claim("c-other", "src-b", {"@id": "agreement/us-ug", "@type": "Agreement", "parties": ["state/US", "state/UG"], "status": "signed"}),
+    ])  # fmt: skip
+    statement = json.dumps({**US_RW, "status": "in_force"})
+    found = _trace(sqlite_run, statement)
+    assert found["kind"] == "statement"
+    stances = {c["key"]: c["stance"] for c in found["claims"]}
+    assert stances == {"c-in-force": "supporting", "c-signed": "contradicting", "c-denied": "contradicting"}
+    signed = next(c for c in found["claims"] if c["key"] == "c-signed")
+    assert signed["conflicts"] == ["agreement/us-rw status signed vs in_force"]
+    assert (found["supporting_active"], found["contradicting_active"]) == (1, 2)
+
+
+def test_trace_of_an_entity_notes_conflicting_values(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    _load(sqlite_run, [
+        _source("src-a", "A", "Outlet A"),
+        _claim("c-in-force", "src-a", {**US_RW, "status": "in_force"}),
+        _claim("c-signed", "src-a", {**US_RW, "status": "signed"}),
+    ])  # fmt: skip
+    claims = {c["key"]: c for c in _trace(sqlite_run, "agreement/us-rw")["claims"]}
+    assert claims["c-in-force"]["conflicts"] == ["agreement/us-rw status signed (c-signed) vs in_force"]
+    assert claims["c-signed"]["conflicts"] == ["agreement/us-rw status in_force (c-in-force) vs signed"]
+
+
+def test_anonymous_statements_match_by_their_frame(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    stance = {"@type": "Stance", "state": "state/PE", "toward": "state/US"}
+    _load(sqlite_run, [
+        _source("src-a", "A", "Outlet A"),
+        _claim("c-resisting", "src-a", {**stance, "position": "resisting"}),
+        _claim("c-willing", "src-a", {**stance, "position": "willing"}),
+        _claim("c-elsewhere", "src-a", {**stance, "toward": "state/ES", "position": "willing"}),
+    ])  # fmt: skip
+    found = _trace(sqlite_run, json.dumps({**stance, "position": "willing"}))
+    assert {c["key"]: c["stance"] for c in found["claims"]} == {
+        "c-resisting": "contradicting", "c-willing": "supporting",
+    }  # fmt: skip
+
+
+def test_sources_from_one_upstream_report_count_once(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    _load(sqlite_run, [
+        _source("src-cable", "The cable", "State Department"),
+        _source("src-ap", "AP on the cable", "AP", derived_from=["src-cable"]),
+        _source("src-reuters", "Reuters on AP", "Reuters", derived_from=["src-ap"]),
+        _source("src-own", "Own reporting", "Le Monde"),
+        _claim("c-ap", "src-ap", US_RW),
+        _claim("c-reuters", "src-reuters", US_RW),
+    ])  # fmt: skip
+    found = _trace(sqlite_run, "agreement/us-rw")
+    assert (found["supporting_active"], found["independent_sources"]) == (2, 1)
+    _load(sqlite_run, [_claim("c-own", "src-own", US_RW)])
+    found = _trace(sqlite_run, "agreement/us-rw")
+    assert (found["supporting_active"], found["independent_sources"]) == (3, 2)
+
+
+def test_trace_follows_the_clocks(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    sqlite_run("import", str(SAMPLE))
+    assert _trace(sqlite_run, "state/PE", "--as-of", "3")["claims"][0]["status"] == "active"
+    result = sqlite_run("trace", "c-rwanda-paid", "--as-of", "1")
+    assert result.exit_code == 2
+    assert "not in this view" in result.stderr
+
+
+def test_unknown_target_exits_2_with_a_message(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    sqlite_run("import", str(SAMPLE))
+    for target, message in (
+        ("agreement/nowhere", "is not an entity, a claim or a statement"),
+        ("src-seed", "is a SourceRegistered"),
+        ("{not json", "not valid JSON"),
+    ):
+        result = sqlite_run("trace", target)
+        assert result.exit_code == 2, target
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
