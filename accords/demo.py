@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import tempfile
-from importlib.resources import as_file, files
 from pathlib import Path
 
 import click
-
-SEED = "seed/seed.jsonl"
 
 
 def _run(args: list[str]) -> None:
@@ -36,9 +33,8 @@ def demo(store: str | None) -> None:
     """
     url = store or str(Path(tempfile.mkdtemp(prefix="accords-demo-")) / "accords.db")
     click.secho("accords demo: the seed report, recorded as one source and its quoted claims\n", bold=True)
-    with as_file(files("accords").joinpath(SEED)) as seed:
-        _run(["--store", url, "init"])
-        _run(["--store", url, "import", str(seed)])
+    _run(["--store", url, "init"])
+    _run(["--store", url, "import", "--seed"])
     click.secho("1. The timeline: every event, in the order it was recorded", fg="cyan")
     _run(["--store", url, "log", "--format", "table"])
     click.secho("2. A fact traced to its quote, source and speaker", fg="cyan")

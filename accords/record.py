@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from importlib.resources import as_file
+from importlib.resources import files as files_of
 from typing import IO, Any
 
 import click
@@ -10,7 +12,7 @@ import orjson
 
 from accords.errors import InputError
 from accords.events.files import read_events, read_yaml, write_jsonl
-from accords.events.log import Appended, Draft
+from accords.events.log import Appended, Draft, Log
 from accords.events.model import Event
 from accords.events.schema import REASONS, SCHEMAS
 from accords.events.store import Ref
@@ -18,6 +20,8 @@ from accords.options import (
     by_option, expected_head_option, open_log, open_recorder, open_view, store_option,
 )  # fmt: skip
 from accords.output import format_option, render
+
+SEED = "seed/seed.jsonl"  # the seed report, shipped in the package
 
 
 @click.command()
@@ -124,13 +128,14 @@ def _progress(name: str) -> Any:
 
 
 @click.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True, dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True, dir_okay=False))
 @click.option("--input-format", type=click.Choice(["jsonl", "yaml"]), help="Default: from the file name; jsonl for stdin.")
+@click.option("--seed", is_flag=True, help="Also import the seed report that ships with accords.")
 @store_option
 @by_option
 @expected_head_option
 def import_(
-    files: tuple[str, ...], input_format: str | None, store: str | None,
+    files: tuple[str, ...], input_format: str | None, seed: bool, store: str | None,
     recorded_by: str | None, expected_head: str | None,
 ) -> None:  # fmt: skip
     """Import events from JSONL or YAML files (- for stdin), each file all-or-nothing.
@@ -140,12 +145,21 @@ def import_(
 
     \b
     Example:
-      accords import seed.jsonl more.yaml
+      accords import article.jsonl more.yaml
+      accords import --seed
       accords export | accords import --store copy.db -
     """
+    if not files and not seed:
+        raise InputError("nothing to import", "name files (- for stdin), or --seed")
     log = open_log(store, recorded_by)
-    for path in files:
-        name = "stdin" if path == "-" else path
+    with as_file(files_of("accords").joinpath(SEED)) as seed_path:
+        _import_files(log, ([str(seed_path)] if seed else []) + list(files), input_format, expected_head)
+
+
+def _import_files(log: Log, paths: list[str], input_format: str | None, expected_head: str | None) -> None:
+    """Import each file in its own transaction, saying on stderr what each committed."""
+    for path in paths:
+        name = "stdin" if path == "-" else "seed" if path.endswith(SEED) else path
         stream = sys.stdin.buffer if path == "-" else _open(path)
         try:
             drafts = read_events(stream, name, input_format)
