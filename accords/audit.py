@@ -12,7 +12,8 @@ import orjson
 from accords.errors import InputError, NotConforming
 from accords.events import integrity
 from accords.events.model import timestamp
-from accords.options import open_log, open_recorder, store_option
+from accords.events.log import Log
+from accords.options import open_recorder, store_option
 from accords.output import format_option, render, write_json
 
 
@@ -125,8 +126,7 @@ def prove(
         return
     if event is None:
         raise InputError("name an EVENT, or give --from CHECKPOINT or --check PROOF")
-    log = open_log(store)
-    write_json(integrity.inclusion(recorder, log.find(event), tree_size))
+    write_json(integrity.inclusion(recorder, Log(recorder).find(event), tree_size))
 
 
 COMMANDS = [verify, checkpoint, prove]

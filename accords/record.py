@@ -59,7 +59,7 @@ def _report(appended: Appended, fmt: str | None) -> None:
     if fmt:
         render([row], list(row), fmt)
     elif appended.added:
-        click.echo(f"recorded seq {last.seq} {last.type} {last.key or ''} {last.id[:12]}".replace("  ", " "))
+        click.echo(" ".join(filter(None, ["recorded seq", str(last.seq), last.type, last.key, last.id[:12]])))
     else:
         click.echo(f"already recorded as seq {last.seq} ({last.key or last.id[:12]}); nothing added")
 
