@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from accords.errors import InputError
 from accords.options import clock_options, open_live, open_view, store_option
 from accords.output import render, resolve_format, write_table
+from accords.propertygraph import neo4j_options
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "turtle", "ntriples")
 _SPARQL_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
@@ -90,11 +91,12 @@ def sparql(
 @click.option("--engine", type=click.Choice(["sparql", "cypher"]), default="sparql", show_default=True)
 @clock_options
 @store_option
+@neo4j_options
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default=None,
               help="table on a terminal, SPARQL results JSON when piped; csv, tsv.")  # fmt: skip
 def query(
     name: str | None, params: tuple[str, ...], list_: bool, engine: str, as_of: str | None,
-    known_by: str | None, valid_at: str | None, store: str | None, fmt: str | None,
+    known_by: str | None, valid_at: str | None, store: str | None, fmt: str | None, neo4j: Any = None,
 ) -> None:  # fmt: skip
     """Run a named query from the library, with bound parameters.
 
@@ -103,6 +105,7 @@ def query(
       accords query --list
       accords query agreements-by-state --param state=state/RW
       accords query agreements-by-state -p state=state/RW --as-of 2025-05-01
+      accords query payments --engine cypher --neo4j bolt://localhost:7687
     """
     from accords.graph.sparql import run
     from accords.queries.library import bind, get, library, sparql_value
@@ -125,7 +128,14 @@ def query(
         given[key] = value
     values = bind(named, given)
     if engine == "cypher":
-        raise InputError(f"{name} has no Cypher form yet", "run it with --engine sparql")
+        from accords.graph.projection import parse_view
+        from accords.options import open_recorder
+        from accords.propertygraph import run_named
+
+        if known_by or valid_at:
+            raise InputError("--known-by and --valid-at work with --engine sparql only", "use --as-of")
+        seq = parse_view(as_of, None, None, open_recorder(store)).as_of if as_of else None
+        return run_named(named, values, seq, neo4j, store, fmt)
     if named.sparql is None:
         raise InputError(f"{name} has no SPARQL form", "run it with --engine cypher")
     by_name = {p.name: p for p in named.params}

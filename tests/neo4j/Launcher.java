@@ -1,5 +1,6 @@
 // Starts an embedded Neo4j Community server for tests: Bolt on 127.0.0.1:<port>, no auth.
-// Run (no compile step): java -Xmx1g -cp "$(cat cp.txt)" Launcher.java <port> <homeDir>
+// Run (no compile step): java -Xmx1g -cp "$(cat cp.txt)" Launcher.java <port> <homeDir> [auth]
+// With "auth", authentication is on (user neo4j, password neo4j): for bad-credentials tests.
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
@@ -15,8 +16,8 @@ import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 
 public class Launcher {
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: Launcher <port> <homeDir>");
+        if (args.length < 2 || args.length > 3 || (args.length == 3 && !args[2].equals("auth"))) {
+            System.err.println("usage: Launcher <port> <homeDir> [auth]");
             System.exit(2);
         }
         int port = Integer.parseInt(args[0]);
@@ -28,7 +29,7 @@ public class Launcher {
                 .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(HttpsConnector.enabled, false)
-                .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                .setConfig(GraphDatabaseSettings.auth_enabled, args.length == 3)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, 64L * 1024 * 1024)
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)

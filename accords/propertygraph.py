@@ -1,0 +1,205 @@
+"""Commands for the Neo4j property graph: project neo4j, and cypher."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from typing import IO, Any, TypeVar
+
+import click
+
+from accords.errors import InputError
+from accords.options import open_recorder, store_option
+from accords.output import render, resolve_format
+
+F = TypeVar("F", bound=Callable[..., Any])
+CYPHER_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+
+
+def neo4j_options(f: F) -> F:
+    """--neo4j, --user, --password and --database, handed to f as one Target named neo4j."""
+    from accords.graph.cypher import DEFAULT_URI, Target
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, neo4j_uri: str | None, neo4j_user: str | None, neo4j_password: str | None,
+                neo4j_database: str | None, **kwargs: Any) -> Any:  # fmt: skip
+        return f(*args, neo4j=Target(neo4j_uri, neo4j_user, neo4j_password, neo4j_database), **kwargs)
+
+    for option in reversed([
+        click.option("--neo4j", "neo4j_uri", envvar="ACCORDS_NEO4J_URI", metavar="URI",
+                     help=f"The Neo4j server (default: $ACCORDS_NEO4J_URI, else {DEFAULT_URI}); "
+                          "neo4j+s://… for Aura."),
+        click.option("--user", "neo4j_user", envvar="ACCORDS_NEO4J_USER", metavar="NAME",
+                     help="Neo4j user (default: $ACCORDS_NEO4J_USER, else neo4j)."),
+        click.option("--password", "neo4j_password", envvar="ACCORDS_NEO4J_PASSWORD", metavar="TEXT",
+                     help="Neo4j password (default: $ACCORDS_NEO4J_PASSWORD; none: no auth)."),
+        click.option("--database", "neo4j_database", envvar="ACCORDS_NEO4J_DATABASE", metavar="NAME",
+                     help="Neo4j database (default: $ACCORDS_NEO4J_DATABASE, else the server's default)."),
+    ]):  # fmt: skip
+        wrapper = option(wrapper)
+    return wrapper  # type: ignore[return-value]
+
+
+def connect(target: Any) -> Any:
+    """An open Graph on target, closed when the command ends."""
+    from accords.graph.cypher import Graph
+
+    graph = Graph(target)
+    click.get_current_context().call_on_close(graph.close)
+    return graph
+
+
+@click.group()
+def project() -> None:
+    """Build a projection of the log in another database.
+
+    \b
+    Example:
+      accords project neo4j --neo4j bolt://localhost:7687 --password secret
+    """
+
+
+@project.command("neo4j")
+@store_option
+@neo4j_options
+@click.option("--rebuild", is_flag=True, help="Delete what accords projected before, then project the whole log.")
+@click.option("--batch", default=None, type=click.IntRange(1), metavar="N",
+              help="Events per transaction (default 1000).")  # fmt: skip
+def project_neo4j(store: str | None, neo4j: Any, rebuild: bool, batch: int | None) -> None:
+    """Fold the log into Neo4j as a property graph, catching up from the head it holds.
+
+    Every node and relationship carries the ids of the claims stating it
+    (`claims`), whether it is believed now (`believed`) and the seq intervals in
+    which it was (`believed_from`, `believed_until`). Each batch is written with the
+    head it reaches in one transaction; running it again changes nothing. A graph
+    projected from another log is refused unless --rebuild.
+
+    \b
+    Example:
+      accords project neo4j --neo4j bolt://localhost:7687 --user neo4j --password secret
+      ACCORDS_NEO4J_URI=neo4j+s://xxxx.databases.neo4j.io accords project neo4j --rebuild
+    """
+    from accords.graph.neo4j import BATCH, Neo4jProjection
+
+    recorder = open_recorder(store)
+    projection = Neo4jProjection(connect(neo4j))
+    started = time.monotonic()
+    before = projection.head()
+
+    def progress(seq: int, target: int) -> None:
+        rate = (seq - (0 if rebuild else before.seq)) / max(time.monotonic() - started, 1e-6)
+        click.echo(f"projected seq {seq:,} of {target:,} ({rate:,.0f} events/s)", err=True)
+
+    head = projection.project(recorder, rebuild=rebuild, batch=batch or BATCH, progress=progress)
+    moved = "up to date" if head == before and not rebuild else f"projected seq {before.seq if not rebuild else 0}..{head.seq}"
+    click.echo(f"{neo4j.where}: {moved}; reflects seq {head.seq} ({head.hash[:12]})", err=True)
+
+
+def parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    given = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key.isidentifier():
+            raise InputError(f"--param {item!r}: expected NAME=VALUE")
+        given[key] = value
+    return given
+
+
+def show(columns: list[str], rows: list[dict[str, Any]], fmt: str | None) -> None:
+    """Cypher rows: JSON as returned; a table with the accords IRIs shortened."""
+    if resolve_format(fmt) == "table":
+        from accords.graph.terms import short
+
+        def cell(v: Any) -> Any:
+            return short(v) if isinstance(v, str) and v.startswith("https://w3id.org/accords/") else v
+
+        rows = [{k: cell(v) for k, v in row.items()} for row in rows]
+    render(rows, columns, fmt)
+
+
+def as_of_value(as_of: str | None, graph: Any) -> int:
+    """$as_of: the seq given, else the head the graph reflects."""
+    if as_of is None:
+        from accords.graph.neo4j import Neo4jProjection
+
+        return Neo4jProjection(graph).head().seq
+    if not as_of.isdigit():
+        raise InputError(f"--as-of: {as_of!r} is not a seq", "Cypher time travel is by seq: --as-of 40")
+    return int(as_of)
+
+
+@click.command()
+@click.argument("query", required=False)
+@click.option("--file", "-f", "file", type=click.File("r"), help="Read the query from a file.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind $NAME to the string VALUE (repeatable); convert in Cypher: toInteger($n), date($d).")
+@click.option("--as-of", metavar="SEQ", help="Bind $as_of to SEQ (default: the seq the graph reflects).")
+@neo4j_options
+@click.option("--format", "fmt", type=click.Choice(CYPHER_FORMATS), default=None,
+              help="table on a terminal, json when piped; jsonl, csv, tsv.")  # fmt: skip
+def cypher(query: str | None, file: IO[str] | None, params: tuple[str, ...], as_of: str | None,
+           neo4j: Any, fmt: str | None) -> None:  # fmt: skip
+    """Run a read-only Cypher query on the projected graph; writes are refused.
+
+    Parameters are bound by the driver, never pasted into the text. $as_of is always
+    bound, so one query answers now and in the past: a node or relationship x was
+    believed at $as_of when
+    any(i IN range(0, size(x.believed_from)-1) WHERE x.believed_from[i] <= $as_of
+    AND coalesce(x.believed_until[i], $as_of + 1) > $as_of).
+
+    \b
+    Example:
+      accords cypher 'MATCH (a:Agreement)-[:PARTY]->(s:State) RETURN a.iri, s.label'
+      accords cypher -f trace.cypher -p iri=https://w3id.org/accords/id/agreement/us-rw
+      accords cypher --as-of 40 'MATCH (c:Claim) WHERE c.seq <= $as_of RETURN count(c)'
+    """
+    from accords.ask import _query_text
+
+    text = _query_text(query, file)
+    graph = connect(neo4j)
+    values: dict[str, Any] = dict(parse_params(params))
+    values["as_of"] = as_of_value(as_of, graph)
+    columns, rows = graph.read(text, values)
+    show(columns, rows, fmt)
+
+
+def parameter(param: Any, text: str) -> Any:
+    """A named query's parameter as a Cypher value: IRIs in full, dates, integers, strings."""
+    import pyoxigraph as ox
+
+    from accords.queries.library import sparql_value
+
+    term = sparql_value(param, text)  # the same checks as the SPARQL form
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if param.type == "date":
+        import datetime as dt
+
+        return dt.date.fromisoformat(text)
+    return int(text) if param.type == "integer" else text
+
+
+def run_named(named: Any, values: dict[str, str], as_of: int | None, neo4j: Any, store: str | None, fmt: str | None) -> None:
+    """accords query NAME --engine cypher: the .cypher form, with $as_of bound."""
+    from accords.graph.neo4j import Neo4jProjection
+
+    if named.cypher is None:
+        raise InputError(f"{named.name} has no Cypher form", "run it with --engine sparql")
+    by_name = {p.name: p for p in named.params}
+    bound: dict[str, Any] = {k: parameter(by_name[k], v) for k, v in values.items()}
+    graph = connect(neo4j)
+    head = Neo4jProjection(graph).head()
+    try:
+        log_seq = open_recorder(store).head().seq
+    except InputError:
+        log_seq = None
+    if log_seq is not None and log_seq != head.seq:
+        click.echo(f"note: Neo4j reflects seq {head.seq}, the log is at {log_seq}: "
+                   "run accords project neo4j to catch up", err=True)  # fmt: skip
+    bound["as_of"] = head.seq if as_of is None else as_of
+    columns, rows = graph.read(named.cypher, bound)
+    show(columns, rows, fmt if fmt in CYPHER_FORMATS else None)
+
+
+COMMANDS = [project, cypher]
