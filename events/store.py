@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Protocol
 from accords.events.model import Event, Head
 
 DEFAULT_STORE = "accords.db"
+_ID_PREFIX = re.compile(r"[0-9a-f]{4,63}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +70,7 @@ class Recorder(Protocol):
 
 def lookup_clause(ref: str) -> tuple[str, tuple[str, ...]]:
     """SQL condition (with ? placeholders) matching a key, a full id or a hex id prefix."""
-    if len(ref) >= 4 and all(c in "0123456789abcdef" for c in ref) and len(ref) < 64:
+    if _ID_PREFIX.fullmatch(ref):
         return "key = ? OR (id >= ? AND id < ?)", (ref, ref, ref + "g")
     return "key = ? OR id = ?", (ref, ref)
 

@@ -123,9 +123,12 @@ class Fold:
             publisher = agent_iri("publisher", body["publisher"])
             t += [(s, ox.NamedNode(DCT + "publisher"), publisher), (publisher, TYPE, prov("Agent")),
                   (publisher, LABEL, _lit(body["publisher"]))]  # fmt: skip
+        published: list[Triple] = []
         if "published" in body:
             t.append((s, ox.NamedNode(DCT + "issued"), _lit(body["published"])))
-            t += _date_bounds(s, body["published"], "publishedEarliest", "publishedLatest")
+            published = _date_bounds(s, body["published"], "publishedEarliest", "publishedLatest")
+            t += published
+        self.published_cache[s.value] = [(p, o) for _, p, o in published]
         for name, predicate in (("url", SCHEMA + "url"), ("language", DCT + "language"),
                                 ("author", DCT + "creator"), ("archive_url", SCHEMA + "archivedAt"),
                                 ("content_hash", acc("contentHash").value), ("note", SCHEMA + "comment")):  # fmt: skip

@@ -7,7 +7,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -93,6 +93,7 @@ def _label(code: str) -> str:
     return str(getattr(country, "common_name", None) or country.name)
 
 
+@lru_cache(maxsize=4096)
 def resolve_state(text: str) -> str:
     """The ISO 3166-1 alpha-2 code (Kosovo: XK) for a code, name or common alias."""
     codes = _index().get(_key(text))
