@@ -1,0 +1,704 @@
+"""Benchmarks of the accords log: import, verify, one-event latency and import memory.
+
+    python bench/log_bench.py [--events 100000] [--repeat 3] [--postgres URL] [--million]
+
+Every figure is measured in this run on the same generated events (bench/generate.py,
+seed 1), next to a peer measured in the same run: the eventsourcing library's SQLite
+recorder for import, orjson + hashlib for verify, `python -c pass` for latency. Timed
+figures are the median of --repeat runs (best shown too); nothing is asserted. Run it
+from any directory; subprocesses run the installed `accords` command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import io
+import json
+import os
+import pstats
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import generate  # noqa: E402
+
+VERIFY_TARGET = 250_000  # events/s
+RATIO_TARGET = 1.0  # accords / eventsourcing import throughput
+BATCH = 1000  # accords.events.log.FLUSH_EVERY: events per executemany
+SEED = 1
+
+
+# -- running children -----------------------------------------------------------------
+
+
+@dataclass
+class Child:
+    wall: float  # seconds, including process start
+    cpu: float  # user + system seconds of the child
+    maxrss_mib: float  # peak resident set of the child (wait4 rusage, this child only)
+    stderr: str
+
+
+def accords_exe() -> str:
+    """The accords console script next to this Python (not a pyenv shim, which adds a shell)."""
+    beside = Path(sys.executable).parent / "accords"
+    found = str(beside) if beside.exists() else shutil.which("accords")
+    if not found:
+        sys.exit("the accords command is not installed: pip install -e /work/main")
+    return found
+
+
+# The child is started from this small launcher, not from the benchmark process: a forked
+# child's peak RSS counts the parent's pages until exec, and the benchmark holds 100,000
+# parsed events. Wall time is taken in the launcher, so it excludes the launcher's start.
+_LAUNCHER = """
+import json, os, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(proc.pid, 0)
+wall = time.perf_counter() - start
+print(json.dumps([wall, os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime, usage.ru_maxrss]))
+"""
+
+
+def run(argv: Sequence[str], cwd: str, env: dict[str, str] | None = None, check: bool = True) -> Child:
+    """Run argv to completion; wall time, CPU and peak RSS of this one child (os.wait4)."""
+    with tempfile.TemporaryFile() as err:
+        out = subprocess.run([sys.executable, "-c", _LAUNCHER, *argv], cwd=cwd, env=env,
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)  # fmt: skip
+        err.seek(0)
+        text = err.read().decode(errors="replace")
+    if out.returncode != 0:
+        raise SystemExit(f"the launcher of {' '.join(argv)} failed:\n{text}")
+    wall, code, cpu, maxrss_kib = json.loads(out.stdout)
+    if check and code != 0:
+        raise SystemExit(f"{' '.join(argv)} exited {code}:\n{text}")
+    return Child(wall, cpu, maxrss_kib / 1024, text)
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ, ACCORDS_USER="bench")
+    env.pop("ACCORDS_STORE", None)
+    return env
+
+
+# -- figures --------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    name: str
+    unit: str
+    values: list[float] = field(default_factory=list)
+    higher_is_better: bool = True
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    @property
+    def best(self) -> float:
+        return max(self.values) if self.higher_is_better else min(self.values)
+
+
+FIGURES: dict[str, Figure] = {}
+RATIOS: list[tuple[str, str, str, float | None]] = []  # (what, numerator, denominator, target)
+EXTRA: dict[str, Any] = {}
+
+
+def record(key: str, name: str, unit: str, value: float, higher_is_better: bool = True, note: str = "") -> None:
+    fig = FIGURES.setdefault(key, Figure(name, unit, higher_is_better=higher_is_better, note=note))
+    fig.values.append(value)
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+# -- import: accords ------------------------------------------------------------------
+
+
+def accords_cli_import(jsonl: Path, n: int, work: Path, tag: str) -> tuple[Child, Path]:
+    exe, env = accords_exe(), child_env()
+    db = work / f"cli-{tag}.db"
+    run([exe, "init", "--store", str(db)], str(work), env)
+    child = run([exe, "import", "--store", str(db), str(jsonl)], str(work), env)
+    if f"committed {n} new events" not in child.stderr:
+        raise SystemExit(f"accords import did not commit {n} events:\n{child.stderr}")
+    return child, db
+
+
+def drafts(events: Iterable[dict[str, Any]]) -> Iterable[Any]:
+    from accords.events.log import Draft
+
+    return (Draft(e["type"], e["body"], e.get("key")) for e in events)
+
+
+def accords_lib_append(events: list[dict[str, Any]], url: str) -> float:
+    from accords.events.log import Log
+    from accords.events.store import open_store
+
+    store = open_store(url, create=True)
+    try:
+        log = Log(store, "bench")
+        seconds, done = timed(lambda: log.append(drafts(events)))
+    finally:
+        store.close()
+    if done.added != len(events):
+        raise SystemExit(f"Log.append added {done.added} of {len(events)}")
+    return seconds
+
+
+class MemoryRecorder:
+    """A recorder keeping refs in dicts: Log.append with no database, the Python-side cost.
+
+    Exact keys and ids only (no id prefixes): the generated events refer by key.
+    """
+
+    url = "memory"
+
+    def __init__(self) -> None:
+        from accords.events.model import EMPTY
+
+        self.refs: dict[str, Any] = {}
+        self.last = EMPTY
+
+    def writing(self) -> Any:
+        from contextlib import nullcontext
+
+        return nullcontext(self)
+
+    def head(self) -> Any:
+        return self.last
+
+    def lookup(self, ref: str) -> list[Any]:
+        found = self.refs.get(ref)
+        return [found] if found else []
+
+    def insert(self, events: Sequence[Any]) -> None:
+        from accords.events.model import Head
+        from accords.events.store import Ref
+
+        for e in events:
+            ref = Ref(e.seq, e.id, e.type, e.key)
+            self.refs[e.id] = ref
+            if e.key is not None:
+                self.refs[e.key] = ref
+        self.last = Head(events[-1].seq, events[-1].hash, events[-1].recorded_at)
+
+
+def accords_lib_memory(events: list[dict[str, Any]]) -> float:
+    from accords.events.log import Log
+
+    log = Log(MemoryRecorder(), "bench")  # type: ignore[arg-type]
+    seconds, done = timed(lambda: log.append(drafts(events)))
+    if done.added != len(events):
+        raise SystemExit(f"Log.append (memory) added {done.added} of {len(events)}")
+    return seconds
+
+
+def accords_inserts_only(rows: list[Any], path: Path, cache_kib: int | None = None) -> float:
+    """accords' SQLite schema, indexes and chain trigger, fed events already built."""
+    from accords.events.sqlite import SqliteRecorder
+
+    store = SqliteRecorder(str(path), create=True)
+    if cache_kib:
+        store.db.execute(f"PRAGMA cache_size = -{cache_kib}")
+
+    def go() -> None:
+        with store.writing() as tx:
+            for i in range(0, len(rows), BATCH):
+                tx.insert(rows[i : i + BATCH])
+
+    try:
+        return timed(go)[0]
+    finally:
+        store.close()
+
+
+# -- import: eventsourcing ------------------------------------------------------------
+
+
+def eventsourcing_append(events: list[dict[str, Any]], path: Path, mode: str) -> float:
+    """The same events as eventsourcing StoredEvents, one aggregate, versions 1..n.
+
+    mode "per-call": the public insert_events, one call (and one commit) per 1,000.
+    mode "one-tx": one transaction over the whole file, _insert_events per 1,000, the
+    shape of an accords import. mode "app-per-call": the application recorder (row by
+    row, returning notification ids), one call per 1,000.
+    """
+    from eventsourcing.persistence import StoredEvent
+    from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteApplicationRecorder, SQLiteDatastore
+
+    datastore = SQLiteDatastore(str(path))
+    cls = SQLiteApplicationRecorder if mode.startswith("app") else SQLiteAggregateRecorder
+    recorder = cls(datastore)
+    recorder.create_table()
+    with datastore.transaction(commit=False) as c:
+        c.execute("PRAGMA journal_mode")
+        journal = c.fetchone()[0]
+        c.execute("PRAGMA synchronous")
+        sync = c.fetchone()[0]
+    EXTRA["eventsourcing_sqlite"] = f"journal_mode={journal}, synchronous={sync} (2 = FULL)"
+    aggregate = uuid.uuid5(uuid.NAMESPACE_URL, "https://w3id.org/accords/bench/log")
+
+    def batches() -> Iterable[list[Any]]:
+        batch: list[Any] = []
+        for version, e in enumerate(events, 1):
+            batch.append(StoredEvent(aggregate, version, e["type"], orjson.dumps(e)))
+            if len(batch) == BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def per_call() -> None:
+        for batch in batches():
+            recorder.insert_events(batch)
+
+    def one_tx() -> None:
+        with datastore.transaction(commit=True) as c:
+            for batch in batches():
+                recorder._insert_events(c, batch)
+
+    try:
+        seconds = timed(one_tx if mode == "one-tx" else per_call)[0]
+        with datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT COUNT(*) FROM {recorder.events_table_name}")
+            count = c.fetchone()[0]
+    finally:
+        datastore.close()
+    if count != len(events):
+        raise SystemExit(f"eventsourcing stored {count} of {len(events)}")
+    return seconds
+
+
+# -- PostgreSQL -----------------------------------------------------------------------
+
+
+class FreshDatabase:
+    """A new database on the server of base_url, dropped on exit (as tests/conftest.py)."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base = base_url
+        self.name = f"bench_{uuid.uuid4().hex[:12]}"
+        self.url = base_url.rsplit("/", 1)[0] + "/" + self.name
+
+    def __enter__(self) -> str:
+        import psycopg
+
+        with psycopg.connect(self.base, autocommit=True) as db:
+            db.execute(f'CREATE DATABASE "{self.name}"')
+        return self.url
+
+    def __exit__(self, *exc: object) -> None:
+        import psycopg
+
+        with psycopg.connect(self.base, autocommit=True) as db:
+            db.execute(f'DROP DATABASE "{self.name}" WITH (FORCE)')
+
+
+def postgres_benchmarks(base: str, jsonl: Path, events: list[dict[str, Any]], repeat: int, work: Path) -> None:
+    n = len(events)
+    exe, env = accords_exe(), child_env()
+    for i in range(repeat):
+        with FreshDatabase(base) as url:
+            run([exe, "init", "--store", url], str(work), env)
+            child = run([exe, "import", "--store", url, str(jsonl)], str(work), env)
+            if f"committed {n} new events" not in child.stderr:
+                raise SystemExit(child.stderr)
+            record("pg_cli", "PostgreSQL: accords import (CLI, wall incl. start)", "events/s", n / child.wall)
+        with FreshDatabase(base) as url:
+            record("pg_lib", "PostgreSQL: Log.append (library)", "events/s", n / accords_lib_append(events, url))
+        if i == 0:
+            with FreshDatabase(base) as url:
+                sample = events[:5000]
+                EXTRA["PostgreSQL Log.append (first 5,000 events)_profile"] = profile_top(
+                    lambda: accords_lib_append(sample, url), 10
+                )
+        say(f"  postgres {i + 1}/{repeat}: cli {FIGURES['pg_cli'].values[-1]:,.0f}/s,"
+            f" lib {FIGURES['pg_lib'].values[-1]:,.0f}/s")  # fmt: skip
+
+
+# -- verify ---------------------------------------------------------------------------
+
+_COLUMNS = "seq, id, type, key, recorded_at, recorded_by, body, prev, hash"
+
+
+def sketch_verify_range(path: str, start: int, stop: int) -> tuple[int, int | None]:
+    """The checks of integrity.verify (seq, prev link, id, hash, Merkle leaves) on raw rows.
+
+    A sketch of a faster verify, here only to measure what the fix in bench/README.md
+    buys: bytes rows (no str decode and re-encode), no Event objects, JSON strings of
+    the few distinct types and recorders cached. Returns (events checked, first bad seq).
+    """
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    db.text_factory = bytes
+    sha256 = hashlib.sha256
+    dumps = orjson.dumps
+    quoted: dict[bytes, bytes] = {}
+
+    def q(text: bytes) -> bytes:
+        out = quoted.get(text)
+        if out is None:
+            out = dumps(text.decode())
+            if len(quoted) < 1000:
+                quoted[text] = out
+        return out
+
+    if start == 1:
+        prev = b"0" * 64
+    else:
+        prev = db.execute("SELECT hash FROM events WHERE seq = ?", (start - 1,)).fetchone()[0]
+    cursor = db.execute(f"SELECT {_COLUMNS} FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq", (start, stop))
+    expect = start
+    leaves: list[bytes] = []
+    append = leaves.append
+    while rows := cursor.fetchmany(4000):
+        for seq, id_, type_, key, at, by, body, prev_, hash_ in rows:
+            qtype = q(type_)
+            if (
+                seq != expect
+                or prev_ != prev
+                or sha256(b'{"body":' + body + b',"type":' + qtype + b"}").hexdigest().encode() != id_
+            ):
+                return expect - start, expect
+            keypart = b',"key":' + dumps(key.decode()) if key is not None else b""
+            digest = sha256(b"".join((
+                b'{"body":', body, b',"id":"', id_, b'"', keypart, b',"prev":"', prev_,
+                b'","recorded_at":"', at, b'","recorded_by":', q(by), b',"seq":', str(seq).encode(),
+                b',"type":', qtype, b"}",
+            ))).digest()  # fmt: skip
+            if digest.hex().encode() != hash_:
+                return expect - start, expect
+            append(digest)
+            prev = hash_
+            expect += 1
+    db.close()
+    return expect - start, None
+
+
+def sketch_verify(path: str, n: int, workers: int) -> int:
+    """The sketch over seq ranges in parallel processes; each checks its first link too."""
+    if workers == 1:
+        checked, bad = sketch_verify_range(path, 1, n)
+    else:
+        cuts = [1 + n * i // workers for i in range(workers)] + [n + 1]
+        with ProcessPoolExecutor(workers) as pool:
+            parts = list(pool.map(sketch_verify_range, [path] * workers, cuts[:-1], [c - 1 for c in cuts[1:]]))
+        checked, bad = sum(p[0] for p in parts), next((p[1] for p in parts if p[1]), None)
+    if bad is not None or checked != n:
+        raise SystemExit(f"the verify sketch disagrees with the log at seq {bad}")
+    return checked
+
+
+def verify_benchmarks(db: Path, n: int, repeat: int, profile: bool) -> None:
+    from accords.events import integrity
+    from accords.events.sqlite import SqliteRecorder
+
+    raw = sqlite3.connect(str(db))
+    bodies = [orjson.loads(row[0]) for row in raw.execute("SELECT body FROM events ORDER BY seq")]
+    raw.close()
+
+    def scan(factory: type) -> int:
+        con = sqlite3.connect(str(db))
+        con.text_factory = factory
+        cursor = con.execute(f"SELECT {_COLUMNS} FROM events ORDER BY seq")
+        count = 0
+        while rows := cursor.fetchmany(2000):
+            count += len(rows)
+        con.close()
+        return count
+
+    def canonical_sha256() -> int:
+        sha256, dumps, sort = hashlib.sha256, orjson.dumps, orjson.OPT_SORT_KEYS
+        for body in bodies:
+            sha256(dumps(body, option=sort)).hexdigest()
+        return len(bodies)
+
+    for _ in range(repeat):
+        store = SqliteRecorder(str(db))
+        seconds, result = timed(lambda: integrity.verify(store))
+        store.close()
+        if result.problem or result.events != n:
+            raise SystemExit(f"verify failed: {result}")
+        record("verify", "verify: accords.events.integrity.verify (SQLite)", "events/s", n / seconds)
+        record("floor", "peer: orjson canonical + SHA-256 of the same bodies", "events/s",
+               n / timed(canonical_sha256)[0])  # fmt: skip
+        record("scan", "  part: SQLite scan of the 9 columns (str rows)", "events/s", n / timed(lambda: scan(str))[0])
+        store = SqliteRecorder(str(db))
+        record("read", "  part: store.read() (Event objects, no hashing)", "events/s",
+               n / timed(lambda: sum(1 for _ in store.read()))[0])  # fmt: skip
+        store.close()
+        record("sketch1", "  sketch: same checks on bytes rows, 1 process", "events/s",
+               n / timed(lambda: sketch_verify(str(db), n, 1))[0])  # fmt: skip
+        record("sketch2", "  sketch: same checks on bytes rows, 2 processes", "events/s",
+               n / timed(lambda: sketch_verify(str(db), n, 2))[0])  # fmt: skip
+    RATIOS.append(("verify / floor (orjson + hashlib)", "verify", "floor", None))
+    RATIOS.append(("verify / target 250,000 events/s", "verify", "=250000", 1.0))
+    RATIOS.append(("sketch (2 processes) / target", "sketch2", "=250000", 1.0))
+    if profile or FIGURES["verify"].median < VERIFY_TARGET:
+        store = SqliteRecorder(str(db))
+        EXTRA["verify_profile"] = profile_top(lambda: integrity.verify(store), 12)
+        store.close()
+
+
+# -- latency --------------------------------------------------------------------------
+
+
+def latency_benchmarks(work: Path, big_store: Path | None, runs: int) -> None:
+    exe, env = accords_exe(), child_env()
+    fresh = work / "latency.db"
+    run([exe, "init", "--store", str(fresh)], str(work), env)
+    for i in range(runs):  # interleaved, so background load hits every command alike
+        record("py", "peer: python -c pass", "ms", 1000 * run([sys.executable, "-c", "pass"], str(work), env).wall, False)
+        record("help", "accords --help", "ms", 1000 * run([exe, "--help"], str(work), env).wall, False)
+        title = f"US seeks more deportation deals, bench run {os.getpid()}-{i}"
+        argv = [exe, "record", "--store", str(fresh), "--type", "SourceRegistered",
+                "-f", f"title={title}", "-f", "kind=news"]  # fmt: skip
+        record("rec", "accords record (empty store)", "ms", 1000 * run(argv, str(work), env).wall, False)
+        if big_store is not None:
+            argv[3] = str(big_store)
+            record("rec_big", "accords record (store of the import)", "ms", 1000 * run(argv, str(work), env).wall, False)
+    EXTRA["import_time"] = import_time(work, env)
+    RATIOS.append(("record / python -c pass (latency)", "rec", "py", None))
+    RATIOS.append(("--help / python -c pass (latency)", "help", "py", None))
+
+
+def import_time(work: Path, env: dict[str, str]) -> str:
+    """The heaviest top-level packages `import accords.cli` pulls in (python -X importtime)."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import accords.cli"],
+                          cwd=str(work), env=env, capture_output=True, text=True)  # fmt: skip
+    total: dict[str, int] = {}
+    stack: list[str] = []  # lines are children first: read backwards, parents first
+    for line in reversed(proc.stderr.splitlines()):
+        parts = line.split("|")
+        if len(parts) != 3 or not parts[1].strip().isdigit():
+            continue
+        name = parts[2].rstrip()
+        depth = (len(name) - len(name.lstrip())) // 2
+        name = name.strip()
+        del stack[depth:]
+        stack.append(name)
+        parent = stack[depth - 1] if depth else ""
+        if name == "accords.cli":
+            total[name] = int(parts[1])
+        elif parent.startswith("accords") and not name.startswith("accords") and "." not in name:
+            total[name] = max(total.get(name, 0), int(parts[1]))  # imported by accords itself
+    heavy = sorted(((v, k) for k, v in total.items() if k != "accords.cli"), reverse=True)[:6]
+    return f"import accords.cli {total.get('accords.cli', 0) / 1000:.0f} ms; heaviest: " + ", ".join(
+        f"{k} {v / 1000:.0f} ms" for v, k in heavy
+    )
+
+
+# -- memory ---------------------------------------------------------------------------
+
+
+def million_benchmark(work: Path, small_peak: float) -> None:
+    exe, env = accords_exe(), child_env()
+    jsonl = work / "events-1m.jsonl"
+    gen = run([sys.executable, str(Path(generate.__file__)), "1000000", str(jsonl), "--seed", str(SEED)], str(work), env)
+    record("gen1m_rss", "generate.py 1,000,000 events: peak RSS", "MiB", gen.maxrss_mib, False)
+    EXTRA["million_jsonl_bytes"] = jsonl.stat().st_size
+    say(f"  generated 1,000,000 events ({jsonl.stat().st_size / 2**20:,.0f} MiB) in {gen.wall:.0f} s")
+    child, db = accords_cli_import(jsonl, 1_000_000, work, "1m")
+    record("imp1m", "SQLite: accords import 1,000,000 (CLI)", "events/s", 1_000_000 / child.wall)
+    record("rss1m", "accords import 1,000,000: peak RSS", "MiB", child.maxrss_mib, False)
+    EXTRA["million_db_bytes"] = db.stat().st_size
+    EXTRA["million_import_seconds"] = child.wall
+    RATIOS.append(("peak RSS 1,000,000 / 100,000 events", "rss1m", f"={small_peak}", None))
+    jsonl.unlink()
+    for path in work.glob("cli-1m.db*"):
+        path.unlink()
+
+
+# -- profiling ------------------------------------------------------------------------
+
+
+def profile_top(fn: Callable[[], Any], count: int) -> list[tuple[str, int, float, float]]:
+    """The total, then the top count functions by own time, then accords' own functions
+    by cumulative time: (function, calls, own seconds, cumulative seconds)."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    fn()
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=io.StringIO())
+    rows = []
+    for (file, line, name), (_, calls, own, cum, _) in stats.stats.items():  # type: ignore[attr-defined]
+        where = f"{Path(file).parent.name}/{Path(file).name}:{line}({name})" if line else name
+        rows.append((where, calls, own, cum, "/accords/" in file))
+    total = sum(r[2] for r in rows)
+    own = sorted(rows, key=lambda r: -r[2])[:count]
+    ours = sorted((r for r in rows if r[4]), key=lambda r: -r[3])[:count]
+    return ([("TOTAL", 0, total, total)] + [r[:4] for r in own]
+            + [("CUMULATIVE", 0, 0.0, 0.0)] + [r[:4] for r in ours])  # fmt: skip
+
+
+# -- report ---------------------------------------------------------------------------
+
+
+def value_of(ref: str) -> float:
+    return float(ref[1:]) if ref.startswith("=") else FIGURES[ref].median
+
+
+def report(args: argparse.Namespace) -> None:
+    width = max(len(f.name) for f in FIGURES.values())
+    print(f"\naccords log benchmarks: {args.events:,} events, median of {args.repeat}"
+          f" (latency: {args.latency_runs} runs), {os.cpu_count()} CPUs, Python {sys.version.split()[0]},"
+          f" SQLite {sqlite3.sqlite_version}\n")  # fmt: skip
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())};"
+          f" accords checkout {EXTRA.get('revision', '?')}\n")  # fmt: skip
+    print(f"{'figure':<{width}}  {'median':>12}  {'best':>12}  unit")
+    for fig in FIGURES.values():
+        print(f"{fig.name:<{width}}  {fig.median:>12,.1f}  {fig.best:>12,.1f}  {fig.unit}")
+    print("\nratios (of medians)")
+    for what, num, den, target in RATIOS:
+        try:
+            ratio = value_of(num) / value_of(den)
+        except KeyError:
+            continue
+        verdict = "" if target is None else ("  target met" if ratio >= target else f"  TARGET MISSED (>= {target})")
+        print(f"  {what:<58} {ratio:8.3f}{verdict}")
+    for key, value in EXTRA.items():
+        if key == "revision":
+            continue
+        if key.endswith("_profile"):
+            print(f"\ncProfile of {key.removesuffix('_profile')} (top by own time; profiling inflates Python calls)")
+            total = value[0][2]
+            for where, calls, own, cum in value[1:]:
+                if where == "CUMULATIVE":
+                    print("  accords functions by cumulative time:")
+                    continue
+                print(f"  own {own:6.2f}s  cum {cum:6.2f}s {100 * cum / total:5.1f}%  {calls:>9,}  {where}")
+            print(f"  {total:7.2f}s total")
+        else:
+            print(f"{key}: {value}")
+    if args.json:
+        Path(args.json).write_text(json.dumps({
+            "events": args.events, "repeat": args.repeat,
+            "figures": {k: {"name": f.name, "unit": f.unit, "values": f.values, "median": f.median}
+                        for k, f in FIGURES.items()},
+            "extra": EXTRA,
+        }, indent=1))  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each timed figure (median reported)")
+    parser.add_argument("--latency-runs", type=int, default=20)
+    parser.add_argument("--postgres", default=os.environ.get("ACCORDS_TEST_POSTGRES"),
+                        help="a PostgreSQL URL whose server may create databases (default $ACCORDS_TEST_POSTGRES)")  # fmt: skip
+    parser.add_argument("--million", action="store_true", help="also import 1,000,000 events and compare peak RSS")
+    parser.add_argument("--profile", action="store_true", help="cProfile verify and append even if targets are met")
+    parser.add_argument("--only", default="import,postgres,verify,latency",
+                        help="comma-separated: import, postgres, verify, latency")  # fmt: skip
+    parser.add_argument("--json", help="also write the figures to this JSON file")
+    parser.add_argument("--workdir", help="where to put stores (default: a temporary directory, removed)")
+    args = parser.parse_args()
+    only = set(args.only.split(","))
+    n = args.events
+
+    git = subprocess.run(["git", "-C", str(Path(__file__).resolve().parent.parent), "rev-parse", "--short", "HEAD"],
+                         capture_output=True, text=True)  # read-only  # fmt: skip
+    EXTRA["revision"] = git.stdout.strip() or "?"
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="accords-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        jsonl = work / "events.jsonl"
+        gen = run([sys.executable, str(Path(generate.__file__)), str(n), str(jsonl), "--seed", str(SEED)], str(work))
+        record("gen", f"generate.py {n:,} events (child process)", "events/s", n / gen.wall)
+        record("gen_rss", f"generate.py {n:,} events: peak RSS", "MiB", gen.maxrss_mib, False)
+        events = [orjson.loads(line) for line in jsonl.open("rb")]
+        say(f"generated {n:,} events ({jsonl.stat().st_size / 2**20:.0f} MiB) in {gen.wall:.1f} s")
+
+        big_store: Path | None = None
+        small_peak = 0.0
+        if "import" in only or "verify" in only or args.million:
+            for i in range(args.repeat):
+                child, big_store = accords_cli_import(jsonl, n, work, str(i))
+                record("cli", "SQLite: accords import (CLI, wall incl. start)", "events/s", n / child.wall)
+                record("rss", f"accords import {n:,}: peak RSS", "MiB", child.maxrss_mib, False)
+                small_peak = max(small_peak, child.maxrss_mib)
+                say(f"  accords import {i + 1}/{args.repeat}: {n / child.wall:,.0f}/s, peak {child.maxrss_mib:.0f} MiB")
+                if i + 1 < args.repeat:
+                    for path in work.glob(f"cli-{i}.db*"):
+                        path.unlink()
+        if "import" in only:
+            from accords.events.sqlite import SqliteRecorder
+
+            store = SqliteRecorder(str(big_store))
+            rows = list(store.read())
+            store.close()
+            for i in range(args.repeat):
+                for path in work.glob("tmp-*.db*"):
+                    path.unlink()
+                record("lib", "SQLite: Log.append (library)", "events/s",
+                       n / accords_lib_append(events, str(work / "tmp-lib.db")))  # fmt: skip
+                record("es_one", "peer: eventsourcing aggregate recorder, 1 tx, 1,000/executemany", "events/s",
+                       n / eventsourcing_append(events, work / "tmp-es1.db", "one-tx"))  # fmt: skip
+                record("es_call", "peer: eventsourcing aggregate recorder, insert_events per 1,000", "events/s",
+                       n / eventsourcing_append(events, work / "tmp-es2.db", "per-call"))  # fmt: skip
+                record("es_app", "peer: eventsourcing application recorder, insert_events per 1,000", "events/s",
+                       n / eventsourcing_append(events, work / "tmp-es3.db", "app-per-call"))  # fmt: skip
+                record("mem", "  part: Log.append into a dict (no database)", "events/s",
+                       n / accords_lib_memory(events))  # fmt: skip
+                record("ins", "  part: accords schema, inserts only (events pre-built)", "events/s",
+                       n / accords_inserts_only(rows, work / "tmp-ins.db"))  # fmt: skip
+                record("ins_cache", "  part: same, PRAGMA cache_size 64 MiB", "events/s",
+                       n / accords_inserts_only(rows, work / "tmp-ins2.db", 65536))  # fmt: skip
+                say(f"  library round {i + 1}/{args.repeat}: Log.append {FIGURES['lib'].values[-1]:,.0f}/s,"
+                    f" eventsourcing {FIGURES['es_one'].values[-1]:,.0f}/s")  # fmt: skip
+            del rows
+            RATIOS.append(("Log.append / eventsourcing (1 tx, like accords)", "lib", "es_one", RATIO_TARGET))
+            RATIOS.append(("Log.append / eventsourcing (insert_events per 1,000)", "lib", "es_call", RATIO_TARGET))
+            RATIOS.append(("accords import CLI / eventsourcing (1 tx)", "cli", "es_one", RATIO_TARGET))
+            RATIOS.append(("accords schema inserts only / eventsourcing (1 tx)", "ins", "es_one", None))
+            if args.profile or FIGURES["lib"].median < RATIO_TARGET * FIGURES["es_one"].median:
+                sample = events[: min(n, 20_000)]
+                path = work / "tmp-profile.db"
+                EXTRA["Log.append (first 20,000 events)_profile"] = profile_top(
+                    lambda: accords_lib_append(sample, str(path)), 15
+                )
+        if "postgres" in only and args.postgres:
+            postgres_benchmarks(args.postgres, jsonl, events, args.repeat, work)
+            RATIOS.append(("PostgreSQL Log.append / SQLite Log.append", "pg_lib", "lib", None))
+        del events
+        if "verify" in only and big_store is not None:
+            verify_benchmarks(big_store, n, args.repeat, args.profile)
+            say("  verify done")
+        if "latency" in only:
+            latency_benchmarks(work, big_store, args.latency_runs)
+            say("  latency done")
+        if args.million:
+            million_benchmark(work, small_peak)
+        report(args)
+    finally:
+        if not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
