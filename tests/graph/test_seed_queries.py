@@ -1,0 +1,68 @@
+"""Every named query on the seed record, with the rows it must answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from accords.events.files import read_events
+from accords.events.log import Log
+from accords.events.store import open_store
+from accords.graph.projection import Projection, View, open_projection
+from accords.graph.sparql import run, term_text
+from accords.queries.library import library, sparql_value
+
+SEED = Path(__file__).parents[2] / "accords" / "seed" / "seed.jsonl"
+ALL_BUT_THE_CABLE = {
+    "c-rwanda-paid", "c-rwanda-agreement", "c-costa-rica-hosts", "c-kosovo-hosts", "c-target-58-states",
+    "c-mx-formalized", "c-gt-formalized", "c-sv-formalized", "c-pa-formalized", "c-peru-resists",
+    "c-ly-explored", "c-ss-explored", "c-ly-conditions", "c-ss-conditions",
+}  # fmt: skip
+
+# query -> (the columns compared, the rows expected with the default parameters)
+EXPECTED: dict[str, tuple[tuple[str, ...], set[tuple[str | None, ...]]]] = {
+    "agreements-by-state": (("agreement", "other", "status"), {("agreement/us-rw", "United States", "reported")}),
+    "anonymous-claims": (("key",), {(k,) for k in ALL_BUT_THE_CABLE}),
+    "changes-between": (("key", "change"), {(k, "recorded") for k in ALL_BUT_THE_CABLE | {"c-cable-nine-states", "c-cable-criminal-records"}}),
+    "claims-by-outlet": (("key",), set()),  # the seed report names no publisher
+    "contradictions": (("subject",), set()),
+    "payments": (("payment", "payer", "payee", "purpose"), {("payment/us-rw", "United States", "Rwanda", "taking in deportees")}),
+    "retracted-claims": (("key",), set()),
+    "shared-upstream": (("upstream",), set()),
+    "single-source-claims": (("about", "type"), {
+        ("agreement/us-cr", "Agreement"), ("agreement/us-rw", "Agreement"), ("agreement/us-xk", "Agreement"),
+        ("payment/us-rw", "Payment"), ("request/us-cable-2025", "Request"), ("target/us-58-states", "Target"),
+    }),
+    "state-timeline": (("key", "type", "status"), {("c-rwanda-paid", "Payment", "active"), ("c-rwanda-agreement", "Agreement", "active")}),
+    "states-asked-not-agreed": (("state", "how", "position"), {
+        ("state/LY", "considered as a destination", None), ("state/SS", "considered as a destination", None),
+        ("state/PE", "took a position", "resisting"),
+    }),
+    "transfers-without-agreement": (("transfer",), set()),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def seed_graph(tmp_path_factory: pytest.TempPathFactory) -> Projection:
+    folder = tmp_path_factory.mktemp("seed")
+    log = Log(open_store(str(folder / "seed.db"), create=True), "tester")
+    with SEED.open("rb") as stream:
+        log.append(read_events(stream, "seed"))
+    return open_projection(log.store, folder / "graph")
+
+
+def test_every_sparql_query_has_expected_rows() -> None:
+    assert {q.name for q in library().values() if q.sparql} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_named_query_on_the_seed(name: str, seed_graph: Projection) -> None:
+    named = library()[name]
+    bindings = {p.name: sparql_value(p, p.default) for p in named.params if p.default}
+    columns, expected = EXPECTED[name]
+    result = run(seed_graph, str(named.sparql), bindings, View())
+    rows = {tuple(term_text(s[c]) for c in columns) for s in result}
+    if name == "single-source-claims":  # unnamed statements (stances, reports) have minted ids
+        rows = {r for r in rows if not str(r[0]).startswith("claim/")}
+    assert rows == expected
