@@ -1,11 +1,29 @@
-"""A claim's statement: compact JSON-LD in the accords context, checked before it is hashed."""
+"""A claim's statement: compact JSON-LD in the accords context, checked before it is hashed.
+
+The check is the statement shapes (ontology/shapes.ttl), compiled once to Python by
+ontology.shapecheck and run over the statement's triples; then the worded numbers and
+EDTF dates the projection will read into bounds must be readable.
+"""
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
 from typing import Any
 
+import pyoxigraph as ox
+
 from accords.errors import InputError
+from accords.events.dates import bounds as date_bounds
+from accords.ontology.expansion import Term, Triple, expand
+from accords.ontology.quantities import parse_amount, parse_quantity, quantity_properties
+from accords.ontology.shapecheck import Result, check_triples
 from accords.ontology.states import normalize_state_refs
+from accords.ontology.vocabulary import ID_BASE, bounded_properties
+
+BLANK = "urn:accords:statement"
+"""The IRI an unnamed statement node gets while it is checked (a blank node for the shapes)."""
+
+_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
 def normalize_statement(value: Any) -> dict[str, Any]:
@@ -21,4 +39,71 @@ def normalize_statement(value: Any) -> dict[str, Any]:
     if not isinstance(kind, str) or not kind:
         raise InputError('needs an "@type", such as "Agreement" or "Transfer"')
     # "state/Rwanda" and "state/rw" are stored as "state/RW": the log holds what it means.
-    return normalize_state_refs(value)
+    statement = normalize_state_refs(value)
+    check_statement(statement)
+    return statement
+
+
+def check_statement(statement: dict[str, Any]) -> None:
+    """InputError naming the node, the property and what was expected, unless it conforms."""
+    try:
+        triples = expand(statement, BLANK)
+    except (TypeError, ValueError, AttributeError) as e:
+        raise InputError(f"cannot be read as JSON-LD: {e}", "see accords.ttl and the examples in the README") from None
+    results = check_triples(triples, BLANK)
+    if results:
+        more = f" (and {len(results) - 1} more)" if len(results) > 1 else ""
+        raise InputError(describe(results[0]) + more, "the rules are the statement shapes, ontology/shapes.ttl")
+    _check_readable(triples)
+
+
+def _node(term: Term | None) -> str:
+    if isinstance(term, ox.NamedNode):
+        if term.value == BLANK or term.value.startswith(BLANK + "-"):
+            return "the statement" if term.value == BLANK else "a nested node"
+        return term.value.removeprefix(ID_BASE)
+    if isinstance(term, ox.Literal):
+        return repr(term.value)
+    return str(term)
+
+
+def describe(result: Result) -> str:
+    """A result as one line: which node, what was expected (the shape's message), what was given."""
+    got = f" (got {_node(result.value)})" if result.value is not None and result.constraint != "MaxCount" else ""
+    return f"{_node(result.focus)}: {result.message}{got}"
+
+
+@cache
+def _bounded() -> tuple[dict[str, str], frozenset[str]]:
+    """Quantity properties (IRI -> datatype) and EDTF date properties, read from the vocabulary."""
+    quantities = {str(p): str(d) for p, (_lo, _hi, d) in quantity_properties().items()}
+    return quantities, frozenset({str(p) for p in bounded_properties()} - set(quantities))
+
+
+def _check_readable(triples: list[Triple]) -> None:
+    """Worded numbers and EDTF dates the shapes pass as text but that cannot be read as bounds."""
+    quantities, dated = _bounded()
+    for subject, predicate, obj in triples:
+        if not isinstance(obj, ox.Literal):
+            continue
+        kind = "date" if predicate.value in dated else quantities.get(predicate.value)
+        if kind is None:
+            continue
+        error = _unreadable(kind, obj.value, obj.datatype.value == _XSD_INTEGER)
+        if error is not None:
+            raise InputError(f"{_node(subject)}: {error[0]}", error[1])
+
+
+@lru_cache(maxsize=65536)
+def _unreadable(kind: str, text: str, integer: bool) -> tuple[str, str | None] | None:
+    """Why text cannot be read as a date or quantity of this kind, or None (cached: values repeat)."""
+    try:
+        if kind == "date":
+            date_bounds(text)
+        elif kind.endswith("decimal"):
+            parse_amount(text)
+        else:
+            parse_quantity(int(text) if integer else text)
+    except InputError as e:
+        return e.message, e.hint
+    return None

@@ -13,7 +13,7 @@ GOOD = (DATA / "sample.jsonl").read_text()
 SOURCE = '{"type": "SourceRegistered", "key": "src-b", "body": {"title": "T", "kind": "news", "published": "2025"}}'
 CLAIM = (
     '{"type": "ClaimRecorded", "key": "c-b", "body": {"source": "src-b", "quote": "q", '
-    '"attributed_to": "x", "certainty": "reported", "statement": {"@type": "Stance"}%s}}'
+    '"attributed_to": "x", "certainty": "reported", "statement": {"@type": "Stance", "state": "state/PE", "position": "refused"}%s}}'
 )
 
 CASES = {
@@ -44,11 +44,11 @@ CASES = {
         "bad.jsonl:2: key: 'src-b' is already used by another event",
     ),
     "statement without @type": (
-        CLAIM.replace('{"@type": "Stance"}', '{"state": "state/PE"}') % "",
+        CLAIM.replace('"@type": "Stance", ', '') % "",
         'bad.jsonl:2: body.statement: needs an "@type"',
     ),
     "remote @context": (
-        CLAIM.replace('{"@type": "Stance"}', '{"@context": "https://example.org/ctx", "@type": "Stance"}') % "",
+        CLAIM.replace('{"@type": "Stance"', '{"@context": "https://example.org/ctx", "@type": "Stance"') % "",
         "bad.jsonl:2: body.statement: @context is not allowed",
     ),
     "unknown field": (
@@ -102,7 +102,7 @@ def test_bad_yaml_names_the_line(run, tmp_path: Path, snapshot) -> None:  # type
 
 def test_state_names_are_stored_as_codes(sqlite_run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     sqlite_run("import", str(DATA / "sample.jsonl"))
-    claim = CLAIM.replace("src-b", "src-seed").replace('{"@type": "Stance"}', '{"@type": "Stance", "state": "state/Peru", "toward": "state/usa"}') % ""
+    claim = CLAIM.replace("src-b", "src-seed").replace('"state": "state/PE"', '"state": "state/Peru", "toward": "state/usa"') % ""
     assert sqlite_run("record", "-", input=claim).exit_code == 0
     stored = json.loads(sqlite_run("show", "c-b").stdout)["body"]["statement"]
     assert (stored["state"], stored["toward"]) == ("state/PE", "state/US")

@@ -1,0 +1,145 @@
+"""A claim's statement as RDF: the JSON-LD context compiled to a fast, local expansion.
+
+rdflib's JSON-LD parser takes about a millisecond a statement; the log checks every
+claim at append and the projection reads every claim, so the context is compiled once
+into a table of terms and the subset of JSON-LD that statements use (terms, @id, @type,
+@vocab values, sets, nested objects) is expanded directly. A test holds the result
+isomorphic to rdflib's parse. The derived bounds (acc:dateEarliest…) are the
+projection's business: graph.statements adds them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import pyoxigraph as ox
+
+from accords.ontology.vocabulary import ID_BASE, context
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Triple = tuple[ox.NamedNode, ox.NamedNode, Term]
+
+
+@dataclass(frozen=True, slots=True)
+class ContextTerm:
+    """One key of the context: its property IRI and how its values are read."""
+
+    iri: str
+    kind: str  # "id", "vocab", "typed" or "plain"
+    datatype: str | None
+    vocab: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    terms: dict[str, ContextTerm]
+    prefixes: dict[str, str]
+    vocab: str
+    base: str
+
+    def expand(self, name: str) -> str:
+        """A compact IRI, term or word as a full IRI, as JSON-LD's vocabulary mapping does."""
+        if name in self.prefixes:
+            return self.prefixes[name]
+        prefix, sep, rest = name.partition(":")
+        if sep and prefix in self.prefixes and not rest.startswith("//"):
+            return self.prefixes[prefix] + rest
+        if sep and rest.startswith("//"):
+            return name
+        return self.vocab + name
+
+
+@cache
+def compiled() -> Context:
+    raw = context()
+    prefixes = {k: v for k, v in raw.items() if isinstance(v, str) and not k.startswith("@")}
+    vocab, base = raw["@vocab"], raw["@base"]
+    ctx = Context({}, {}, vocab, base)
+    ctx.prefixes.update({k: v for k, v in prefixes.items() if v.endswith(("#", "/"))})
+    for key, value in raw.items():
+        if key.startswith("@"):
+            continue
+        if isinstance(value, str):
+            ctx.prefixes.setdefault(key, ctx.expand(value))
+            continue
+        iri = ctx.expand(value["@id"])
+        kind_of = value.get("@type")
+        vocab_words = {
+            word: ctx.expand(target) for word, target in value.get("@context", {}).items()
+        }
+        if kind_of == "@id":
+            ctx.terms[key] = ContextTerm(iri, "id", None, {})
+        elif kind_of == "@vocab":
+            ctx.terms[key] = ContextTerm(iri, "vocab", None, vocab_words)
+        elif kind_of:
+            ctx.terms[key] = ContextTerm(iri, "typed", ctx.expand(kind_of), {})
+        else:
+            ctx.terms[key] = ContextTerm(iri, "plain", None, {})
+    return ctx
+
+
+def _literal(value: Any, datatype: str | None) -> ox.Literal:
+    if datatype:
+        return ox.Literal(str(value), datatype=ox.NamedNode(datatype))
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    if isinstance(value, float):
+        return ox.Literal(f"{value:.15E}".replace("E+", "E"), datatype=ox.NamedNode(XSD + "double"))
+    return ox.Literal(value)
+
+
+def _node_iri(ctx: Context, ref: str) -> ox.NamedNode:
+    if ":" in ref and ref.split(":", 1)[0] in ctx.prefixes:
+        return ox.NamedNode(ctx.expand(ref))
+    if "://" in ref:
+        return ox.NamedNode(ref)
+    return ox.NamedNode(ctx.base + ref)
+
+
+def expand(statement: dict[str, Any], blank: str) -> list[Triple]:
+    """The triples of a statement. A node without @id gets the IRI blank (+ -n for nested)."""
+    ctx = compiled()
+    out: list[Triple] = []
+    counter = [0]
+
+    def node(obj: dict[str, Any]) -> ox.NamedNode:
+        if "@id" in obj:
+            subject = _node_iri(ctx, obj["@id"])
+        else:
+            subject = ox.NamedNode(blank if counter[0] == 0 else f"{blank}-{counter[0]}")
+            counter[0] += 1
+        types = obj.get("@type", [])
+        for t in types if isinstance(types, list) else [types]:
+            out.append((subject, TYPE, ox.NamedNode(ctx.expand(t))))
+        for key, value in obj.items():
+            if key.startswith("@"):
+                continue
+            term = ctx.terms.get(key)
+            predicate = ox.NamedNode(term.iri if term else ctx.expand(key))
+            for item in value if isinstance(value, list) else [value]:
+                if item is None:
+                    continue
+                if isinstance(item, dict):
+                    out.append((subject, predicate, node(item)))
+                elif term and term.kind == "id":
+                    out.append((subject, predicate, _node_iri(ctx, str(item))))
+                elif term and term.kind == "vocab" and isinstance(item, str):
+                    out.append((subject, predicate, ox.NamedNode(term.vocab.get(item) or ctx.expand(item))))
+                else:
+                    out.append((subject, predicate, _literal(item, term.datatype if term else None)))
+        return subject
+
+    node(statement)
+    return out
+
+
+def entity_iri(ref: str) -> ox.NamedNode:
+    """An entity named as users write it ("state/RW", "agreement/us-rw") as an IRI."""
+    return ox.NamedNode(ref if "://" in ref else ID_BASE + ref)

@@ -1,0 +1,532 @@
+"""SHACL shapes compiled to Python checks: fast enough to run on every appended claim.
+
+The shapes stay the only source of the rules: ``compile_shapes`` reads a shapes graph
+and turns each shape into closures for exactly the SHACL constructs our shapes use
+(SHACL §2 targets, §4 core constraints listed in SUPPORTED, §5 SPARQL constraints,
+SHACL-AF §5.1 SPARQL targets). Anything else in the sh: namespace is refused when the
+shapes are compiled, never skipped silently. A test holds the results equal to
+pyshacl's on every fixture.
+
+The checks read data through ``Data``: the triples of one statement (``TripleData``)
+here, a pyoxigraph store in graph.validation, which also runs the SPARQL constraints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Node as RdfNode
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH
+
+from accords.errors import InputError
+from accords.ontology.expansion import Term, Triple
+from accords.ontology.vocabulary import shared_statement_shapes
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SHACL = str(SH)
+RDF_TYPE = ox.NamedNode(str(RDF.type))
+SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
+
+SUPPORTED = frozenset(SHACL + name for name in (
+    "NodeShape", "PropertyShape", "targetClass", "targetSubjectsOf", "targetObjectsOf",
+    "targetNode", "target", "SPARQLTarget", "closed", "ignoredProperties", "property", "path",
+    "minCount", "maxCount", "datatype", "pattern", "nodeKind", "in", "minInclusive",
+    "disjoint", "or", "class", "message", "severity", "sparql", "select", "prefixes",
+    "declare", "prefix", "namespace", "name", "description", "order", "group",
+    "Violation", "Warning", "Info", "IRI", "BlankNode", "Literal", "BlankNodeOrIRI",
+    "BlankNodeOrLiteral", "IRIOrLiteral", "SPARQLConstraint", "PrefixDeclaration",
+))  # fmt: skip
+"""Every sh: term the compiler understands; a shape using any other is refused."""
+
+
+class ShapeError(InputError):
+    """A shapes graph the compiler cannot honour (a construct it does not implement)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One validation result (SHACL §3.6): focus node, path, value, severity, message."""
+
+    shape: str
+    focus: Term
+    path: ox.NamedNode | None
+    severity: str  # "Violation", "Warning" or "Info"
+    message: str
+    value: Term | None = None
+    constraint: str = ""  # the constraint component, such as "MinCount" or "SPARQL"
+    details: tuple[tuple[str, Term], ...] = ()  # other bindings of a SPARQL result
+
+
+class Data(Protocol):
+    """What the core constraints read: values of a property, types, and whole nodes."""
+
+    def values(self, node: Term, path: ox.NamedNode) -> list[Term]: ...
+    def outgoing(self, node: Term) -> list[tuple[ox.NamedNode, Term]]: ...
+    def predicates(self, node: Term) -> Iterable[ox.NamedNode]: ...
+    def instances(self, cls: ox.NamedNode) -> set[Term]: ...
+    def subjects_of(self, predicate: ox.NamedNode) -> set[Term]: ...
+    def objects_of(self, predicate: ox.NamedNode) -> set[Term]: ...
+    def is_instance(self, node: Term, cls: ox.NamedNode) -> bool: ...
+    def is_blank(self, node: Term) -> bool: ...
+
+
+class TripleData:
+    """The triples of one statement, indexed; IRIs minted for unnamed nodes count as blank."""
+
+    def __init__(self, triples: Iterable[Triple], blank: str | None = None) -> None:
+        self.index: dict[Term, dict[ox.NamedNode, list[Term]]] = {}
+        self.typed: dict[Term, set[Term]] = {}
+        self.subclass = False
+        for s, p, o in triples:
+            values = self.index.setdefault(s, {}).setdefault(p, [])
+            if o not in values:
+                values.append(o)
+            if p == RDF_TYPE:
+                self.typed.setdefault(o, set()).add(s)
+            elif p == SUBCLASS:
+                self.subclass = True
+        self.blank = blank
+
+    def values(self, node: Term, path: ox.NamedNode) -> list[Term]:
+        props = self.index.get(node)
+        return props.get(path, []) if props else []
+
+    def outgoing(self, node: Term) -> list[tuple[ox.NamedNode, Term]]:
+        return [(p, o) for p, values in self.index.get(node, {}).items() for o in values]
+
+    def predicates(self, node: Term) -> Iterable[ox.NamedNode]:
+        props = self.index.get(node)
+        return props.keys() if props else ()
+
+    def subjects_of(self, predicate: ox.NamedNode) -> set[Term]:
+        return {s for s, props in self.index.items() if predicate in props}
+
+    def objects_of(self, predicate: ox.NamedNode) -> set[Term]:
+        return {o for props in self.index.values() for o in props.get(predicate, [])}
+
+    def _classes(self, cls: ox.NamedNode) -> set[Term]:
+        found: set[Term] = {cls}
+        todo: list[Term] = [cls]
+        while todo:
+            current = todo.pop()
+            for s, props in self.index.items():
+                if current in props.get(SUBCLASS, []) and s not in found:
+                    found.add(s)
+                    todo.append(s)
+        return found
+
+    def instances(self, cls: ox.NamedNode) -> set[Term]:
+        if not self.subclass:
+            return self.typed.get(cls, set())
+        return {s for c in self._classes(cls) for s in self.typed.get(c, ())}
+
+    def is_instance(self, node: Term, cls: ox.NamedNode) -> bool:
+        return node in self.instances(cls)
+
+    def is_blank(self, node: Term) -> bool:
+        if isinstance(node, ox.BlankNode):
+            return True
+        b = self.blank
+        return b is not None and isinstance(node, ox.NamedNode) and (
+            node.value == b or node.value.startswith(b + "-")
+        )
+
+
+# -- literals ---------------------------------------------------------------------------
+
+_LEXICAL: dict[str, re.Pattern[str]] = {
+    "boolean": re.compile(r"^(true|false|1|0)$"),
+    "integer": re.compile(r"^[+-]?\d+$"),
+    "decimal": re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$"),
+    "double": re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN)$"),
+    "duration": re.compile(r"^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"),
+    "date": re.compile(r"^-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$"),
+}
+
+
+def _well_formed(literal: ox.Literal) -> bool:
+    kind = literal.datatype.value.removeprefix(XSD)
+    pattern = _LEXICAL.get(kind)
+    if pattern is None or not pattern.match(literal.value):
+        return pattern is None
+    if kind == "date":
+        try:
+            dt.date.fromisoformat(literal.value[:10])
+        except ValueError:
+            return False
+    return True
+
+
+_NUMERIC = {XSD + n for n in ("integer", "decimal", "double", "float", "int", "long",
+                              "nonNegativeInteger", "positiveInteger")}  # fmt: skip
+
+
+def _number(term: Term) -> Decimal | dt.date | None:
+    if not isinstance(term, ox.Literal) or not _well_formed(term):
+        return None
+    if term.datatype.value in _NUMERIC:
+        try:
+            return Decimal(term.value)
+        except InvalidOperation:
+            return None
+    if term.datatype.value == XSD + "date":
+        return dt.date.fromisoformat(term.value[:10])
+    return None
+
+
+def _lexical(term: Term) -> str:
+    return term.value if isinstance(term, (ox.Literal, ox.NamedNode)) else str(term)
+
+
+# -- compiling --------------------------------------------------------------------------
+
+Check = Callable[[Data, Term, list[Term]], list[tuple[Term | None, str]]]
+"""A constraint: (data, focus, value nodes) -> failing (value or None, component name)."""
+
+
+def _to_ox(node: RdfNode) -> Term:
+    if isinstance(node, URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, BNode):
+        return ox.BlankNode(str(node))
+    if isinstance(node, Literal):
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        datatype = node.datatype or URIRef(XSD + "string")
+        return ox.Literal(str(node), datatype=ox.NamedNode(str(datatype)))
+    raise ShapeError(f"cannot read {node!r} in a shapes graph")
+
+
+@dataclass
+class Sparql:
+    """One SHACL-SPARQL constraint (§5): a SELECT with $this, and its message."""
+
+    select: str
+    message: str | None
+
+
+@dataclass
+class Shape:
+    """One compiled shape: a node shape, or a property shape with its path."""
+
+    iri: str
+    path: ox.NamedNode | None = None
+    severity: str = "Violation"
+    message: str | None = None
+    targets: list[tuple[str, Term | str]] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    properties: list[Shape] = field(default_factory=list)
+    closed: frozenset[ox.NamedNode] | None = None
+    sparql: list[Sparql] = field(default_factory=list)
+    needs_values: bool = True  # False when some check fails on an empty value set
+    _plan: tuple[dict[ox.NamedNode | None, list[Shape]], list[Shape]] | None = None
+
+    def conforms(self, data: Data, focus: Term) -> bool:
+        """Whether focus conforms (for sh:or): its own checks and its property shapes."""
+        return not self.run(data, focus, [], first=True)
+
+    def evaluate(self, data: Data, focus: Term) -> list[Result]:
+        """The core results for focus (SPARQL constraints run in graph.validation)."""
+        out: list[Result] = []
+        self.run(data, focus, out)
+        return out
+
+    def run(self, data: Data, focus: Term, out: list[Result], first: bool = False) -> bool:
+        """Append focus's core results to out; with first, stop at one. True if any."""
+        values = data.values(focus, self.path) if self.path is not None else [focus]
+        found = False
+        if values or not self.needs_values:
+            for check in self.checks:
+                for value, component in check(data, focus, values):
+                    out.append(Result(self.iri, focus, self.path, self.severity,
+                                      self.message or f"{component} constraint not met", value, component))  # fmt: skip
+                    if first:
+                        return True
+                    found = True
+        if self.closed is not None:
+            for predicate, obj in data.outgoing(focus):
+                if predicate not in self.closed:
+                    out.append(Result(self.iri, focus, predicate, self.severity,
+                                      self.message or "Closed constraint not met", obj, "Closed"))  # fmt: skip
+                    if first:
+                        return True
+                    found = True
+        if not self.properties:
+            return found
+        if self._plan is None:
+            self._plan = _plan(self.properties)
+        by_path, always = self._plan
+        for value in values:
+            present = data.predicates(value)
+            for prop in always + [p for path in present for p in by_path.get(path, ())]:
+                if prop.run(data, value, out, first):
+                    if first:
+                        return True
+                    found = True
+        return found
+
+
+def _plan(properties: list[Shape]) -> tuple[dict[ox.NamedNode | None, list[Shape]], list[Shape]]:
+    """Property shapes by path; those that can fail on a node without the path always run."""
+    by_path: dict[ox.NamedNode | None, list[Shape]] = {}
+    always = []
+    for prop in properties:
+        if prop.needs_values and prop.path is not None:
+            by_path.setdefault(prop.path, []).append(prop)
+        else:
+            always.append(prop)
+    return by_path, always
+
+
+class _Compiler:
+    def __init__(self, graph: Graph) -> None:
+        self.g = graph
+        self.shapes: dict[RdfNode, Shape] = {}
+
+    def one(self, node: RdfNode, predicate: URIRef) -> RdfNode | None:
+        values = list(self.g.objects(node, predicate))  # type: ignore[arg-type]
+        if len(values) > 1:
+            raise ShapeError(f"{self.name(node)}: more than one {self.g.qname(predicate)}")
+        return values[0] if values else None
+
+    def name(self, node: RdfNode) -> str:
+        return self.g.namespace_manager.normalizeUri(node) if isinstance(node, URIRef) else f"_:{node}"
+
+    def refuse_unknown(self, node: RdfNode, seen: set[RdfNode]) -> None:
+        if node in seen:
+            return
+        seen.add(node)
+        for p, o in self.g.predicate_objects(node):  # type: ignore[arg-type]
+            for term in (p, o):
+                if isinstance(term, URIRef) and str(term).startswith(SHACL) and str(term) not in SUPPORTED:
+                    raise ShapeError(
+                        f"{self.name(node)}: {self.g.qname(term)} is not supported by accords' shape compiler",
+                        f"supported: {', '.join(sorted('sh:' + s[len(SHACL):] for s in SUPPORTED))}",
+                    )
+            if isinstance(o, BNode) and p != RDF.first:
+                self.refuse_unknown(o, seen)
+
+    def compile(self) -> list[Shape]:
+        roots = set(self.g.subjects(RDF.type, SH.NodeShape)) | set(self.g.subjects(RDF.type, SH.PropertyShape))
+        for target in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.target):
+            roots |= set(self.g.subjects(target, None))
+        for term in set(self.g.predicates()) | {o for o in self.g.objects() if isinstance(o, URIRef)}:
+            if str(term).startswith(SHACL) and str(term) not in SUPPORTED:
+                raise ShapeError(
+                    f"{self.g.qname(str(term))} is not supported by accords' shape compiler",
+                    "use the core constraints listed in accords.ontology.shapecheck.SUPPORTED, or sh:sparql",
+                )
+        for root in roots:
+            self.refuse_unknown(root, set())
+        return [self.shape(root) for root in sorted(roots, key=str)]
+
+    def shape(self, node: RdfNode) -> Shape:
+        if node in self.shapes:
+            return self.shapes[node]
+        g = self.g
+        path = self.one(node, SH.path)
+        if path is not None and not isinstance(path, URIRef):
+            raise ShapeError(f"{self.name(node)}: only IRI paths are supported, not complex property paths")
+        severity = self.one(node, SH.severity)
+        message = self.one(node, SH.message)
+        shape = Shape(
+            iri=str(node) if isinstance(node, URIRef) else f"_:{node}",
+            path=ox.NamedNode(str(path)) if path is not None else None,
+            severity=str(severity).removeprefix(SHACL) if severity is not None else "Violation",
+            message=str(message) if message is not None else None,
+        )
+        self.shapes[node] = shape
+        for kind, predicate in (("class", SH.targetClass), ("subjectsOf", SH.targetSubjectsOf),
+                                ("objectsOf", SH.targetObjectsOf), ("node", SH.targetNode)):  # fmt: skip
+            shape.targets += [(kind, _to_ox(t)) for t in g.objects(node, predicate)]  # type: ignore[arg-type]
+        for target in g.objects(node, SH.target):  # type: ignore[arg-type]
+            select = self.one(target, SH.select)
+            if (target, RDF.type, SH.SPARQLTarget) not in g or select is None:
+                raise ShapeError(f"{self.name(node)}: only SPARQL targets (sh:SPARQLTarget with sh:select) are supported")
+            shape.targets.append(("select", self.prefixes(target) + str(select)))
+        self.constraints(node, shape)
+        return shape
+
+    def prefixes(self, node: RdfNode) -> str:
+        """The PREFIX lines of sh:prefixes (SHACL §5.2.1), declared in the shapes graph."""
+        lines = []
+        for ontology in self.g.objects(node, SH.prefixes):  # type: ignore[arg-type]
+            for declaration in self.g.objects(ontology, SH.declare):  # type: ignore[arg-type]
+                prefix, namespace = self.one(declaration, SH.prefix), self.one(declaration, SH.namespace)
+                lines.append(f"PREFIX {prefix}: <{namespace}>\n")
+        return "".join(lines)
+
+    def constraints(self, node: RdfNode, shape: Shape) -> None:
+        g = self.g
+        checks: list[Check] = []
+        for count in g.objects(node, SH.minCount):  # type: ignore[arg-type]
+            checks.append(_min_count(int(count)))  # type: ignore[call-overload]
+            if int(count) > 0:  # type: ignore[call-overload]
+                shape.needs_values = False
+        for count in g.objects(node, SH.maxCount):  # type: ignore[arg-type]
+            checks.append(_max_count(int(count)))  # type: ignore[call-overload]
+        for datatype in g.objects(node, SH.datatype):  # type: ignore[arg-type]
+            checks.append(_datatype(str(datatype)))
+        for pattern in g.objects(node, SH.pattern):  # type: ignore[arg-type]
+            checks.append(_pattern(re.compile(str(pattern))))
+        for kind in g.objects(node, SH.nodeKind):  # type: ignore[arg-type]
+            checks.append(_node_kind(str(kind).removeprefix(SHACL)))
+        for items in g.objects(node, SH["in"]):  # type: ignore[arg-type]
+            checks.append(_in(frozenset(_to_ox(i) for i in Collection(g, items))))  # type: ignore[arg-type]
+        for low in g.objects(node, SH.minInclusive):  # type: ignore[arg-type]
+            bound = _number(_to_ox(low))
+            if bound is None:
+                raise ShapeError(f"{self.name(node)}: sh:minInclusive must be a number or a date")
+            checks.append(_min_inclusive(bound))
+        for other in g.objects(node, SH.disjoint):  # type: ignore[arg-type]
+            checks.append(_disjoint(ox.NamedNode(str(other))))
+        for cls in g.objects(node, SH["class"]):  # type: ignore[arg-type]
+            checks.append(_class(ox.NamedNode(str(cls))))
+        for items in g.objects(node, SH["or"]):  # type: ignore[arg-type]
+            checks.append(_or([self.shape(member) for member in Collection(g, items)]))  # type: ignore[arg-type]
+            shape.needs_values = False
+        shape.checks = checks
+        if (node, SH.closed, Literal(True)) in g:
+            ignored = self.one(node, SH.ignoredProperties)
+            allowed = {ox.NamedNode(str(p)) for p in Collection(g, ignored)} if ignored is not None else set()  # type: ignore[arg-type]
+            for prop in g.objects(node, SH.property):  # type: ignore[arg-type]
+                path = self.one(prop, SH.path)
+                if path is not None:
+                    allowed.add(ox.NamedNode(str(path)))
+            shape.closed = frozenset(allowed)
+        shape.properties = [self.shape(p) for p in sorted(g.objects(node, SH.property), key=str)]  # type: ignore[arg-type]
+        for constraint in g.objects(node, SH.sparql):  # type: ignore[arg-type]
+            select = self.one(constraint, SH.select)
+            if select is None:
+                raise ShapeError(f"{self.name(node)}: a sh:sparql constraint needs sh:select (ASK validators are not supported)")
+            message = self.one(constraint, SH.message)
+            shape.sparql.append(Sparql(self.prefixes(constraint) + str(select),
+                                       str(message) if message is not None else None))  # fmt: skip
+
+
+def _min_count(n: int) -> Check:
+    return lambda data, focus, values: [(None, "MinCount")] if len(values) < n else []
+
+
+def _max_count(n: int) -> Check:
+    return lambda data, focus, values: [(None, "MaxCount")] if len(values) > n else []
+
+
+def _datatype(datatype: str) -> Check:
+    def check(data: Data, focus: Term, values: list[Term]) -> list[tuple[Term | None, str]]:
+        return [(v, "Datatype") for v in values
+                if not (isinstance(v, ox.Literal) and v.datatype.value == datatype and _well_formed(v))]  # fmt: skip
+
+    return check
+
+
+def _pattern(regex: re.Pattern[str]) -> Check:
+    def check(data: Data, focus: Term, values: list[Term]) -> list[tuple[Term | None, str]]:
+        return [(v, "Pattern") for v in values if data.is_blank(v) or not regex.search(_lexical(v))]
+
+    return check
+
+
+def _node_kind(kind: str) -> Check:
+    def kind_of(data: Data, v: Term) -> str:
+        if isinstance(v, ox.Literal):
+            return "Literal"
+        return "BlankNode" if data.is_blank(v) else "IRI"
+
+    def check(data: Data, focus: Term, values: list[Term]) -> list[tuple[Term | None, str]]:
+        return [(v, "NodeKind") for v in values if kind_of(data, v) not in kind]
+
+    return check
+
+
+def _in(allowed: frozenset[Term]) -> Check:
+    return lambda data, focus, values: [(v, "In") for v in values if v not in allowed]
+
+
+def _min_inclusive(bound: Decimal | dt.date) -> Check:
+    def check(data: Data, focus: Term, values: list[Term]) -> list[tuple[Term | None, str]]:
+        failed: list[tuple[Term | None, str]] = []
+        for v in values:
+            n = _number(v)
+            if n is None or type(n) is not type(bound) or n < bound:  # type: ignore[operator]
+                failed.append((v, "MinInclusive"))
+        return failed
+
+    return check
+
+
+def _disjoint(other: ox.NamedNode) -> Check:
+    def check(data: Data, focus: Term, values: list[Term]) -> list[tuple[Term | None, str]]:
+        others = data.values(focus, other)
+        return [(v, "Disjoint") for v in values if v in others]
+
+    return check
+
+
+def _class(cls: ox.NamedNode) -> Check:
+    return lambda data, focus, values: [(v, "Class") for v in values if not data.is_instance(v, cls)]
+
+
+def _or(members: Sequence[Shape]) -> Check:
+    def check(data: Data, focus: Term, values: list[Term]) -> list[tuple[Term | None, str]]:
+        return [(v, "Or") for v in values if not any(m.conforms(data, v) for m in members)]
+
+    return check
+
+
+# -- running ----------------------------------------------------------------------------
+
+
+def compile_shapes(graph: Graph) -> list[Shape]:
+    """The shapes of a graph as compiled checks; ShapeError for what is not supported."""
+    return _Compiler(graph).compile()
+
+
+def targets(shape: Shape, data: Data) -> set[Term]:
+    """The focus nodes of a shape's core targets (SHACL §2.1.3); SPARQL targets run elsewhere."""
+    found: set[Term] = set()
+    for kind, term in shape.targets:
+        if kind == "class":
+            found |= data.instances(term)  # type: ignore[arg-type]
+        elif kind == "subjectsOf":
+            found |= data.subjects_of(term)  # type: ignore[arg-type]
+        elif kind == "objectsOf":
+            found |= data.objects_of(term)  # type: ignore[arg-type]
+        elif kind == "node":
+            found.add(term)  # type: ignore[arg-type]
+    return found
+
+
+def check_data(shapes: Sequence[Shape], data: Data) -> list[Result]:
+    """Every core result of shapes over data, in a stable order."""
+    results: list[Result] = []
+    for shape in shapes:
+        if not shape.targets:
+            continue
+        focus_nodes = targets(shape, data)
+        for focus in sorted(focus_nodes, key=str) if len(focus_nodes) > 1 else focus_nodes:
+            results.extend(shape.evaluate(data, focus))
+    return results
+
+
+@cache
+def statement_checks() -> tuple[Shape, ...]:
+    """The statement shapes (shapes.ttl), compiled once."""
+    shapes = tuple(compile_shapes(shared_statement_shapes()))
+    if any(s.sparql or any(k == "select" for k, _ in s.targets) for s in shapes):
+        raise ShapeError("shapes.ttl: statement shapes are checked without a store; no SPARQL")
+    return shapes
+
+
+def check_triples(triples: Iterable[Triple], blank: str | None = None) -> list[Result]:
+    """Every statement-shape result for a statement's triples; empty when it conforms."""
+    return check_data(statement_checks(), TripleData(triples, blank))
