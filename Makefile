@@ -14,4 +14,5 @@ test: install
 	tests/with-services.sh pytest
 
 check: install
-	$(PYTHON) -m mypy -p accords
+	# from outside the checkout, whose folders would hide the installed accords.* packages
+	cd /tmp && $(PYTHON) -m mypy --config-file "$(CURDIR)/pyproject.toml" -p accords

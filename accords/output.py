@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import click
 import orjson
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 
 
-def format_option(*choices: str) -> Any:
+def format_option(*choices: str) -> Callable[[F], F]:
     """The --format option: one choice among the formats a command can write."""
-    return click.option(
+    option: Callable[[F], F] = click.option(
         "--format",
         "fmt",
         type=click.Choice(choices or FORMATS),
         default=None,
         help="Output format (default: table on a terminal, json when piped).",
     )
+    return option
 
 
 def resolve_format(fmt: str | None) -> str:

@@ -88,7 +88,7 @@ class Clocks:
             and ox.Quad(claim, acc("polarity"), acc("affirmed"), PROVENANCE) in self.store  # type: ignore[arg-type]
         )
 
-    def functions(self) -> dict[ox.NamedNode, Callable[..., Term | None]]:
+    def functions(self) -> dict[ox.NamedNode, Callable[..., Term | ox.Triple | None]]:
         """The custom SPARQL functions of this view, memoised for one query."""
         in_view, believed, status = cache(self.in_view), cache(self.believed), cache(self.status)
         return {

@@ -103,7 +103,7 @@ def _state_names() -> dict[str, str]:
     from accords.ontology.states import state_labels
 
     label = "http://www.w3.org/2000/01/rdf-schema#label"
-    return {str(t.subject.value): t.object.value  # type: ignore[union-attr]
+    return {str(t.subject.value): t.object.value
             for t in ox.parse(state_labels().encode(), format=ox.RdfFormat.N_TRIPLES)
             if t.predicate.value == label}  # fmt: skip
 
@@ -208,7 +208,7 @@ def intervals(claims: Iterable[str], info: dict[str, ClaimInfo]) -> tuple[list[i
     spans = sorted((i.seq, i.end) for c in claims if (i := info[c]).affirmed and (i.end is None or i.end > i.seq))
     merged: list[list[int | None]] = []
     for start, end in spans:
-        if merged and (merged[-1][1] is None or start <= merged[-1][1]):  # type: ignore[operator]
+        if merged and (merged[-1][1] is None or start <= merged[-1][1]):
             last = merged[-1][1]
             merged[-1][1] = None if last is None or end is None else max(last, end)
         else:

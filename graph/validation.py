@@ -60,7 +60,7 @@ class StoreData:
             found: set[Term] = {cls}
             todo: list[Term] = [cls]
             while todo:
-                for q in self.store.quads_for_pattern(None, SUBCLASS, todo.pop(), None):  # type: ignore[arg-type]
+                for q in self.store.quads_for_pattern(None, SUBCLASS, todo.pop(), None):
                     if q.subject not in found:
                         found.add(q.subject)  # type: ignore[arg-type]
                         todo.append(q.subject)  # type: ignore[arg-type]
@@ -69,12 +69,12 @@ class StoreData:
 
     def instances(self, cls: ox.NamedNode) -> set[Term]:
         return {q.subject for c in self._subclasses(cls)  # type: ignore[misc]
-                for q in self.store.quads_for_pattern(None, TYPE, c, None)}  # type: ignore[arg-type]  # fmt: skip
+                for q in self.store.quads_for_pattern(None, TYPE, c, None)}  # fmt: skip
 
     def is_instance(self, node: Term, cls: ox.NamedNode) -> bool:
         if isinstance(node, ox.Literal):
             return False
-        return any(ox.Quad(node, TYPE, c, g) in self.store  # type: ignore[arg-type]
+        return any(ox.Quad(node, TYPE, c, g) in self.store
                    for c in self._subclasses(cls) for g in self._graphs(node, c))  # fmt: skip
 
     def _graphs(self, node: Term, cls: Term) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
@@ -209,7 +209,7 @@ class Validator:
             elif kind == "node":
                 found.add(term)  # type: ignore[arg-type]
             else:
-                found |= {row["this"] for row in self.data.select(term)}  # type: ignore[arg-type, misc]
+                found |= {row["this"] for row in self.data.select(term)}  # type: ignore[arg-type]
         return found
 
     def is_target(self, shape: Shape, node: Term) -> bool:
@@ -236,7 +236,7 @@ class Validator:
                 values = {name: term for name, term in zip(names, row) if term is not None}
                 if node is not None:
                     values["this"] = node
-                yield values  # type: ignore[misc]
+                yield values
 
     def _sparql(self, shape: Shape, focus: set[Term], bind: bool) -> list[Result]:
         out = []

@@ -293,7 +293,7 @@ class _Compiler:
         self.shapes: dict[RdfNode, Shape] = {}
 
     def one(self, node: RdfNode, predicate: URIRef) -> RdfNode | None:
-        values = list(self.g.objects(node, predicate))  # type: ignore[arg-type]
+        values = list(self.g.objects(node, predicate))
         if len(values) > 1:
             raise ShapeError(f"{self.name(node)}: more than one {self.g.qname(predicate)}")
         return values[0] if values else None
@@ -305,7 +305,7 @@ class _Compiler:
         if node in seen:
             return
         seen.add(node)
-        for p, o in self.g.predicate_objects(node):  # type: ignore[arg-type]
+        for p, o in self.g.predicate_objects(node):
             for term in (p, o):
                 if isinstance(term, URIRef) and str(term).startswith(SHACL) and str(term) not in SUPPORTED:
                     raise ShapeError(
@@ -347,8 +347,8 @@ class _Compiler:
         self.shapes[node] = shape
         for kind, predicate in (("class", SH.targetClass), ("subjectsOf", SH.targetSubjectsOf),
                                 ("objectsOf", SH.targetObjectsOf), ("node", SH.targetNode)):  # fmt: skip
-            shape.targets += [(kind, _to_ox(t)) for t in g.objects(node, predicate)]  # type: ignore[arg-type]
-        for target in g.objects(node, SH.target):  # type: ignore[arg-type]
+            shape.targets += [(kind, _to_ox(t)) for t in g.objects(node, predicate)]
+        for target in g.objects(node, SH.target):
             select = self.one(target, SH.select)
             if (target, RDF.type, SH.SPARQLTarget) not in g or select is None:
                 raise ShapeError(f"{self.name(node)}: only SPARQL targets (sh:SPARQLTarget with sh:select) are supported")
@@ -359,8 +359,8 @@ class _Compiler:
     def prefixes(self, node: RdfNode) -> str:
         """The PREFIX lines of sh:prefixes (SHACL §5.2.1), declared in the shapes graph."""
         lines = []
-        for ontology in self.g.objects(node, SH.prefixes):  # type: ignore[arg-type]
-            for declaration in self.g.objects(ontology, SH.declare):  # type: ignore[arg-type]
+        for ontology in self.g.objects(node, SH.prefixes):
+            for declaration in self.g.objects(ontology, SH.declare):
                 prefix, namespace = self.one(declaration, SH.prefix), self.one(declaration, SH.namespace)
                 lines.append(f"PREFIX {prefix}: <{namespace}>\n")
         return "".join(lines)
@@ -368,43 +368,43 @@ class _Compiler:
     def constraints(self, node: RdfNode, shape: Shape) -> None:
         g = self.g
         checks: list[Check] = []
-        for count in g.objects(node, SH.minCount):  # type: ignore[arg-type]
+        for count in g.objects(node, SH.minCount):
             checks.append(_min_count(int(count)))  # type: ignore[call-overload]
             if int(count) > 0:  # type: ignore[call-overload]
                 shape.needs_values = False
-        for count in g.objects(node, SH.maxCount):  # type: ignore[arg-type]
+        for count in g.objects(node, SH.maxCount):
             checks.append(_max_count(int(count)))  # type: ignore[call-overload]
-        for datatype in g.objects(node, SH.datatype):  # type: ignore[arg-type]
+        for datatype in g.objects(node, SH.datatype):
             checks.append(_datatype(str(datatype)))
-        for pattern in g.objects(node, SH.pattern):  # type: ignore[arg-type]
+        for pattern in g.objects(node, SH.pattern):
             checks.append(_pattern(re.compile(str(pattern))))
-        for kind in g.objects(node, SH.nodeKind):  # type: ignore[arg-type]
+        for kind in g.objects(node, SH.nodeKind):
             checks.append(_node_kind(str(kind).removeprefix(SHACL)))
-        for items in g.objects(node, SH["in"]):  # type: ignore[arg-type]
-            checks.append(_in(frozenset(_to_ox(i) for i in Collection(g, items))))  # type: ignore[arg-type]
-        for low in g.objects(node, SH.minInclusive):  # type: ignore[arg-type]
+        for items in g.objects(node, SH["in"]):
+            checks.append(_in(frozenset(_to_ox(i) for i in Collection(g, items))))
+        for low in g.objects(node, SH.minInclusive):
             bound = _number(_to_ox(low))
             if bound is None:
                 raise ShapeError(f"{self.name(node)}: sh:minInclusive must be a number or a date")
             checks.append(_min_inclusive(bound))
-        for other in g.objects(node, SH.disjoint):  # type: ignore[arg-type]
+        for other in g.objects(node, SH.disjoint):
             checks.append(_disjoint(ox.NamedNode(str(other))))
-        for cls in g.objects(node, SH["class"]):  # type: ignore[arg-type]
+        for cls in g.objects(node, SH["class"]):
             checks.append(_class(ox.NamedNode(str(cls))))
-        for items in g.objects(node, SH["or"]):  # type: ignore[arg-type]
-            checks.append(_or([self.shape(member) for member in Collection(g, items)]))  # type: ignore[arg-type]
+        for items in g.objects(node, SH["or"]):
+            checks.append(_or([self.shape(member) for member in Collection(g, items)]))
             shape.needs_values = False
         shape.checks = checks
         if (node, SH.closed, Literal(True)) in g:
             ignored = self.one(node, SH.ignoredProperties)
-            allowed = {ox.NamedNode(str(p)) for p in Collection(g, ignored)} if ignored is not None else set()  # type: ignore[arg-type]
-            for prop in g.objects(node, SH.property):  # type: ignore[arg-type]
+            allowed = {ox.NamedNode(str(p)) for p in Collection(g, ignored)} if ignored is not None else set()
+            for prop in g.objects(node, SH.property):
                 path = self.one(prop, SH.path)
                 if path is not None:
                     allowed.add(ox.NamedNode(str(path)))
             shape.closed = frozenset(allowed)
-        shape.properties = [self.shape(p) for p in sorted(g.objects(node, SH.property), key=str)]  # type: ignore[arg-type]
-        for constraint in g.objects(node, SH.sparql):  # type: ignore[arg-type]
+        shape.properties = [self.shape(p) for p in sorted(g.objects(node, SH.property), key=str)]
+        for constraint in g.objects(node, SH.sparql):
             select = self.one(constraint, SH.select)
             if select is None:
                 raise ShapeError(f"{self.name(node)}: a sh:sparql constraint needs sh:select (ASK validators are not supported)")
