@@ -47,8 +47,8 @@ def _event(at: tuple[int, str | None] | None) -> str:
 
 
 def _summary(rows: list[dict[str, Any]], head: str, over_time: bool) -> None:
-    counts = {s: sum(1 for r in rows if r["severity"] == s) for s in ("Violation", "Warning", "Info")}
-    click.echo(f"{counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} infos ({head})")
+    counts = [(sum(1 for r in rows if r["severity"] == s), s.lower()) for s in ("Violation", "Warning", "Info")]
+    click.echo(", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts) + f" ({head})")
     for r in rows:
         where = f" · {r['path']}" if r["path"] else ""
         click.echo(f"{r['severity']:<9} {r['focus']}{where}: {r['message']}")

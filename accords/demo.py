@@ -24,7 +24,7 @@ def _run(args: list[str]) -> None:
 @click.option("--store", default=None, metavar="PATH|URL",
               help="Keep the demo log here (default: a new temporary folder).")  # fmt: skip
 def demo(store: str | None) -> None:
-    """Record the seed report in a new log and tour it: timeline, trace, time travel, queries.
+    """Record the seed report in a new log and tour it: timeline, trace, time travel, validation, queries.
 
     \b
     Example:
@@ -42,7 +42,10 @@ def demo(store: str | None) -> None:
     click.secho("3. Time travel: the agreements the record held after event 5, and now", fg="cyan")
     _run(["--store", url, "query", "agreements-by-state", "--param", "state=state/US", "--as-of", "5", "--format", "table"])
     _run(["--store", url, "query", "agreements-by-state", "--param", "state=state/US", "--format", "table"])
-    click.secho("4. The questions that already work", fg="cyan")
+    click.secho("4. Validation: what the record gets wrong (the report names no publisher), and when each finding"
+                " appeared and went away", fg="cyan")  # fmt: skip
+    _run(["--store", url, "validate", "--over-time", "--format", "summary"])
+    click.secho("5. The questions that already work", fg="cyan")
     _run(["--store", url, "query", "--list", "--format", "table"])
     click.secho("Next, try:", fg="cyan")
     for line in (
@@ -51,6 +54,7 @@ def demo(store: str | None) -> None:
         "accords query state-timeline --param state=state/PE",
         "accords replay --from 2 --to 6",
         "accords sparql 'SELECT ?state ?position WHERE { ?s acc:state ?state ; acc:position ?position }'",
+        "accords validate --format table",
         "accords verify",
     ):
         click.echo(f"  {line}")

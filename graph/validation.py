@@ -11,7 +11,7 @@ and keeps their rows. A test holds both equal to pyshacl on every fixture.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -29,6 +29,7 @@ from accords.ontology.vocabulary import ACCSH
 SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 MANY = 48  # above this many candidates, one unbound query beats pre-binding each
 ABOUT = acc("about")
+KEY = acc("key")
 
 
 class StoreData:
@@ -178,16 +179,10 @@ def prebound(select: str, node: Term, variable: str = "this") -> str:
     return head + where + pattern.sub(lambda _m: str(node), body)
 
 
-def _message(template: str | None, row: dict[str, Term]) -> str:
+def _message(template: str | None, row: dict[str, Term], name: Callable[[Term], str]) -> str:
     if template is None:
         return "SPARQL constraint not met"
-    return re.sub(r"\{[?$](\w+)\}", lambda m: _text(row.get(m.group(1))) if m.group(1) in row else m.group(0), template)
-
-
-def _text(term: Term | None) -> str:
-    if isinstance(term, ox.NamedNode):
-        return short(term.value)
-    return term.value if isinstance(term, ox.Literal) else str(term)
+    return re.sub(r"\{[?$](\w+)\}", lambda m: name(row[m.group(1)]) if m.group(1) in row else m.group(0), template)
 
 
 class Validator:
@@ -196,6 +191,17 @@ class Validator:
     def __init__(self, store: ox.Store, shapes: Shapes | None = None) -> None:
         self.data = StoreData(store)
         self.shapes = shapes or builtin_shapes()
+
+    def name(self, term: Term) -> str:
+        """A term in a message: a claim or source by its key when it has one, else short."""
+        if isinstance(term, ox.Literal):
+            return term.value
+        if not isinstance(term, ox.NamedNode):
+            return str(term)
+        if term.value.startswith((ID + "claim/", ID + "source/")):
+            for q in self.data.store.quads_for_pattern(term, KEY, None, PROVENANCE):
+                return str(q.object.value)  # type: ignore[union-attr]
+        return short(term.value)
 
     def targets(self, shape: Shape) -> set[Term]:
         found: set[Term] = set()
@@ -249,7 +255,7 @@ class Validator:
                 value = values.get("value", this if shape.path is None else None)
                 details = tuple(sorted((k, v) for k, v in values.items() if k not in ("this", "path", "value")))
                 out.append(Result(shape.iri, this, path if isinstance(path, ox.NamedNode) else shape.path,
-                                  shape.severity, _message(constraint.message, values), value, "SPARQL", details))  # fmt: skip
+                                  shape.severity, _message(constraint.message, values, self.name), value, "SPARQL", details))  # fmt: skip
         return out
 
     def _check(self, graph_shape: GraphShape, focus: set[Term], bind: bool) -> list[Result]:

@@ -9,6 +9,8 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[1]
 FOLDERS = ("accords", "events", "graph", "ontology", "queries")
 
@@ -44,16 +46,40 @@ def test_events_never_imports_graph() -> None:
         assert "accords.graph" not in path.read_text(), path
 
 
-def test_the_wheel_installs_only_the_accords_import_name(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path), str(ROOT)],
-        check=True, cwd=tmp_path,
+         "-w", str(folder), str(ROOT)],
+        check=True, cwd=folder,
     )  # fmt: skip
-    (wheel,) = tmp_path.glob("accords-*.whl")
+    (built,) = folder.glob("accords-*.whl")
+    return built
+
+
+def test_the_wheel_installs_only_the_accords_import_name(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith((".dist-info", ".data"))}
     assert top == {"accords"}
     for folder in ("events", "graph", "ontology", "queries"):
         assert f"accords/{folder}/__init__.py" in names
     assert "accords/events/log.py" in names
+
+
+def test_the_demo_runs_from_the_installed_wheel(wheel: Path, tmp_path: Path) -> None:
+    """The README's first command: the seed record ships in the wheel, and the tour answers."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([venv / "bin" / "pip", "install", "-q", "--no-deps", str(wheel)], check=True)
+    env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path), "ACCORDS_USER": "demo", "COLUMNS": "200"}
+    done = subprocess.run([venv / "bin" / "accords", "demo"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    tour = done.stdout
+    assert str(venv) in subprocess.run([venv / "bin" / "python", "-c", "import accords; print(accords.__file__)"],
+                                       cwd=tmp_path, capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert "seed: committed 17 new events (seq 1-17)" in done.stderr + tour
+    assert "Nations like Rwanda have already accepted" in tour  # the trace reaches the quote
+    assert "introduced at seq 4 (c-rwanda-paid), resolved at seq 5 (c-rwanda-agreement)" in tour
+    assert "agreements-by-state" in tour and "Next, try:" in tour

@@ -320,4 +320,4 @@ def test_installed_command_exit_code(tmp_path: Path) -> None:
     subprocess.run(["accords", "import", str(data)], env=env, check=True, capture_output=True)
     done = subprocess.run(["accords", "validate", "--format", "summary"], env=env, capture_output=True, text=True)
     assert done.returncode == 1, done.stderr
-    assert done.stdout.startswith("1 violations, 0 warnings, 0 infos (graph at seq 2")
+    assert done.stdout.startswith("1 violation, 0 warnings, 0 infos (graph at seq 2")
