@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from accords import ask, audit, browse, consistency, demo, history, propertygraph, record, trace
+from accords import ask, audit, browse, consistency, demo, history, propertygraph, record, reference, trace
 from accords.errors import AccordsError
 from accords.options import store_option
 
@@ -63,7 +63,7 @@ def cli(store: str | None, debug: bool) -> None:
     """
 
 
-for module in (record, browse, audit, ask, history, trace, propertygraph, demo, consistency):
+for module in (record, reference, browse, audit, ask, history, trace, propertygraph, demo, consistency):
     for command in module.COMMANDS:
         cli.add_command(command)
 

@@ -1,10 +1,10 @@
 """Findings across history: when each graph-shape result appeared, and when it went away.
 
 The log is folded event by event (Projection.fold with track=True); after each event
-only the focus nodes it touched are re-validated: the subjects and objects of its belief
-delta, its claim, source or entities, the claims about those, and the dependents the
-shapes declare (accsh:dependents). A test holds the results equal to a full validation
-at every step of a generated history.
+only these focus nodes are re-validated: the nodes it touched (the subjects and objects
+of its belief delta, its claim, source or entities), the focus nodes of open findings
+whose focus or value is one of those, and the dependents the shapes declare (accsh:dependents). A
+test holds the results equal to a full validation at every step of generated histories.
 """
 
 from __future__ import annotations
@@ -75,20 +75,31 @@ class Timeline:
     def __init__(self, projection: Projection, shapes: Shapes | None = None) -> None:
         self.projection = projection
         self.validator = Validator(projection.store, shapes)
+        self.owners = self.validator.shapes.owners()
         self.open: dict[Key, Span] = {}
         self.closed: list[Span] = []
 
     def step(self, event: Event, delta: Delta) -> None:
-        results, checked = self.validator.validate_focus(touched(event, delta, self.projection.store))
+        nodes = touched(event, delta, self.projection.store)
+        results, checked = self.validator.validate_focus(nodes, self.recheck(nodes))
         now = {key(r): r for r in results}
         at = (event.seq, event.key)
         for k, span in list(self.open.items()):
-            if k not in now and span.result.focus in checked.get(k[0], ()):
+            if k not in now and span.result.focus in checked.get(self.owners.get(k[0], k[0]), ()):
                 self.closed.append(Span(span.result, span.introduced, at))
                 del self.open[k]
         for k, result in now.items():
             if k not in self.open:
                 self.open[k] = Span(result, at)
+
+    def recheck(self, nodes: set[Term]) -> dict[str, set[Term]]:
+        """Per node shape, the focus nodes of open findings whose focus or value is one of nodes."""
+        found: dict[str, set[Term]] = {}
+        for span in self.open.values():
+            r = span.result
+            if r.focus in nodes or r.value in nodes:
+                found.setdefault(self.owners.get(r.shape, r.shape), set()).add(r.focus)
+        return found
 
     def spans(self) -> list[Span]:
         """Every finding, closed and still open, in the order they were introduced."""

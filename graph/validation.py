@@ -28,7 +28,6 @@ from accords.ontology.vocabulary import ACCSH
 
 SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 MANY = 48  # above this many candidates, one unbound query beats pre-binding each
-ABOUT = acc("about")
 KEY = acc("key")
 
 
@@ -174,9 +173,15 @@ def prebound(select: str, node: Term, variable: str = "this") -> str:
     pattern = re.compile(r"[?$]" + variable + r"\b")
     head, where, body = select.partition("WHERE")
     head = pattern.sub("", head)
+    # grouping by a constant is no grouping: GROUP BY <iri> is not even SPARQL
+    body = re.sub(r"GROUP\s+BY\b(.*?)(?=HAVING|ORDER|LIMIT|OFFSET|$)", lambda m: _ungroup(pattern.sub("", m.group(1))), body, flags=re.S | re.I)
     if re.search(r"SELECT\s+(DISTINCT\s+|REDUCED\s+)?$", head.rstrip() + " ", re.I):
         head = head.rstrip() + " * "  # nothing else was projected
     return head + where + pattern.sub(lambda _m: str(node), body)
+
+
+def _ungroup(rest: str) -> str:
+    return f"GROUP BY{rest}" if rest.strip() else rest
 
 
 def _message(template: str | None, row: dict[str, Term], name: Callable[[Term], str]) -> str:
@@ -273,14 +278,13 @@ class Validator:
             results += self._check(graph_shape, self.targets(graph_shape.shape), bind=False)
         return unique(results)
 
-    def validate_focus(self, touched: set[Term]) -> tuple[list[Result], dict[str, set[Term]]]:
-        """The results for the focus nodes an event touched, the claims about them and the
-        shapes' dependents; with, per shape, the focus nodes that were checked."""
+    def validate_focus(
+        self, touched: set[Term], recheck: dict[str, set[Term]] | None = None,
+    ) -> tuple[list[Result], dict[str, set[Term]]]:  # fmt: skip
+        """The results for the focus nodes an event touched, those recheck names per shape
+        (the focus nodes of open findings that name a touched node), and the shapes'
+        dependents; with, per shape, the focus nodes that were checked."""
         touched = {n for n in touched if not isinstance(n, ox.Literal)}
-        claims: set[Term] = {q.subject for n in touched if isinstance(n, ox.NamedNode)
-                             for q in self.data.store.quads_for_pattern(None, ABOUT, n, PROVENANCE)
-                             if isinstance(q.subject, ox.NamedNode)}  # fmt: skip
-        near = touched | claims
         # ?changed of accsh:dependents: a node whose own statements changed (a subject)
         changed = {n for n in touched if any(q.graph_name not in (PROVENANCE, VOCABULARY)
                                              for q in self.data.store.quads_for_pattern(n, None, None, None))}  # type: ignore[arg-type]  # fmt: skip
@@ -288,7 +292,7 @@ class Validator:
         checked: dict[str, set[Term]] = {}
         for graph_shape in self.shapes.shapes:
             shape = graph_shape.shape
-            candidates: set[Term] = set(near)
+            candidates = touched | (recheck or {}).get(shape.iri, set())
             if graph_shape.dependents is not None:
                 for node in changed:
                     for row in self.data.select(prebound(graph_shape.dependents, node, "changed")):
@@ -303,7 +307,7 @@ class Validator:
 
 
 def _default_dependents(shape: Shape) -> bool:
-    """Built-in shapes need no more than the touched nodes and claims about them."""
+    """Built-in shapes need no more than the touched nodes and the open findings about them."""
     return shape.iri.startswith(str(ACCSH))
 
 
