@@ -7,6 +7,7 @@ the vocabulary (accords.ttl) says in words what it holds. Nothing here is writte
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -71,5 +72,5 @@ def statement_keys() -> tuple[Key, ...]:
 
 
 def _meaning(comment: str) -> str:
-    """The comment without where the term comes from ("Reused from schema.org.")."""
-    return comment.split(" Reused from")[0]
+    """The comment without its notes on other vocabularies ("Reused from…", "Compare…")."""
+    return re.split(r" (?:Reused from|Compare) ", comment)[0]

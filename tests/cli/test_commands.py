@@ -138,3 +138,17 @@ def test_a_pipe_closed_early_is_not_an_error(tmp_path: Path) -> None:
                           capture_output=True, env={**os.environ, "ACCORDS_STORE": str(tmp_path / "accords.db")})  # fmt: skip
     assert done.returncode == 0
     assert done.stderr == b""
+
+
+def test_statements_lists_each_type_from_the_shapes(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(sqlite_run("statements", "--format", "json").stdout)
+    by_type: dict[str, dict[str, dict[str, str]]] = {}
+    for row in rows:
+        by_type.setdefault(row["type"], {})[row["key"]] = row
+    assert set(by_type) == {"Agreement", "Transfer", "Request", "Payment", "Stance", "CourtRuling", "Target",
+                            "ConditionReport", "State"}  # fmt: skip
+    assert by_type["Agreement"]["parties"]["required"] == "yes"
+    assert by_type["Agreement"]["status"]["takes"].startswith("one: reported, negotiating, signed, in_force")
+    assert by_type["Transfer"]["via"]["takes"] == "a list"
+    unknown = sqlite_run("statements", "Deal")
+    assert unknown.exit_code == 2 and "no statement type 'Deal'" in unknown.stderr
