@@ -9,6 +9,7 @@ test holds the results equal to a full validation at every step of generated his
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -70,7 +71,11 @@ def touched(event: Event, delta: Delta, store: ox.Store) -> set[Term]:
 
 
 class Timeline:
-    """Open findings while the log is folded, and the spans of those that closed."""
+    """Open findings while the log is folded, and the spans of those that closed.
+
+    Open findings are indexed by (node shape, focus) and by the nodes they name (focus
+    and value), so that a step costs what the event touched, not what is open.
+    """
 
     def __init__(self, projection: Projection, shapes: Shapes | None = None) -> None:
         self.projection = projection
@@ -78,27 +83,48 @@ class Timeline:
         self.owners = self.validator.shapes.owners()
         self.open: dict[Key, Span] = {}
         self.closed: list[Span] = []
+        self.by_focus: dict[tuple[str, Term], set[Key]] = defaultdict(set)
+        self.by_node: dict[Term, set[Key]] = defaultdict(set)
 
     def step(self, event: Event, delta: Delta) -> None:
         nodes = touched(event, delta, self.projection.store)
         results, checked = self.validator.validate_focus(nodes, self.recheck(nodes))
         now = {key(r): r for r in results}
         at = (event.seq, event.key)
-        for k, span in list(self.open.items()):
-            if k not in now and span.result.focus in checked.get(self.owners.get(k[0], k[0]), ()):
-                self.closed.append(Span(span.result, span.introduced, at))
-                del self.open[k]
+        for shape, foci in checked.items():
+            for focus in foci:
+                for k in list(self.by_focus.get((shape, focus), ())):
+                    if k not in now:
+                        self._close(k, at)
         for k, result in now.items():
             if k not in self.open:
-                self.open[k] = Span(result, at)
+                self._open(k, Span(result, at))
+
+    def _owner(self, result: Result) -> str:
+        return self.owners.get(result.shape, result.shape)
+
+    def _open(self, k: Key, span: Span) -> None:
+        self.open[k] = span
+        self.by_focus[(self._owner(span.result), span.result.focus)].add(k)
+        for node in (span.result.focus, span.result.value):
+            if node is not None:
+                self.by_node[node].add(k)
+
+    def _close(self, k: Key, at: tuple[int, str | None]) -> None:
+        span = self.open.pop(k)
+        self.closed.append(Span(span.result, span.introduced, at))
+        self.by_focus[(self._owner(span.result), span.result.focus)].discard(k)
+        for node in (span.result.focus, span.result.value):
+            if node is not None:
+                self.by_node[node].discard(k)
 
     def recheck(self, nodes: set[Term]) -> dict[str, set[Term]]:
         """Per node shape, the focus nodes of open findings whose focus or value is one of nodes."""
         found: dict[str, set[Term]] = {}
-        for span in self.open.values():
-            r = span.result
-            if r.focus in nodes or r.value in nodes:
-                found.setdefault(self.owners.get(r.shape, r.shape), set()).add(r.focus)
+        for node in nodes:
+            for k in self.by_node.get(node, ()):
+                r = self.open[k].result
+                found.setdefault(self._owner(r), set()).add(r.focus)
         return found
 
     def spans(self) -> list[Span]:
