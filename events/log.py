@@ -14,7 +14,7 @@ from typing import Any
 from accords.errors import ConflictError, InputError
 from accords.events.canonical import canonical
 from accords.events.model import Event, Head, event_hash, event_id, parse_timestamp, timestamp
-from accords.events.schema import normalize_body
+from accords.events.schema import normalize_body, references
 from accords.events.store import Recorder, Ref, Transaction
 
 CHUNK = 1000  # drafts checked, looked up and inserted together
@@ -73,11 +73,21 @@ class _References:
             self.pending[ref.key] = ref
 
     def remember(self, refs: Iterable[Ref]) -> None:
-        if len(self.stored) < 100_000:
-            for ref in refs:
-                self.stored[ref.id] = [ref]
-                if ref.key is not None:
-                    self.stored[ref.key] = [ref]
+        if len(self.stored) > 100_000:  # memory stays flat on a long import
+            self.stored.clear()
+        for ref in refs:
+            self.stored[ref.id] = [ref]
+            if ref.key is not None:
+                self.stored[ref.key] = [ref]
+
+    def preload(self, chunk: list[Draft]) -> None:
+        """Look up the references of a chunk's drafts in one query, not one each."""
+        names = {
+            name for d in chunk if isinstance(d.type, str)
+            for name in references(d.type, d.body) if name not in self.stored
+        }  # fmt: skip
+        if names:
+            self.remember(self.tx.matching(sorted(names)))
 
     def lookup(self, ref: str) -> list[Ref]:
         if ref in self.pending:
@@ -181,6 +191,7 @@ class Log:
     def _prepare(self, chunk: list[Draft], refs: _References) -> tuple[list[_Prepared], InputError | None]:
         """The chunk's drafts prepared, up to the first that is wrong, and its error."""
         prepared: list[_Prepared] = []
+        refs.preload(chunk)
         for draft in chunk:
             try:
                 if not isinstance(draft.type, str):
