@@ -63,9 +63,7 @@ class _References:
     def __init__(self, tx: Transaction) -> None:
         self.tx = tx
         self.pending: dict[str, Ref] = {}  # events of the current chunk, by id and by key
-        # Stored events never change: remember them, saving a round trip per reference
-        # when thousands of claims cite one source.
-        self.stored: dict[str, list[Ref]] = {}
+        self.stored: dict[str, list[Ref]] = {}  # stored events the current chunk refers to
 
     def add(self, ref: Ref) -> None:
         self.pending[ref.id] = ref
@@ -73,19 +71,18 @@ class _References:
             self.pending[ref.key] = ref
 
     def remember(self, refs: Iterable[Ref]) -> None:
-        if len(self.stored) > 100_000:  # memory stays flat on a long import
-            self.stored.clear()
         for ref in refs:
             self.stored[ref.id] = [ref]
             if ref.key is not None:
                 self.stored[ref.key] = [ref]
 
     def preload(self, chunk: list[Draft]) -> None:
-        """Look up the references of a chunk's drafts in one query, not one each."""
-        names = {
-            name for d in chunk if isinstance(d.type, str)
-            for name in references(d.type, d.body) if name not in self.stored
-        }  # fmt: skip
+        """Look up the references of a chunk's drafts in one query, not one each.
+
+        Only this chunk's are kept: memory stays flat however long the import.
+        """
+        self.stored.clear()
+        names = {name for d in chunk if isinstance(d.type, str) for name in references(d.type, d.body)}
         if names:
             self.remember(self.tx.matching(sorted(names)))
 
