@@ -156,7 +156,8 @@ class Log:
             refs = _References(tx)
             for chunk in _chunks(drafts):
                 prepared, error = self._prepare(chunk, refs)
-                known = tx.matching([p.id for p in prepared] + [p.draft.key for p in prepared if p.draft.key])
+                keys = [p.draft.key for p in prepared if isinstance(p.draft.key, str)]
+                known = tx.matching([p.id for p in prepared] + keys)
                 by_id = {r.id: r for r in known}
                 by_key = {r.key: r for r in known if r.key is not None}
                 new: list[Event] = []

@@ -124,6 +124,14 @@ def test_the_first_wrong_draft_is_reported(store_url: str) -> None:
     assert log.store.head().seq == 0
 
 
+def test_a_key_that_is_not_text_is_refused(store_url: str) -> None:
+    # Keys come from JSON lines unchecked; the chunk's one lookup query must not choke on them.
+    log = Log(open_store(store_url), "tester")
+    with pytest.raises(InputError, match="5 is not a valid key"):
+        log.append([source("s1"), Draft(source("s2", "B").type, source("s2", "B").body, 5)])  # type: ignore[arg-type]
+    assert log.store.head().seq == 0
+
+
 def test_record_time_never_runs_backwards(store_url: str) -> None:
     moments = iter([dt.datetime(2025, 6, 2, tzinfo=dt.timezone.utc), dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc)])
     log = Log(open_store(store_url), "tester", clock=lambda: next(moments))
