@@ -18,22 +18,28 @@ def _fast_is_exact(value: Any) -> bool:
 
     orjson and JCS agree on string escaping and integers; they differ on floats
     (ECMAScript number formatting) and on key order for keys with characters outside
-    the Basic Multilingual Plane (JCS sorts by UTF-16 code units).
+    the Basic Multilingual Plane (JCS sorts by UTF-16 code units). A loop over exact
+    types, not a recursion: it runs on every appended body.
     """
-    if isinstance(value, str) or value is None or isinstance(value, bool):
-        return True
-    if isinstance(value, int):
-        return -_SAFE_INT <= value <= _SAFE_INT
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if not isinstance(k, str) or (not k.isascii() and max(k) > "\uffff"):
+    todo = [value]
+    while todo:
+        v = todo.pop()
+        kind = type(v)
+        if kind is str or v is None or kind is bool:
+            continue
+        if kind is int:
+            if not -_SAFE_INT <= v <= _SAFE_INT:
                 return False
-            if not _fast_is_exact(v):
-                return False
-        return True
-    if isinstance(value, list):
-        return all(_fast_is_exact(v) for v in value)
-    return False
+        elif kind is dict:
+            for k in v:
+                if type(k) is not str or (not k.isascii() and max(k) > "\uffff"):
+                    return False
+            todo.extend(v.values())
+        elif kind is list:
+            todo.extend(v)
+        else:
+            return False
+    return True
 
 
 def canonical(value: Any) -> bytes:

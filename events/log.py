@@ -8,15 +8,16 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from accords.errors import ConflictError, InputError
 from accords.events.canonical import canonical
 from accords.events.model import Event, Head, event_hash, event_id, parse_timestamp, timestamp
-from accords.events.schema import normalize_body
+from accords.events.schema import normalize_body, references
 from accords.events.store import Recorder, Ref, Transaction
 
-FLUSH_EVERY = 1000
+CHUNK = 1000  # drafts checked, looked up and inserted together
 _ID_LIKE = re.compile(r"^[0-9a-f]{4,64}$")
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$")
 
@@ -56,36 +57,46 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-class _Batch:
-    """The events of one append not yet flushed to the transaction, for reference lookups."""
+class _References:
+    """What the references of one append resolve to: its pending events, then the store."""
 
     def __init__(self, tx: Transaction) -> None:
         self.tx = tx
-        self.events: list[Event] = []
-        self.index: dict[str, Ref] = {}
-        # Events already stored never change: remember them, saving a round trip per
-        # reference when thousands of claims cite one source.
-        self.stored: dict[str, list[Ref]] = {}
+        self.pending: dict[str, Ref] = {}  # events of the current chunk, by id and by key
+        self.stored: dict[str, list[Ref]] = {}  # stored events the current chunk refers to
 
-    def add(self, event: Event) -> None:
-        self.events.append(event)
-        ref = Ref(event.seq, event.id, event.type, event.key)
-        self.index[event.id] = ref
-        if event.key is not None:
-            self.index[event.key] = ref
+    def add(self, ref: Ref) -> None:
+        self.pending[ref.id] = ref
+        if ref.key is not None:
+            self.pending[ref.key] = ref
+
+    def remember(self, refs: Iterable[Ref]) -> None:
+        for ref in refs:
+            self.stored[ref.id] = [ref]
+            if ref.key is not None:
+                self.stored[ref.key] = [ref]
+
+    def preload(self, chunk: list[Draft]) -> None:
+        """Look up the references of a chunk's drafts in one query, not one each.
+
+        Only this chunk's are kept: memory stays flat however long the import.
+        """
+        self.stored.clear()
+        names = {name for d in chunk if isinstance(d.type, str) for name in references(d.type, d.body)}
+        if names:
+            self.remember(self.tx.matching(sorted(names)))
 
     def lookup(self, ref: str) -> list[Ref]:
-        if ref in self.index:
-            found = [self.index[ref]]
-        elif len(ref) < 64 and _ID_LIKE.match(ref):
-            found = [r for r in self.index.values() if r.id.startswith(ref)]
-        else:
-            found = []
+        if ref in self.pending:
+            # Keys are unique and never look like ids: the store holds no other match.
+            return [self.pending[ref]]
+        found = []
+        if len(ref) < 64 and _ID_LIKE.match(ref):
+            found = [r for r in self.pending.values() if r.id.startswith(ref)]
         stored = self.stored.get(ref)
         if stored is None:
             stored = self.tx.lookup(ref)
-            if stored and len(self.stored) < 100_000:
-                self.stored[ref] = stored
+            self.remember(r for r in stored if ref in (r.id, r.key))
         return found + stored
 
     def resolve(self, ref: str, types: tuple[str, ...]) -> str:
@@ -102,11 +113,20 @@ class _Batch:
             )
         return found[0].id
 
-    def flush(self) -> None:
-        if self.events:
-            self.tx.insert(self.events)
-            self.events.clear()
-            self.index.clear()
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A draft with its body checked, references resolved and canonicalised, and its id."""
+
+    draft: Draft
+    body: bytes
+    id: str
+
+
+def _chunks(drafts: Iterable[Draft]) -> Iterator[list[Draft]]:
+    it = iter(drafts)
+    while chunk := list(islice(it, CHUNK)):
+        yield chunk
 
 
 class Log:
@@ -123,59 +143,86 @@ class Log:
         expected_head: str | None = None,
         on_event: Callable[[Event | Ref, bool], None] | None = None,
     ) -> Appended:
-        """Append drafts in one transaction: all of them, or none and an InputError."""
+        """Append drafts in one transaction: all of them, or none and an InputError.
+
+        Drafts are read and written a chunk at a time: each chunk's bodies are checked
+        first, then one query finds which of its ids and keys are already recorded.
+        """
         added = existing = 0
         last: Ref | None = None
         with self.store.writing() as tx:
             head = tx.head()
             check_expected_head(head, expected_head)
-            batch = _Batch(tx)
-            for draft in drafts:
-                try:
-                    event = self._chain(draft, head, batch)
-                except InputError as e:
-                    raise e.at(draft.where) if draft.where else e
-                if isinstance(event, Ref):
-                    existing += 1
-                    last = event
+            refs = _References(tx)
+            for chunk in _chunks(drafts):
+                prepared, error = self._prepare(chunk, refs)
+                keys = [p.draft.key for p in prepared if isinstance(p.draft.key, str)]
+                known = tx.matching([p.id for p in prepared] + keys)
+                by_id = {r.id: r for r in known}
+                by_key = {r.key: r for r in known if r.key is not None}
+                new: list[Event] = []
+                for p in prepared:
+                    try:
+                        event = self._chain(p, head, by_id, by_key)
+                    except InputError as e:
+                        raise e.at(p.draft.where) if p.draft.where else e
+                    if isinstance(event, Ref):
+                        existing += 1
+                        last = event
+                        if on_event:
+                            on_event(event, False)
+                        continue
+                    new.append(event)
+                    head = Head(event.seq, event.hash, event.recorded_at)
+                    added += 1
+                    last = by_id[event.id] = Ref(event.seq, event.id, event.type, event.key)
+                    if event.key is not None:
+                        by_key[event.key] = last
                     if on_event:
-                        on_event(event, False)
-                    continue
-                batch.add(event)
-                head = Head(event.seq, event.hash, event.recorded_at)
-                added += 1
-                last = Ref(event.seq, event.id, event.type, event.key)
-                if on_event:
-                    on_event(event, True)
-                if len(batch.events) >= FLUSH_EVERY:
-                    batch.flush()
-            batch.flush()
+                        on_event(event, True)
+                tx.insert(new)
+                refs.pending.clear()
+                if error is not None:
+                    raise error
         return Appended(added, existing, head, last)
 
-    def _chain(self, draft: Draft, head: Head, batch: _Batch) -> Event | Ref:
-        """The next event for draft, or the Ref of the identical event already recorded."""
-        if not isinstance(draft.type, str):
-            raise InputError("type: expected the name of an event type")
-        body = canonical(normalize_body(draft.type, draft.body, batch.resolve))
-        id_ = event_id(draft.type, body)
-        same = [r for r in batch.lookup(id_) if r.id == id_]
-        if same:
-            if draft.key is not None and same[0].key != draft.key:
+    def _prepare(self, chunk: list[Draft], refs: _References) -> tuple[list[_Prepared], InputError | None]:
+        """The chunk's drafts prepared, up to the first that is wrong, and its error."""
+        prepared: list[_Prepared] = []
+        refs.preload(chunk)
+        for draft in chunk:
+            try:
+                if not isinstance(draft.type, str):
+                    raise InputError("type: expected the name of an event type")
+                body = canonical(normalize_body(draft.type, draft.body, refs.resolve))
+            except InputError as e:
+                return prepared, e.at(draft.where) if draft.where else e
+            id_ = event_id(draft.type, body)
+            prepared.append(_Prepared(draft, body, id_))
+            refs.add(Ref(0, id_, draft.type, draft.key))
+        return prepared, None
+
+    def _chain(self, p: _Prepared, head: Head, by_id: dict[str, Ref], by_key: dict[str, Ref]) -> Event | Ref:
+        """The next event for p, or the Ref of the identical event already recorded."""
+        draft = p.draft
+        same = by_id.get(p.id)
+        if same is not None:
+            if draft.key is not None and same.key != draft.key:
                 raise InputError(
-                    f"key: this event is already recorded as seq {same[0].seq}"
-                    f" with key {same[0].key!r}",
+                    f"key: this event is already recorded as seq {same.seq}"
+                    f" with key {same.key!r}",
                     "use that key, or leave the key out",
                 )
-            return same[0]
+            return same
         if draft.key is not None:
             check_key(draft.key)
-            if any(r.key == draft.key for r in batch.lookup(draft.key)):
+            if draft.key in by_key:
                 raise InputError(f"key: {draft.key!r} is already used by another event")
         recorded_at = self._recorded_at(draft, head)
         recorded_by = draft.recorded_by or self.recorded_by
         seq = head.seq + 1
-        hash_ = event_hash(seq, id_, draft.type, draft.key, recorded_at, recorded_by, body, head.hash)
-        return Event(seq, id_, draft.type, draft.key, recorded_at, recorded_by, body, head.hash, hash_)
+        hash_ = event_hash(seq, p.id, draft.type, draft.key, recorded_at, recorded_by, p.body, head.hash)
+        return Event(seq, p.id, draft.type, draft.key, recorded_at, recorded_by, p.body, head.hash, hash_)
 
     def _recorded_at(self, draft: Draft, head: Head) -> str:
         if draft.recorded_at is None:

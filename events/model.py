@@ -114,7 +114,8 @@ def event_hash(
 
 def timestamp(moment: dt.datetime) -> str:
     """Record time as fixed-width UTC ISO 8601 with microseconds, so text order is time order."""
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, not strftime: the same text for years 1000-9999, several times faster.
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_timestamp(text: str) -> dt.datetime:

@@ -142,6 +142,13 @@ class _Tx:
         ).fetchall()
         return [Ref(*row) for row in rows]
 
+    def matching(self, names: Sequence[str]) -> list[Ref]:
+        rows = self.db.execute(
+            "SELECT seq, id, type, key FROM events WHERE id = ANY(%s) OR key = ANY(%s)",
+            (list(names), list(names)),
+        ).fetchall()
+        return [Ref(*row) for row in rows]
+
     def insert(self, events: Sequence[Event]) -> None:
         try:
             self._insert(events)

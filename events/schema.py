@@ -173,6 +173,21 @@ def _check(field: Field, value: Any, resolve: Resolve) -> Any:
     raise AssertionError(kind)
 
 
+def references(type_: str, body: Any) -> list[str]:
+    """The references a draft's body makes as written (keys, ids or id prefixes), unchecked."""
+    fields = SCHEMAS.get(type_)
+    if fields is None or not isinstance(body, dict):
+        return []
+    found = []
+    for field in fields:
+        if field.refers_to:
+            value = body.get(field.name)
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str):
+                    found.append(item)
+    return found
+
+
 def normalize_body(type_: str, body: Any, resolve: Resolve) -> dict[str, Any]:
     """The checked, normalised body of an event of type_, or InputError naming the field."""
     fields = SCHEMAS.get(type_)

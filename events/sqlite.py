@@ -7,6 +7,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import orjson
+
 from accords.errors import InputError, StoreError
 from accords.events.model import EMPTY, GENESIS, Event, Head
 from accords.events.store import Checkpoint, Ref, lookup_clause
@@ -67,6 +69,15 @@ class _Tx:
         where, args = lookup_clause(ref)
         rows = self.db.execute(
             f"SELECT seq, id, type, key FROM events WHERE {where} LIMIT 3", args
+        ).fetchall()
+        return [Ref(*row) for row in rows]
+
+    def matching(self, names: Sequence[str]) -> list[Ref]:
+        # One bound parameter whatever the count: SQLite limits the number of parameters.
+        rows = self.db.execute(
+            "SELECT seq, id, type, key FROM events WHERE id IN (SELECT value FROM json_each(?1))"
+            " UNION SELECT seq, id, type, key FROM events WHERE key IN (SELECT value FROM json_each(?1))",
+            (orjson.dumps(names),),
         ).fetchall()
         return [Ref(*row) for row in rows]
 

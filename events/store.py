@@ -43,6 +43,10 @@ class Transaction(Protocol):
 
     def lookup(self, ref: str) -> list[Ref]: ...
 
+    def matching(self, names: Sequence[str]) -> list[Ref]:
+        """The events whose id or key is one of names (exact, no prefixes): one query."""
+        ...
+
     def insert(self, events: Sequence[Event]) -> None: ...
 
 

@@ -35,6 +35,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 SHACL = str(SH)
 RDF_TYPE = ox.NamedNode(str(RDF.type))
 SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
+_NONE: set[Term] = set()  # "no nodes", shared so that lookups build no set: never add to it
 
 SUPPORTED = frozenset(SHACL + name for name in (
     "NodeShape", "PropertyShape", "targetClass", "targetSubjectsOf", "targetObjectsOf",
@@ -126,7 +127,7 @@ class TripleData:
 
     def instances(self, cls: ox.NamedNode) -> set[Term]:
         if not self.subclass:
-            return self.typed.get(cls, set())
+            return self.typed.get(cls, _NONE)
         return {s for c in self._classes(cls) for s in self.typed.get(c, ())}
 
     def is_instance(self, node: Term, cls: ox.NamedNode) -> bool:
@@ -266,8 +267,13 @@ class Shape:
             self._plan = _plan(self.properties)
         by_path, always = self._plan
         for value in values:
-            present = data.predicates(value)
-            for prop in always + [p for path in present for p in by_path.get(path, ())]:
+            for path in data.predicates(value):
+                for prop in by_path.get(path, ()):
+                    if prop.run(data, value, out, first):
+                        if first:
+                            return True
+                        found = True
+            for prop in always:
                 if prop.run(data, value, out, first):
                     if first:
                         return True
@@ -492,17 +498,24 @@ def compile_shapes(graph: Graph) -> list[Shape]:
 
 
 def targets(shape: Shape, data: Data) -> set[Term]:
-    """The focus nodes of a shape's core targets (SHACL §2.1.3); SPARQL targets run elsewhere."""
-    found: set[Term] = set()
+    """The focus nodes of a shape's core targets (SHACL §2.1.3); SPARQL targets run elsewhere.
+
+    The result may be one of data's own sets: read it, never change it.
+    """
+    found: set[Term] = _NONE
     for kind, term in shape.targets:
         if kind == "class":
-            found |= data.instances(term)  # type: ignore[arg-type]
+            nodes = data.instances(term)  # type: ignore[arg-type]
         elif kind == "subjectsOf":
-            found |= data.subjects_of(term)  # type: ignore[arg-type]
+            nodes = data.subjects_of(term)  # type: ignore[arg-type]
         elif kind == "objectsOf":
-            found |= data.objects_of(term)  # type: ignore[arg-type]
+            nodes = data.objects_of(term)  # type: ignore[arg-type]
         elif kind == "node":
-            found.add(term)  # type: ignore[arg-type]
+            nodes = {term}  # type: ignore[arg-type]
+        else:
+            continue
+        # Statements hold one or two typed nodes: most shapes find none, so build no set.
+        found = (found | nodes) if found and nodes else (found or nodes)
     return found
 
 
@@ -513,6 +526,8 @@ def check_data(shapes: Sequence[Shape], data: Data) -> list[Result]:
         if not shape.targets:
             continue
         focus_nodes = targets(shape, data)
+        if not focus_nodes:
+            continue
         for focus in sorted(focus_nodes, key=str) if len(focus_nodes) > 1 else focus_nodes:
             results.extend(shape.evaluate(data, focus))
     return results

@@ -121,6 +121,7 @@ def state_iri(code: str) -> URIRef:
     return URIRef(_STATE_IRI + resolve_state(code))
 
 
+@lru_cache(maxsize=4096)
 def state_ref(reference: str) -> str:
     """A state reference with its code made canonical: "state/rwanda" -> "state/RW"."""
     for prefix in (_STATE_IRI, _STATE_PREFIX):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from accords.errors import ConflictError, InputError
-from accords.events.log import Draft, Log
+from accords.events.log import CHUNK, Draft, Log
 from accords.events.model import GENESIS, Event
 from accords.events.store import open_store
 
@@ -102,6 +102,34 @@ def test_batch_is_all_or_nothing(store_url: str) -> None:
         log.append(drafts)
     assert log.store.head().seq == 1
     assert len(list(log.read())) == 1
+
+
+def test_chunks_resolve_and_deduplicate_like_one_sequence(store_url: str) -> None:
+    # Drafts are checked a chunk at a time; the result must not depend on where chunks end.
+    log = Log(open_store(store_url), "tester")
+    fillers = [source(f"s{i}", f"T{i}") for i in range(2, CHUNK + 5)]
+    done = log.append([source("s1"), *fillers, claim("c1", "s1"), claim("c2", f"s{CHUNK + 4}"), source("s1")])
+    assert (done.added, done.existing) == (CHUNK + 6, 1)
+    assert log.find("c1").data()["source"] == log.find("s1").id
+
+
+def test_the_first_wrong_draft_is_reported(store_url: str) -> None:
+    # The key clash (found when chaining) comes before the unknown reference (found when
+    # checking bodies, which runs first over a chunk): the message names the clash.
+    log = Log(open_store(store_url), "tester")
+    drafts = [source("s1"), Draft(source("s1").type, source("s1", "Other").body, "s1", where="line 2"),
+              Draft(claim("c", "missing").type, claim("c", "missing").body, "c", where="line 3")]  # fmt: skip
+    with pytest.raises(InputError, match="line 2: key: 's1' is already used"):
+        log.append(drafts)
+    assert log.store.head().seq == 0
+
+
+def test_a_key_that_is_not_text_is_refused(store_url: str) -> None:
+    # Keys come from JSON lines unchecked; the chunk's one lookup query must not choke on them.
+    log = Log(open_store(store_url), "tester")
+    with pytest.raises(InputError, match="5 is not a valid key"):
+        log.append([source("s1"), Draft(source("s2", "B").type, source("s2", "B").body, 5)])  # type: ignore[arg-type]
+    assert log.store.head().seq == 0
 
 
 def test_record_time_never_runs_backwards(store_url: str) -> None:
