@@ -29,7 +29,8 @@ import generate  # noqa: E402
 from accords.events.log import Draft, Log  # noqa: E402
 from accords.events.store import open_store  # noqa: E402
 from accords.graph.cypher import Graph, Target  # noqa: E402
-from accords.graph.neo4j import Neo4jProjection, entity_labels, relationship_types  # noqa: E402
+from accords.graph.neo4j import Neo4jProjection  # noqa: E402
+from accords.graph.neo4j_schema import entity_labels, relationship_types  # noqa: E402
 
 KEYS = {"Claim": "id", "Source": "id", "Speaker": "name", "AccordsProjection": "name"}
 

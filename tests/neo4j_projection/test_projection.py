@@ -376,7 +376,7 @@ def test_a_wrong_uri_or_a_refused_connection_exits_2(accords: Accords) -> None:
 
 
 def test_a_failing_batch_leaves_nothing_half_projected(accords: Accords, monkeypatch: pytest.MonkeyPatch) -> None:
-    from accords.graph import neo4j
+    from accords.graph import neo4j_writes
 
     log = Log(open_store(str(accords.store)), "tester")
     drafts = history(random.Random(5), 70)
@@ -384,7 +384,7 @@ def test_a_failing_batch_leaves_nothing_half_projected(accords: Accords, monkeyp
     accords.ok("project", "neo4j")
     before, state = head(accords.uri), snapshot(accords.uri)
     log.append(drafts[40:])
-    monkeypatch.setitem(neo4j.Q, "claim", neo4j.Q["claim"] + " WITH 1 AS x RETURN 1 / 0")  # fails mid-batch
+    monkeypatch.setitem(neo4j_writes.Q, "claim", neo4j_writes.Q["claim"] + " WITH 1 AS x RETURN 1 / 0")  # fails mid-batch
     result = accords("project", "neo4j")
     assert result.exit_code != 0
     assert head(accords.uri) == before and snapshot(accords.uri) == state
