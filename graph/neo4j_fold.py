@@ -70,10 +70,12 @@ class Fold:
         if not self.fresh:
             wanted: list[str] = []
             if nodes:
+                # raw: a date read back must have the key it was written with, not its text
                 _, rows = self.graph.read(
                     "UNWIND $iris AS iri MATCH (n:Entity {iri: iri}) RETURN n.iri AS iri, n.claims AS claims, "
                     "n.types AS types, labels(n) AS labels, "
-                    "[(c:Claim)-[s:STATES]->(n) | [c.id, s.property, s.value]] AS literals", {"iris": sorted(nodes)})  # fmt: skip
+                    "[(c:Claim)-[s:STATES]->(n) | [c.id, s.property, s.value]] AS literals", {"iris": sorted(nodes)},
+                    raw=True)  # fmt: skip
                 for r in rows:
                     state = NodeState(list(r["claims"] or []), list(r["types"] or []), set(r["labels"]))
                     for claim, prop, value in r["literals"]:

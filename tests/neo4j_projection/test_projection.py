@@ -258,6 +258,20 @@ def test_projecting_twice_changes_nothing_and_catching_up_equals_a_rebuild(accor
     assert len(caught_up[0]) > 100 and len(caught_up[1]) > 300
 
 
+def test_a_date_read_back_in_a_catch_up_stays_one_date(accords: Accords) -> None:
+    log = Log(open_store(str(accords.store)), "tester")
+    rw = {"@id": "agreement/us-rw", "@type": "Agreement", "parties": ["state/US", "state/RW"], "in_force": "2025-05"}
+    log.append([source("s1"), claim("c1", "s1", rw, "2025")])
+    accords.ok("project", "neo4j")
+    log.append([claim("c2", "s1", rw, "2025")])  # the same date, stated again in a later run
+    accords.ok("project", "neo4j")
+    q = "MATCH (a:Agreement) RETURN a.inForceDateEarliest AS d"
+    assert json.loads(accords.ok("cypher", q, "--format", "json").stdout) == [{"d": "2025-05-01"}]
+    caught_up = snapshot(accords.uri)
+    accords.ok("project", "neo4j", "--rebuild")
+    assert snapshot(accords.uri) == caught_up
+
+
 def test_belief_intervals_follow_retractions(accords: Accords) -> None:
     log = Log(open_store(str(accords.store)), "tester")
     rw = {"@id": "agreement/us-rw", "@type": "Agreement", "parties": ["state/US", "state/RW"]}
