@@ -19,6 +19,10 @@ The same facts as the RDF fold (graph/fold.py), as nodes and relationships:
 
 A fact stated --as-of N: ``any(i IN range(0, size(x.believed_from) - 1) WHERE
 x.believed_from[i] <= $as_of AND coalesce(x.believed_until[i], $as_of + 1) > $as_of)``.
+The other two clocks place claims, as in the RDF projection: each ``:Claim`` carries
+its valid-time bounds (``valid_from``, ``valid_until``) and its source's publication
+bounds (``published_earliest``, ``published_latest``); the named queries' Cypher
+forms test every claim they read against all three (see ``accords cypher --help``).
 
 Every batch of events is written with the head in one transaction, after checking the
 head it continues, so the graph never reflects half a batch. The parts: neo4j_schema

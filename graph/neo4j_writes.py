@@ -34,8 +34,10 @@ Q = {
                "MERGE (s)-[:DERIVED_FROM]->(u)",
     "speaker": "UNWIND $rows AS row MERGE (:Speaker {name: row.name})",
     # Claims are new in their batch (the head check says so): CREATE them and what they say.
+    # They carry their source's publication bounds, as the RDF claims do, for $known_by.
     "claim": "UNWIND $rows AS row MATCH (s:Source {id: row.source}) MATCH (sp:Speaker {name: row.speaker}) "
-             "CREATE (c:Claim) SET c = row.props CREATE (c)-[:FROM]->(s) CREATE (c)-[:ATTRIBUTED_TO]->(sp) "
+             "CREATE (c:Claim) SET c = row.props, c.published_earliest = s.published_earliest, "
+             "c.published_latest = s.published_latest CREATE (c)-[:FROM]->(s) CREATE (c)-[:ATTRIBUTED_TO]->(sp) "
              "WITH c, row CALL (c, row) { UNWIND row.about AS ab MATCH (n:Entity {iri: ab.iri}) "
              "CREATE (c)-[:ABOUT {type: ab.type}]->(n) } "
              "CALL (c, row) { UNWIND row.states AS st MATCH (n:Entity {iri: st.iri}) "
