@@ -43,7 +43,9 @@ from accords.graph.neo4j_fold import Fold
 from accords.graph.neo4j_schema import PROVENANCE_LABELS, constraints
 from accords.graph.neo4j_writes import Plan, write_batch
 
-BATCH = 1000  # events per transaction: fastest of 1,000 / 5,000 / 20,000 in bench/neo4j_bench.py
+# Events per transaction: 1,000, 5,000 and 20,000 project equally fast within noise
+# (bench/README.md); the smallest bounds each transaction's memory on a small server.
+BATCH = 1000
 
 
 def _batches(events: Iterator[Event], size: int) -> Iterator[list[Event]]:
