@@ -132,10 +132,7 @@ def query(
         from accords.options import open_recorder
         from accords.propertygraph import run_named
 
-        if known_by or valid_at:
-            raise InputError("--known-by and --valid-at work with --engine sparql only", "use --as-of")
-        seq = parse_view(as_of, None, None, open_recorder(store)).as_of if as_of else None
-        return run_named(named, values, seq, neo4j, store, fmt)
+        return run_named(named, values, parse_view(as_of, known_by, valid_at, open_recorder(store)), neo4j, store, fmt)
     if named.sparql is None:
         raise InputError(f"{name} has no SPARQL form", "run it with --engine cypher")
     by_name = {p.name: p for p in named.params}

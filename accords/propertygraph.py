@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import functools
+import re
 import time
 from collections.abc import Callable
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from accords.errors import InputError
 from accords.options import open_recorder, store_option
 from accords.output import render, resolve_format
+
+if TYPE_CHECKING:
+    from accords.graph.projection import View
 
 F = TypeVar("F", bound=Callable[..., Any])
 CYPHER_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
@@ -118,15 +122,25 @@ def show(columns: list[str], rows: list[dict[str, Any]], fmt: str | None) -> Non
     render(rows, columns, fmt)
 
 
-def as_of_value(as_of: str | None, graph: Any) -> int:
-    """$as_of: the seq given, else the head the graph reflects."""
-    if as_of is None:
-        from accords.graph.neo4j import Neo4jProjection
+CLOCKS = ("as_of", "known_by", "valid_at")
 
-        return Neo4jProjection(graph).head().seq
-    if not as_of.isdigit():
-        raise InputError(f"--as-of: {as_of!r} is not a seq", "Cypher time travel is by seq: --as-of 40")
-    return int(as_of)
+
+def clock_values(at: View, head_seq: int) -> dict[str, Any]:
+    """$as_of, $known_by and $valid_at of the view at: a seq (default: head_seq, the one the
+    graph reflects), and two dates or null."""
+    values = {name: getattr(at, name) for name in CLOCKS}
+    if values["as_of"] is None:
+        values["as_of"] = head_seq
+    return values
+
+
+def refuse_unread_clocks(at: View, text: str) -> None:
+    """An ad-hoc query given a clock it never reads would ignore it silently: InputError."""
+    for name in CLOCKS:
+        if getattr(at, name) is not None and not re.search(rf"\${name}\b", text):
+            option = "--" + name.replace("_", "-")
+            raise InputError(f"{option}: the query never reads ${name}, so it cannot answer at that point",
+                             "place claims in time with the predicates in accords cypher --help")  # fmt: skip
 
 
 @click.command()
@@ -135,18 +149,31 @@ def as_of_value(as_of: str | None, graph: Any) -> int:
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind $NAME to the string VALUE (repeatable); convert in Cypher: toInteger($n), date($d).")
 @click.option("--as-of", metavar="SEQ", help="Bind $as_of to SEQ (default: the seq the graph reflects).")
+@click.option("--known-by", metavar="DATE", help="Bind $known_by to DATE (default: null).")
+@click.option("--valid-at", metavar="DATE", help="Bind $valid_at to DATE (default: null).")
 @neo4j_options
 @click.option("--format", "fmt", type=click.Choice(CYPHER_FORMATS), default=None,
               help="table on a terminal, json when piped; jsonl, csv, tsv.")  # fmt: skip
 def cypher(query: str | None, file: IO[str] | None, params: tuple[str, ...], as_of: str | None,
-           neo4j: Any, fmt: str | None) -> None:  # fmt: skip
+           known_by: str | None, valid_at: str | None, neo4j: Any, fmt: str | None) -> None:  # fmt: skip
     """Run a read-only Cypher query on the projected graph; writes are refused.
 
-    Parameters are bound by the driver, never pasted into the text. $as_of is always
-    bound, so one query answers now and in the past: a node or relationship x was
-    believed at $as_of when
-    any(i IN range(0, size(x.believed_from)-1) WHERE x.believed_from[i] <= $as_of
-    AND coalesce(x.believed_until[i], $as_of + 1) > $as_of).
+    Parameters are bound by the driver, never pasted into the text. The clocks are
+    always bound, so one query answers now and at any point: $as_of (a seq),
+    $known_by and $valid_at (dates, or null when not given); a clock option the query
+    never reads is refused. A claim c is in view when
+
+    \b
+      c.seq <= $as_of
+      AND ($known_by IS NULL OR c.published_latest <= $known_by)
+      AND ($valid_at IS NULL OR (coalesce(c.valid_from <= $valid_at, true)
+                                 AND coalesce(c.valid_until >= $valid_at, true)))
+
+    and believed when also c.polarity = 'affirmed' AND coalesce(c.retracted_seq,
+    $as_of + 1) > $as_of. A node or relationship x is believed when one of the claims
+    in x.claims is; by record time alone, when any(i IN range(0,
+    size(x.believed_from)-1) WHERE x.believed_from[i] <= $as_of AND
+    coalesce(x.believed_until[i], $as_of + 1) > $as_of).
 
     \b
     Example:
@@ -155,11 +182,17 @@ def cypher(query: str | None, file: IO[str] | None, params: tuple[str, ...], as_
       accords cypher --as-of 40 'MATCH (c:Claim) WHERE c.seq <= $as_of RETURN count(c)'
     """
     from accords.ask import _query_text
+    from accords.graph.neo4j import Neo4jProjection
+    from accords.graph.projection import View, _date
 
+    if as_of is not None and not as_of.isdigit():
+        raise InputError(f"--as-of: {as_of!r} is not a seq", "Cypher time travel is by seq: --as-of 40")
+    at = View(None if as_of is None else int(as_of), _date(known_by, "--known-by"), _date(valid_at, "--valid-at"))
     text = _query_text(query, file)
+    refuse_unread_clocks(at, text)
     graph = connect(neo4j)
     values: dict[str, Any] = dict(parse_params(params))
-    values["as_of"] = as_of_value(as_of, graph)
+    values.update(clock_values(at, Neo4jProjection(graph).head().seq))
     columns, rows = graph.read(text, values)
     show(columns, rows, fmt)
 
@@ -180,8 +213,8 @@ def parameter(param: Any, text: str) -> Any:
     return int(text) if param.type == "integer" else text
 
 
-def run_named(named: Any, values: dict[str, str], as_of: int | None, neo4j: Any, store: str | None, fmt: str | None) -> None:
-    """accords query NAME --engine cypher: the .cypher form, with $as_of bound."""
+def run_named(named: Any, values: dict[str, str], at: View, neo4j: Any, store: str | None, fmt: str | None) -> None:
+    """accords query NAME --engine cypher: the .cypher form, with the clocks of the view at bound."""
     from accords.graph.neo4j import Neo4jProjection
 
     if named.cypher is None:
@@ -197,7 +230,7 @@ def run_named(named: Any, values: dict[str, str], as_of: int | None, neo4j: Any,
     if log_seq is not None and log_seq != head.seq:
         click.echo(f"note: Neo4j reflects seq {head.seq}, the log is at {log_seq}: "
                    "run accords project neo4j to catch up", err=True)  # fmt: skip
-    bound["as_of"] = head.seq if as_of is None else as_of
+    bound.update(clock_values(at, head.seq))  # every named query's clocks: tests/neo4j_projection
     columns, rows = graph.read(named.cypher, bound)
     show(columns, rows, fmt if fmt in CYPHER_FORMATS else None)
 

@@ -29,7 +29,8 @@ import generate  # noqa: E402
 from accords.events.log import Draft, Log  # noqa: E402
 from accords.events.store import open_store  # noqa: E402
 from accords.graph.cypher import Graph, Target  # noqa: E402
-from accords.graph.neo4j import Neo4jProjection, entity_labels, relationship_types  # noqa: E402
+from accords.graph.neo4j import Neo4jProjection  # noqa: E402
+from accords.graph.neo4j_schema import entity_labels, relationship_types  # noqa: E402
 
 KEYS = {"Claim": "id", "Source": "id", "Speaker": "name", "AccordsProjection": "name"}
 
@@ -42,9 +43,17 @@ def key_of(labels: list[str]) -> tuple[str, str]:
     return label, KEYS.get(label, "id")
 
 
-def wipe(graph: Graph) -> None:
+def empty(graph: Graph) -> None:
+    """Delete every relationship, then every node, 10,000 at a time: a state with 100,000
+    relationships deleted with its node in one transaction exceeds the server's memory pool."""
     with graph.session() as s:
-        s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        s.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS").consume()
+        s.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+def wipe(graph: Graph) -> None:
+    empty(graph)
+    with graph.session() as s:
         for r in list(s.run("SHOW CONSTRAINTS YIELD name")):
             s.run(f"DROP CONSTRAINT `{r['name']}`").consume()
 
@@ -71,17 +80,18 @@ def counts(graph: Graph) -> tuple[int, int]:
 def floor(graph: Graph) -> float:
     """Read the projected graph back, empty it, and write it again with UNWIND … CREATE."""
     _, nodes = graph.read("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
-    _, rels = graph.read("MATCH (a)-[r]->(b) RETURN labels(a) AS al, properties(a) AS ap, type(r) AS t, "
-                         "properties(r) AS p, labels(b) AS bl, properties(b) AS bp")  # fmt: skip
+    key = "CASE WHEN {0}:Entity THEN {0}.iri WHEN {0}:Speaker OR {0}:AccordsProjection THEN {0}.name ELSE {0}.id END"
+    _, rels = graph.read(f"MATCH (a)-[r]->(b) RETURN labels(a) AS al, {key.format('a')} AS ak, type(r) AS t, "
+                         f"properties(r) AS p, labels(b) AS bl, {key.format('b')} AS bk")  # fmt: skip
     by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for n in nodes:
         by_labels.setdefault(tuple(sorted(n["labels"])), []).append(n["props"])
     by_type: dict[tuple[str, str, str, str, str], list[dict[str, Any]]] = {}
     for r in rels:
         (al, ak), (bl, bk) = key_of(r["al"]), key_of(r["bl"])
-        by_type.setdefault((r["t"], al, ak, bl, bk), []).append({"a": r["ap"][ak], "b": r["bp"][bk], "p": r["p"]})
-    with graph.session() as s:
-        s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        by_type.setdefault((r["t"], al, ak, bl, bk), []).append({"a": r["ak"], "b": r["bk"], "p": r["p"]})
+    del nodes, rels
+    empty(graph)
     allowed = entity_labels() | {"Entity", "State", *KEYS, "Retraction", "Correction"}
     started = time.perf_counter()
     with graph.session() as s:

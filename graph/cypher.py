@@ -125,12 +125,14 @@ class Graph:
         except (x.DriverError, x.Neo4jError) as e:
             raise translate(e, self.target) from None
 
-    def read(self, text: str, params: Mapping[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
-        """Run a query in a read transaction: its columns and rows as plain values."""
+    def read(self, text: str, params: Mapping[str, Any] | None = None,
+             raw: bool = False) -> tuple[list[str], list[dict[str, Any]]]:  # fmt: skip
+        """Run a query in a read transaction: its columns and rows as plain values (raw: as
+        the driver returns them, dates as dates)."""
 
         def work(tx: Any) -> tuple[list[str], list[dict[str, Any]]]:
             result = tx.run(text, dict(params or {}))
-            rows = [{k: plain(v) for k, v in record.items()} for record in result]
+            rows = [{k: v if raw else plain(v) for k, v in record.items()} for record in result]
             return list(result.keys()), rows
 
         with self.session(read=True) as session:

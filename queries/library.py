@@ -8,6 +8,13 @@ A header is comment lines at the top of the file::
 
 Parameter types: iri (relative to https://w3id.org/accords/id/), string, date, integer.
 Values are bound by the engine, never pasted into the query text.
+
+Every .rq has a .cypher twin that returns the same rows from the property graph, at any
+point of the three clocks (tests/neo4j_projection holds them equal): the SPARQL form
+places claims with acc:inView / acc:believed / acc:statusAt, the Cypher form with the
+bound $as_of, $known_by and $valid_at (accords cypher --help). agreement-trace is
+Cypher only: it walks a node's ``claims`` list, which the RDF form answers with
+accords trace.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 // description: Every claim whose statement names a state, in order of valid time, with what it says, who said it, and its status.
 // param state: iri = state/RW -- the state, as state/XX
 // A claim names the state when the state is an end of a relationship it states, or the subject of its statement.
+// A claim is in view on the clocks ($as_of, $known_by, $valid_at); its status at $as_of is decided by
+// the latest retraction or correction recorded by then.
 MATCH (s:Entity {iri: $state})
 CALL (s) {
   MATCH (s)-[r]-(:Entity) WHERE type(r) <> 'SAME_AS'
@@ -12,7 +14,10 @@ CALL (s) {
   MATCH (c:Claim)-[:ABOUT|STATES]->(s)
   RETURN c
 }
-WITH DISTINCT s, c WHERE c.seq <= $as_of
+WITH DISTINCT s, c
+WHERE c.seq <= $as_of
+  AND ($known_by IS NULL OR c.published_latest <= $known_by)
+  AND ($valid_at IS NULL OR (coalesce(c.valid_from <= $valid_at, true) AND coalesce(c.valid_until >= $valid_at, true)))
 MATCH (c)-[:ATTRIBUTED_TO]->(sp:Speaker), (c)-[:FROM]->(src:Source)
 WITH s, c, sp, src, reduce(last = null, e IN [(c)-[:INVALIDATED_BY]->(e) WHERE e.seq <= $as_of | e] |
        CASE WHEN last IS NULL OR e.seq > last.seq THEN e ELSE last END) AS last

@@ -112,7 +112,14 @@ def statement(rng: random.Random) -> dict[str, Any]:
             st["status"] = rng.choice(["reported", "signed", "in_force"])
         if rng.random() < 0.3:
             st["legal_form"] = rng.choice(["treaty", "memorandum_of_understanding"])
+        if rng.random() < 0.3:
+            st["in_force"] = f"2025-0{rng.randint(1, 6)}"
+        if rng.random() < 0.1:
+            st["terminated"] = f"2025-0{rng.randint(4, 9)}"
         return st
+    if roll < 0.6:
+        return {"@type": "Transfer", "from": "state/US", "to": f"state/{state}", "people": rng.choice([12, "about 30"]),
+                "date": f"2025-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"}  # fmt: skip
     if roll < 0.75:
         st = {"@id": f"payment/us-{state.lower()}", "@type": "Payment", "payer": "state/US", "payee": f"state/{state}"}
         if rng.random() < 0.6:
@@ -180,34 +187,64 @@ def twins() -> list[str]:
     return [q.name for q in library().values() if q.sparql and q.cypher]
 
 
-def assert_agree(accords: Accords, name: str, params: list[str], as_of: list[str]) -> int:
-    args = ["query", name, *params, *as_of, "--format", "json"]
+def assert_agree(accords: Accords, name: str, params: list[str], clocks: list[str]) -> int:
+    args = ["query", name, *params, *clocks, "--format", "json"]
     rdf, neo = accords(*args), accords(*args, "--engine", "cypher")
     assert rdf.exit_code == neo.exit_code == 0, rdf.stderr + neo.stderr
     expected, found = sparql_rows(rdf), cypher_rows(neo)
-    assert found == expected, f"{name} {params} {as_of}"
+    assert found == expected, f"{name} {params} {clocks}"
     return len(expected)
 
 
-def params_for(name: str, state: str) -> list[str]:
+def params_for(name: str, states: list[str], publisher: str) -> list[list[str]]:
+    """The parameter sets to ask a query with: each state for a state's query, the publisher."""
     needs = {p.name for p in library()[name].params}
-    return (["--param", f"state=state/{state}"] if "state" in needs else []) + (
-        ["--param", "publisher=Example News"] if "publisher" in needs else [])  # fmt: skip
+    publisher = ["--param", f"publisher={publisher}"] if "publisher" in needs else []
+    if "state" not in needs:
+        return [publisher]
+    return [["--param", f"state=state/{state}"] + publisher for state in states]
+
+
+def agree_everywhere(accords: Accords, states: list[str], points: list[list[str]],
+                     publisher: str = "Example News") -> dict[str, int]:  # fmt: skip
+    """Every twin at every point of the clocks: the rows each query returned in all."""
+    seen = dict.fromkeys(twins(), 0)
+    for clocks in points:
+        for name in twins():
+            for params in params_for(name, states, publisher):
+                seen[name] += assert_agree(accords, name, params, clocks)
+    return seen
+
+
+def clock_points(seqs: list[int], dates: list[str]) -> list[list[str]]:
+    """Now; some seqs; some dates of publication and of validity; and all three at once."""
+    return ([[]] + [["--as-of", str(n)] for n in seqs] + [["--known-by", d] for d in dates]
+            + [["--valid-at", d] for d in dates]
+            + [["--as-of", str(seqs[-1]), "--known-by", dates[-1], "--valid-at", dates[0]]])  # fmt: skip
 
 
 def test_every_named_query_has_its_twin_where_it_makes_sense() -> None:
-    assert {"agreements-by-state", "claims-by-outlet", "payments", "retracted-claims", "state-timeline"} <= set(twins())
+    assert set(twins()) == {q.name for q in library().values() if q.sparql}
+
+
+def test_the_projections_agree_on_the_seed_record(accords: Accords) -> None:
+    accords.ok("import", "--seed")
+    accords.ok("project", "neo4j")
+    store = open_store(str(accords.store))
+    seq = store.head().seq
+    store.close()
+    seen = agree_everywhere(accords, ["RW", "PE", "LY", "US"],
+                            clock_points([1, 3, seq // 2, seq - 1], ["2025-01-31", "2025-06-30", "2025-12-31"]))
+    assert sum(seen.values()) > 100
+    assert all(seen[name] > 0 for name in ("agreements-by-state", "payments", "single-source-claims",
+                                           "states-asked-not-agreed", "state-timeline", "anonymous-claims"))
 
 
 def test_the_projections_agree_on_the_sample(accords: Accords) -> None:
     accords.ok("import", str(SAMPLE))
     accords.ok("project", "neo4j")
-    seen = 0
-    for as_of in ([], ["--as-of", "1"], ["--as-of", "2"], ["--as-of", "3"], ["--as-of", "4"]):
-        for name in twins():
-            for state in ("RW", "PE", "US"):
-                seen += assert_agree(accords, name, params_for(name, state), as_of)
-    assert seen > 20
+    seen = agree_everywhere(accords, ["RW", "PE", "US"], clock_points([1, 2, 3, 4], ["2025-03-01", "2025-09-30"]))
+    assert sum(seen.values()) > 20
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -218,12 +255,34 @@ def test_the_projections_agree_on_a_generated_history(accords: Accords, seed: in
     for chunk in (drafts[:60], drafts[60:]):  # projected in two runs: the second catches up
         log.append(chunk)
         accords.ok("project", "neo4j", "--batch", "25")
-    seen = 0
-    points = [[]] + [["--as-of", str(n)] for n in sorted(rng.sample(range(1, len(drafts) + 1), 6))]
-    for as_of in points:
-        for name in twins():
-            seen += assert_agree(accords, name, params_for(name, rng.choice(STATES)), as_of)
-    assert seen > 50
+    seqs = sorted(rng.sample(range(1, len(drafts) + 1), 4))
+    seen = agree_everywhere(accords, [rng.choice(STATES)], clock_points(seqs, ["2025-03-15", "2025-06-30"]))
+    assert sum(seen.values()) > 50
+
+
+def realistic(n: int, seed: int) -> list[Draft]:
+    """n events of the benchmark's generator: every statement type, derived sources,
+    denials, retractions and corrections."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_generate", HERE.parents[1] / "bench" / "generate.py")
+    assert spec and spec.loader
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    return [Draft(e["type"], e["body"], e.get("key")) for e in generate.events(n, seed)]
+
+
+def test_the_projections_agree_on_a_realistic_history(accords: Accords) -> None:
+    drafts = realistic(700, 4)
+    log = Log(open_store(str(accords.store)), "tester")
+    for chunk in (drafts[:400], drafts[400:]):
+        log.append(chunk)
+        accords.ok("project", "neo4j", "--batch", "150")
+    assert {d.type for d in drafts} >= {"ClaimRetracted", "ClaimCorrected"}
+    seen = agree_everywhere(accords, ["RW", "SV", "LY"], clock_points([250, 500], ["2024-06-30", "2025-03-31"]),
+                            publisher="Politico")  # fmt: skip
+    empty = {name for name, n in seen.items() if n == 0}
+    assert not empty, f"no rows to compare from {sorted(empty)}"
 
 
 # -- idempotent and incremental ---------------------------------------------------------------
@@ -256,6 +315,20 @@ def test_projecting_twice_changes_nothing_and_catching_up_equals_a_rebuild(accor
     accords.ok("project", "neo4j", "--rebuild")  # one batch, from nothing
     assert snapshot(accords.uri) == caught_up
     assert len(caught_up[0]) > 100 and len(caught_up[1]) > 300
+
+
+def test_a_date_read_back_in_a_catch_up_stays_one_date(accords: Accords) -> None:
+    log = Log(open_store(str(accords.store)), "tester")
+    rw = {"@id": "agreement/us-rw", "@type": "Agreement", "parties": ["state/US", "state/RW"], "in_force": "2025-05"}
+    log.append([source("s1"), claim("c1", "s1", rw, "2025")])
+    accords.ok("project", "neo4j")
+    log.append([claim("c2", "s1", rw, "2025")])  # the same date, stated again in a later run
+    accords.ok("project", "neo4j")
+    q = "MATCH (a:Agreement) RETURN a.inForceDateEarliest AS d"
+    assert json.loads(accords.ok("cypher", q, "--format", "json").stdout) == [{"d": "2025-05-01"}]
+    caught_up = snapshot(accords.uri)
+    accords.ok("project", "neo4j", "--rebuild")
+    assert snapshot(accords.uri) == caught_up
 
 
 def test_belief_intervals_follow_retractions(accords: Accords) -> None:
@@ -342,6 +415,21 @@ def test_cypher_formats_and_stdin(accords: Accords) -> None:
     assert json.loads(past.stdout) == [{"n": 1}]
 
 
+def test_the_clocks_are_bound_and_a_clock_the_query_never_reads_is_refused(accords: Accords) -> None:
+    accords.ok("import", str(SAMPLE))
+    accords.ok("project", "neo4j")
+    q = "RETURN $as_of AS a, $known_by AS k, $valid_at AS v"
+    assert json.loads(accords.ok("cypher", q, "--format", "json").stdout) == [{"a": 4, "k": None, "v": None}]
+    bound = accords.ok("cypher", q, "--as-of", "2", "--known-by", "2025-05-01", "--valid-at", "2025-06-30", "--format", "json")
+    assert json.loads(bound.stdout) == [{"a": 2, "k": "2025-05-01", "v": "2025-06-30"}]
+    for option, value in (("--known-by", "2025-05-01"), ("--valid-at", "2025-05-01"), ("--as-of", "2")):
+        refused = accords("cypher", "MATCH (c:Claim) RETURN count(c) AS n", option, value)
+        assert refused.exit_code == 2
+        assert option in refused.stderr and "never reads" in refused.stderr
+    assert accords("cypher", q, "--known-by", "May 2025").exit_code == 2
+    assert "--valid-at" in accords("query", "payments", "--engine", "cypher", "--valid-at", "2025-13-01").stderr
+
+
 # -- failures: exit 2, a message that says which, and the head does not move ----------------------
 
 
@@ -376,7 +464,7 @@ def test_a_wrong_uri_or_a_refused_connection_exits_2(accords: Accords) -> None:
 
 
 def test_a_failing_batch_leaves_nothing_half_projected(accords: Accords, monkeypatch: pytest.MonkeyPatch) -> None:
-    from accords.graph import neo4j
+    from accords.graph import neo4j_writes
 
     log = Log(open_store(str(accords.store)), "tester")
     drafts = history(random.Random(5), 70)
@@ -384,7 +472,7 @@ def test_a_failing_batch_leaves_nothing_half_projected(accords: Accords, monkeyp
     accords.ok("project", "neo4j")
     before, state = head(accords.uri), snapshot(accords.uri)
     log.append(drafts[40:])
-    monkeypatch.setitem(neo4j.Q, "claim", neo4j.Q["claim"] + " WITH 1 AS x RETURN 1 / 0")  # fails mid-batch
+    monkeypatch.setitem(neo4j_writes.Q, "claim", neo4j_writes.Q["claim"] + " WITH 1 AS x RETURN 1 / 0")  # fails mid-batch
     result = accords("project", "neo4j")
     assert result.exit_code != 0
     assert head(accords.uri) == before and snapshot(accords.uri) == state

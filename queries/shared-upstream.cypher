@@ -1,0 +1,12 @@
+// title: Sources that derive from the same upstream report
+// description: Groups of sources that report on one upstream report (directly or through other reports): they are not independent of each other.
+// A source is in view when recorded by $as_of (publication and valid time place claims, not sources).
+MATCH (s:Source)-[:DERIVED_FROM*1..]->(u:Source)
+WHERE s.seq <= $as_of
+WITH DISTINCT u, s
+ORDER BY s.title
+WITH u, count(s) AS sources, collect(DISTINCT s.title) AS titles
+WHERE sources > 1
+RETURN u.iri AS upstream, u.title AS upstream_title, sources,
+       reduce(text = head(titles), t IN tail(titles) | text + ' | ' + t) AS titles
+ORDER BY sources DESC, upstream_title
