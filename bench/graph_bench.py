@@ -9,7 +9,7 @@ seed 1), next to a peer measured in the same run:
 - projection: `open_projection(recorder, path)` from empty vs a plain pyoxigraph
   `Store(path).bulk_extend(quads)` of the very quads the projection holds (parsed from
   its N-Quads dump before the clock starts), and `bulk_load` of that dump; the in-memory
-  fold; a sketch (fold in memory, then bulk_extend to disk). Each runs once, in its own
+  fold (what a folded --as-of view costs). Each runs once, in its own
   child process, whose peak RSS (wait4) is the memory figure. Builds are long (minutes),
   so they are not repeated.
 - named queries: graph.sparql.run on the live projection with `at=View()` and with
@@ -197,21 +197,12 @@ def child_main(mode: str, args: list[str]) -> None:
         recorder = SqliteRecorder(store)
         seconds, projection = timed(lambda: open_projection(recorder, Path(graph)))
         emit(seconds=seconds, quads=len(projection.store), head=projection.head().seq)
-    elif mode == "memory":  # the in-memory fold (what a folded --as-of view costs), then the sketch
-        store, sketch = args
+    elif mode == "memory":  # the in-memory fold (what a folded --as-of view costs)
+        (store,) = args
         recorder = SqliteRecorder(store)
         projection = Projection.memory()
         seconds, head = timed(lambda: projection.fold(recorder.read()))
         emit(seconds=seconds, quads=len(projection.store), head=head.seq)
-        if sketch != "-":
-            def to_disk() -> int:
-                disk = ox.Store(sketch)
-                disk.bulk_extend(projection.store)
-                disk.flush()
-                return len(disk)
-
-            seconds, quads = timed(to_disk)
-            emit(sketch_seconds=seconds, quads=quads)
     elif mode == "plain":  # peer: plain pyoxigraph bulk load of the same quads
         nquads, path, how = args
         if how == "bulk_extend":
@@ -356,23 +347,18 @@ def projection_benchmarks(store: Path, work: Path) -> Path:
             shutil.rmtree(path, ignore_errors=True)
     nq.unlink()
 
-    sketch = work / "sketch-graph"
-    c = spawn(me("memory", store, sketch), work)
-    fold, sk = c.lines[0], c.lines[1]
+    c = spawn(me("memory", store), work)
+    fold = c.lines[0]
     if fold["quads"] != quads:
         EXTRA["warning"] = f"in-memory fold holds {fold['quads']} quads, the disk projection {quads}"
     record("mem_ev", "accords: Projection.memory().fold(recorder.read())", "events/s", head / fold["seconds"])
     record("mem_q", "accords: Projection.memory().fold(recorder.read())", "quads/s", quads / fold["seconds"])
-    record("sk_q", "  sketch: memory fold, then Store(path).bulk_extend(memory)", "quads/s",
-           quads / (fold["seconds"] + sk["sketch_seconds"]))  # fmt: skip
-    record("rss_mem", "accords: in-memory fold (+ sketch): peak RSS", "MiB", c.maxrss_mib, False)
-    say(f"  memory fold: {fold['seconds']:.1f} s; + bulk_extend to disk {sk['sketch_seconds']:.1f} s")
-    shutil.rmtree(sketch, ignore_errors=True)
+    record("rss_mem", "accords: in-memory fold: peak RSS", "MiB", c.maxrss_mib, False)
+    say(f"  memory fold: {fold['seconds']:.1f} s")
 
     RATIOS.append(("open_projection / plain bulk_extend (quads/s)", "proj_q", "plain", PROJECTION_TARGET, True))
     RATIOS.append(("open_projection / plain bulk_load N-Quads (quads/s)", "proj_q", "plain_nq", PROJECTION_TARGET, True))
     RATIOS.append(("memory fold / plain bulk_extend (quads/s)", "mem_q", "plain", None, True))
-    RATIOS.append(("sketch (memory fold + bulk_extend) / plain bulk_extend", "sk_q", "plain", PROJECTION_TARGET, True))
     RATIOS.append(("peak RSS: open_projection / plain bulk_extend", "rss_proj", "rss_plain", None, False))
     return graph
 

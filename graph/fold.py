@@ -9,7 +9,7 @@ the live projection byte for byte.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,12 @@ ACTIVE, STATUS, POLARITY, AFFIRMED = acc("active"), acc("status"), acc("polarity
 
 Admit = Callable[[dict[str, Any], ox.NamedNode], bool]
 """Whether a claim (its body, its source) enters this view; all claims by default."""
+
+Sink = Callable[[Iterable[ox.Quad]], None]
+"""Where a build from nothing sends the quads that are final (an on-disk bulk loader)."""
+
+# The provenance the fold reads back (besides statuses, which it also removes).
+_READ_BACK = {TYPE, POLARITY, acc("publishedEarliest"), acc("publishedLatest"), acc("entity")}
 
 
 def _lit(value: Any, datatype: str | None = None) -> ox.Literal:
@@ -60,10 +66,16 @@ class Delta:
 class Fold:
     """Applies events in log order to a pyoxigraph store."""
 
-    def __init__(self, store: ox.Store, admit: Admit | None = None, track: bool = False):
+    def __init__(
+        self, store: ox.Store, admit: Admit | None = None, track: bool = False, sink: Sink | None = None,
+    ) -> None:  # fmt: skip
         self.store = store
         self.admit = admit
         self.track = track  # compute belief deltas (replay); costs a lookup per triple
+        # With a sink, a quad that can never go (all but belief and statuses) goes to the sink
+        # as it is made, and into the store only if the fold reads it back: claim graphs and
+        # _READ_BACK. The store's own share is then what remaining() yields at the end.
+        self.sink = sink
         self.pending: list[ox.Quad] = []
         self.published_cache: dict[str, list[tuple[ox.NamedNode, Term]]] = {}
 
@@ -85,7 +97,22 @@ class Fold:
             self.pending.clear()
 
     def _add(self, triples: list[Triple], graph: ox.NamedNode) -> None:
-        self.pending.extend(ox.Quad(s, p, o, graph) for s, p, o in triples)
+        if self.sink is None or graph == BELIEF:
+            self.pending.extend(ox.Quad(s, p, o, graph) for s, p, o in triples)
+            return
+        quads = [ox.Quad(s, p, o, graph) for s, p, o in triples]
+        if graph != PROVENANCE:  # a claim graph: never changes, and _unbelieve reads it
+            self.sink(quads)
+            self.pending.extend(quads)
+            return
+        self.sink([q for q, (_, p, _) in zip(quads, triples) if p != STATUS])
+        self.pending.extend(q for q, (_, p, _) in zip(quads, triples) if p in _READ_BACK or p == STATUS)
+
+    def remaining(self) -> Iterator[ox.Quad]:
+        """With a sink: the quads the store holds that did not go to it, belief and statuses."""
+        self.flush()
+        yield from self.store.quads_for_pattern(None, None, None, BELIEF)
+        yield from self.store.quads_for_pattern(None, STATUS, None, PROVENANCE)
 
     def apply(self, event: Event) -> Delta:
         body = event.data()

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,13 +22,14 @@ from accords.errors import InputError, StoreError
 from accords.events.dates import bounds
 from accords.events.model import EMPTY, Event, Head
 from accords.events.store import Recorder
-from accords.graph.fold import Delta, Fold
+from accords.graph.fold import Delta, Fold, Sink
 from accords.graph.terms import GRAPH, VOCABULARY, acc, source_iri
 from accords.ontology.vocabulary import ontology_graph
 
 META = ox.NamedNode(GRAPH + "projection")
 HEAD_SEQ, HEAD_HASH = acc("headSeq"), acc("headHash")
 BATCH = 5000
+BULK = 1_000_000  # quads per bulk load while building from nothing: bounds the memory they take
 
 
 def default_location(store_url: str) -> Path:
@@ -122,12 +123,16 @@ class Projection:
 
     def fold(
         self, events: Iterator[Event], admit: Any = None, track: bool = False,
-        on_event: Callable[[Event, Delta], None] | None = None,
+        on_event: Callable[[Event, Delta], None] | None = None, sink: Sink | None = None,
     ) -> Head:  # fmt: skip
-        """Apply events after the recorded head; record the new head every BATCH events."""
+        """Apply events after the recorded head; record the new head every BATCH events.
+
+        With a sink (see Fold), this store keeps only what the fold reads back, and the
+        sink gets the vocabulary, every final quad and, after the last event, the rest.
+        """
         if self.head().empty and not self.store.contains_named_graph(VOCABULARY):
-            self.store.extend(_vocabulary_quads())
-        fold = Fold(self.store, admit, track)
+            (sink or self.store.extend)(_vocabulary_quads())
+        fold = Fold(self.store, admit, track, sink)
         head = self.head()
         for event in events:
             if event.seq != head.seq + 1 or event.prev != head.hash:
@@ -148,6 +153,8 @@ class Projection:
                 self._set_head(head)
         fold.flush()
         self._set_head(head)
+        if sink is not None:
+            sink(fold.remaining())
         return head
 
     def catch_up(self, recorder: Recorder, upto: int | None = None) -> Head:
@@ -183,15 +190,36 @@ def _bare(head: Head) -> Head:
 def _catch_up(recorder: Recorder, path: Path) -> None:
     writer = Projection.open(path)
     if writer.head().empty:
-        # From nothing, fold in memory and bulk-load the result: several times faster
-        # than writing through the on-disk store's transactions event by event.
-        folded = Projection.memory()
-        folded.catch_up(recorder)
-        writer.store.bulk_extend(folded.store.quads_for_pattern(None, None, None, None))
+        if next(iter(writer.store.quads_for_pattern(None, None, None, None)), None) is not None:
+            del writer  # quads but no head: a build from nothing that was interrupted
+            shutil.rmtree(path)
+            writer = Projection.open(path)
+        _build(recorder, writer)
     else:
         writer.catch_up(recorder)
     writer.store.flush()
     del writer  # dropping the last reference releases the store's lock
+
+
+def _build(recorder: Recorder, writer: Projection) -> None:
+    """From nothing: fold in memory, bulk-loading the quads as they become final.
+
+    Several times faster than writing through the on-disk store's transactions event by
+    event. The bulk loader is not transactional, so the head is written last, in a
+    transaction of its own, once the data is flushed: the head moves only with its data.
+    """
+    pending: list[ox.Quad] = []
+
+    def sink(quads: Iterable[ox.Quad]) -> None:
+        pending.extend(quads)
+        if len(pending) >= BULK:
+            writer.store.bulk_extend(pending)
+            pending.clear()
+
+    head = Projection.memory().fold(recorder.read(), sink=sink)
+    writer.store.bulk_extend(pending)
+    writer.store.flush()
+    writer._set_head(head)
 
 
 def view(recorder: Recorder, at: View, live: Projection | None = None) -> Projection:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from accords.events.log import Draft, Log
 from accords.events.store import open_store
-from accords.graph.projection import Projection, View, open_projection, view
+from accords.graph.projection import META, Projection, View, open_projection, view
 from accords.graph.terms import BELIEF
 
 SAMPLE = Path(__file__).parents[1] / "events" / "data" / "sample.jsonl"
@@ -83,6 +83,22 @@ def test_rebuild_equals_live_incremental(tmp_path: Path) -> None:
     rebuilt = open_projection(log.store, tmp_path / "rebuilt")
     assert nquads(live) == nquads(rebuilt)
     assert nquads(view(log.store, View(as_of=len(drafts)))) == nquads(rebuilt)
+
+
+def test_a_build_interrupted_before_its_head_is_redone(tmp_path: Path) -> None:
+    drafts = history(random.Random(2), 120)
+    log = fresh_log(tmp_path, "a.db", drafts)
+    rebuilt = nquads(open_projection(log.store, tmp_path / "rebuilt"))
+    # what a crash during the bulk load leaves: some quads, no head (it is written last)
+    partial = ox.Store(str(tmp_path / "partial"))
+    partial.bulk_extend(ox.parse("\n".join(rebuilt[::2]).encode(), format=ox.RdfFormat.N_QUADS))
+    partial.remove_graph(META)
+    stale = ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), ox.Literal("stale"), BELIEF)
+    partial.add(stale)
+    partial.flush()
+    del partial
+    assert Projection(ox.Store.read_only(str(tmp_path / "partial"))).head().empty
+    assert nquads(open_projection(log.store, tmp_path / "partial")) == rebuilt
 
 
 def test_a_triple_stays_while_one_supporting_claim_is_active(tmp_path: Path) -> None:
