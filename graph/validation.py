@@ -279,20 +279,18 @@ class Validator:
         return unique(results)
 
     def validate_focus(
-        self, touched: set[Term], recheck: dict[str, set[Term]] | None = None,
+        self, touched: set[Term], changed: set[Term], recheck: dict[str, set[Term]],
     ) -> tuple[list[Result], dict[str, set[Term]]]:  # fmt: skip
         """The results for the focus nodes an event touched, those recheck names per shape
         (the focus nodes of open findings that name a touched node), and the shapes'
-        dependents; with, per shape, the focus nodes that were checked."""
+        dependents of the nodes whose believed statements changed (the ?changed of
+        accsh:dependents); with, per shape, the focus nodes that were checked."""
         touched = {n for n in touched if not isinstance(n, ox.Literal)}
-        # ?changed of accsh:dependents: a node whose own statements changed (a subject)
-        changed = {n for n in touched if any(q.graph_name not in (PROVENANCE, VOCABULARY)
-                                             for q in self.data.store.quads_for_pattern(n, None, None, None))}  # type: ignore[arg-type]  # fmt: skip
         results: list[Result] = []
         checked: dict[str, set[Term]] = {}
         for graph_shape in self.shapes.shapes:
             shape = graph_shape.shape
-            candidates = touched | (recheck or {}).get(shape.iri, set())
+            candidates = touched | recheck.get(shape.iri, set())
             if graph_shape.dependents is not None:
                 for node in changed:
                     for row in self.data.select(prebound(graph_shape.dependents, node, "changed")):
