@@ -10,8 +10,14 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from accords.cli import cli
+
+# Property tests check what comes out, not how fast: on a loaded machine a slow example
+# is not a failure (time is measured under bench/).
+settings.register_profile("accords", deadline=None)
+settings.load_profile("accords")
 
 
 def service_url(variable: str, what: str) -> str:
