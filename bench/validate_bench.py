@@ -130,10 +130,13 @@ def main() -> None:
     parser.add_argument("--import-events", type=int, default=20_000)
     parser.add_argument("--over-time-events", type=int, default=10_000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        import_throughput(folder, args.import_events)
-        per_event(folder, args.over_time_events)
-        full_validation(folder, args.events, [int(b) for b in args.baseline_events.split(",") if b])
+    with tempfile.TemporaryDirectory() as folder:  # a part given 0 events is skipped
+        if args.import_events:
+            import_throughput(folder, args.import_events)
+        if args.over_time_events:
+            per_event(folder, args.over_time_events)
+        if args.events:
+            full_validation(folder, args.events, [int(b) for b in args.baseline_events.split(",") if b])
 
 
 if __name__ == "__main__":
