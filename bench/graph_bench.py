@@ -38,13 +38,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve()
 sys.path.insert(0, str(HERE.parent))
 import generate  # noqa: E402
+from figures import FIGURES, record, say, timed, value_of  # noqa: E402
 
 SEED = 1
 PROJECTION_TARGET = 0.5  # accords projection / plain pyoxigraph bulk load (quads/s)
@@ -78,41 +79,8 @@ ADHOC = {
 # -- figures --------------------------------------------------------------------------
 
 
-@dataclass
-class Figure:
-    name: str
-    unit: str
-    values: list[float] = field(default_factory=list)
-    higher_is_better: bool = True
-    note: str = ""
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.values)
-
-    @property
-    def best(self) -> float:
-        return max(self.values) if self.higher_is_better else min(self.values)
-
-
-FIGURES: dict[str, Figure] = {}
 RATIOS: list[tuple[str, str, str, float | None, bool]] = []  # (what, num, den, target, higher ok)
 EXTRA: dict[str, Any] = {}
-
-
-def record(key: str, name: str, unit: str, value: float, higher_is_better: bool = True, note: str = "") -> None:
-    fig = FIGURES.setdefault(key, Figure(name, unit, higher_is_better=higher_is_better, note=note))
-    fig.values.append(value)
-
-
-def say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
 
 
 def du(path: Path) -> int:
@@ -481,10 +449,6 @@ def sparql_benchmarks(store: Path, graph: Path, plain: Path, repeat: int) -> Non
 
 
 # -- report ---------------------------------------------------------------------------
-
-
-def value_of(ref: str) -> float:
-    return float(ref[1:]) if ref.startswith("=") else FIGURES[ref].median
 
 
 def report(args: argparse.Namespace) -> None:

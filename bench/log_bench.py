@@ -21,15 +21,13 @@ import os
 import pstats
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402
+from figures import FIGURES, record, say, timed, value_of  # noqa: E402
 
 VERIFY_TARGET = 250_000  # events/s
 RATIO_TARGET = 1.0  # accords / eventsourcing import throughput
@@ -102,41 +101,8 @@ def child_env() -> dict[str, str]:
 # -- figures --------------------------------------------------------------------------
 
 
-@dataclass
-class Figure:
-    name: str
-    unit: str
-    values: list[float] = field(default_factory=list)
-    higher_is_better: bool = True
-    note: str = ""
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.values)
-
-    @property
-    def best(self) -> float:
-        return max(self.values) if self.higher_is_better else min(self.values)
-
-
-FIGURES: dict[str, Figure] = {}
 RATIOS: list[tuple[str, str, str, float | None]] = []  # (what, numerator, denominator, target)
 EXTRA: dict[str, Any] = {}
-
-
-def record(key: str, name: str, unit: str, value: float, higher_is_better: bool = True, note: str = "") -> None:
-    fig = FIGURES.setdefault(key, Figure(name, unit, higher_is_better=higher_is_better, note=note))
-    fig.values.append(value)
-
-
-def say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
 
 
 # -- import: accords ------------------------------------------------------------------
@@ -589,10 +555,6 @@ def profile_top(fn: Callable[[], Any], count: int) -> list[tuple[str, int, float
 
 
 # -- report ---------------------------------------------------------------------------
-
-
-def value_of(ref: str) -> float:
-    return float(ref[1:]) if ref.startswith("=") else FIGURES[ref].median
 
 
 def report(args: argparse.Namespace) -> None:

@@ -25,12 +25,12 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402
+from figures import timed  # noqa: E402
 
 from accords.events import statements  # noqa: E402
 from accords.events.log import Draft, Log  # noqa: E402
@@ -54,12 +54,6 @@ def projection_of(folder: str, n: int) -> tuple[Log, Projection]:
     projection = Projection.memory()
     projection.fold(log.read())
     return log, projection
-
-
-def timed(f: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    value = f()
-    return time.perf_counter() - start, value
 
 
 def full_validation(folder: str, n: int, baselines: list[int]) -> None:
