@@ -183,11 +183,11 @@ def cypher(query: str | None, file: IO[str] | None, params: tuple[str, ...], as_
     """
     from accords.ask import _query_text
     from accords.graph.neo4j import Neo4jProjection
-    from accords.graph.projection import View, _date
+    from accords.graph.projection import View, clock_date
 
     if as_of is not None and not as_of.isdigit():
         raise InputError(f"--as-of: {as_of!r} is not a seq", "Cypher time travel is by seq: --as-of 40")
-    at = View(None if as_of is None else int(as_of), _date(known_by, "--known-by"), _date(valid_at, "--valid-at"))
+    at = View(None if as_of is None else int(as_of), clock_date(known_by, "--known-by"), clock_date(valid_at, "--valid-at"))
     text = _query_text(query, file)
     refuse_unread_clocks(at, text)
     graph = connect(neo4j)

@@ -249,10 +249,10 @@ def parse_view(as_of: str | None, known_by: str | None, valid_at: str | None, re
                 seq = recorder.seq_at(timestamp(parse_timestamp(moment)))
             except ValueError:
                 raise InputError(f"--as-of: {as_of!r} is neither a seq nor an ISO 8601 time") from None
-    return View(seq, _date(known_by, "--known-by"), _date(valid_at, "--valid-at"))
+    return View(seq, clock_date(known_by, "--known-by"), clock_date(valid_at, "--valid-at"))
 
 
-def _date(text: str | None, option: str) -> dt.date | None:
+def clock_date(text: str | None, option: str) -> dt.date | None:
     if text is None:
         return None
     try:
