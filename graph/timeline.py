@@ -2,8 +2,9 @@
 
 The log is folded event by event (Projection.fold with track=True); after each event
 only these focus nodes are re-validated: the nodes it touched (the subjects and objects
-of its belief delta, its claim, source or entities), the focus nodes of open findings
-whose focus or value is one of those, and the dependents the shapes declare (accsh:dependents). A
+of its belief delta, its claim, source or entities), and for each shape either the
+dependents it declares (accsh:dependents, which then name all it depends on) or, when it
+declares none, the focus nodes of its open findings whose value is a touched node. A
 test holds the results equal to a full validation at every step of generated histories.
 """
 
@@ -73,18 +74,22 @@ def touched(event: Event, delta: Delta, store: ox.Store) -> set[Term]:
 class Timeline:
     """Open findings while the log is folded, and the spans of those that closed.
 
-    Open findings are indexed by (node shape, focus) and by the nodes they name (focus
-    and value), so that a step costs what the event touched, not what is open.
+    Open findings are indexed by (node shape, focus), and by value for the shapes that
+    declare no dependents, so that a step costs what the event touched, not what is open.
+    (A finding whose focus was touched is re-checked anyway; a transfer's finding names
+    its destination state, and re-checking every open one at each claim about that state
+    grew with the history.)
     """
 
     def __init__(self, projection: Projection, shapes: Shapes | None = None) -> None:
         self.projection = projection
         self.validator = Validator(projection.store, shapes)
         self.owners = self.validator.shapes.owners()
+        self.by_value_shapes = {g.shape.iri for g in self.validator.shapes.shapes if g.dependents is None}
         self.open: dict[Key, Span] = {}
         self.closed: list[Span] = []
         self.by_focus: dict[tuple[str, Term], set[Key]] = defaultdict(set)
-        self.by_node: dict[Term, set[Key]] = defaultdict(set)
+        self.by_value: dict[Term, set[Key]] = defaultdict(set)
 
     def step(self, event: Event, delta: Delta) -> None:
         nodes = touched(event, delta, self.projection.store)
@@ -106,24 +111,23 @@ class Timeline:
 
     def _open(self, k: Key, span: Span) -> None:
         self.open[k] = span
-        self.by_focus[(self._owner(span.result), span.result.focus)].add(k)
-        for node in (span.result.focus, span.result.value):
-            if node is not None:
-                self.by_node[node].add(k)
+        owner = self._owner(span.result)
+        self.by_focus[(owner, span.result.focus)].add(k)
+        if span.result.value is not None and owner in self.by_value_shapes:
+            self.by_value[span.result.value].add(k)
 
     def _close(self, k: Key, at: tuple[int, str | None]) -> None:
         span = self.open.pop(k)
         self.closed.append(Span(span.result, span.introduced, at))
         self.by_focus[(self._owner(span.result), span.result.focus)].discard(k)
-        for node in (span.result.focus, span.result.value):
-            if node is not None:
-                self.by_node[node].discard(k)
+        if span.result.value is not None:
+            self.by_value[span.result.value].discard(k)
 
     def recheck(self, nodes: set[Term]) -> dict[str, set[Term]]:
-        """Per node shape, the focus nodes of open findings whose focus or value is one of nodes."""
+        """Per node shape, the focus nodes of open findings whose value is one of nodes."""
         found: dict[str, set[Term]] = {}
         for node in nodes:
-            for k in self.by_node.get(node, ()):
+            for k in self.by_value.get(node, ()):
                 r = self.open[k].result
                 found.setdefault(self._owner(r), set()).add(r.focus)
         return found
