@@ -37,6 +37,7 @@ class StoreData:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
         self.classes: dict[ox.NamedNode, set[Term]] = {}
+        self.types: dict[Term, set[Term]] = {}  # each node's rdf:types, read once per validation
 
     def values(self, node: Term, path: ox.NamedNode) -> list[Term]:
         if isinstance(node, ox.Literal):
@@ -74,11 +75,13 @@ class StoreData:
     def is_instance(self, node: Term, cls: ox.NamedNode) -> bool:
         if isinstance(node, ox.Literal):
             return False
-        return any(ox.Quad(node, TYPE, c, g) in self.store
-                   for c in self._subclasses(cls) for g in self._graphs(node, c))  # fmt: skip
+        if node not in self.types:
+            self.types[node] = {q.object for q in self.store.quads_for_pattern(node, TYPE, None, None)}  # type: ignore[misc]
+        return not self.types[node].isdisjoint(self._subclasses(cls))
 
-    def _graphs(self, node: Term, cls: Term) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
-        return [q.graph_name for q in self.store.quads_for_pattern(node, TYPE, cls, None)]  # type: ignore[arg-type]
+    def forget(self) -> None:
+        """Forget the types read so far: the store has changed."""
+        self.types.clear()
 
     def subjects_of(self, predicate: ox.NamedNode) -> set[Term]:
         return {q.subject for q in self.store.quads_for_pattern(None, predicate, None, None)}  # type: ignore[misc]
@@ -273,6 +276,7 @@ class Validator:
 
     def validate(self) -> list[Result]:
         """Every result of every shape over the whole store."""
+        self.data.forget()
         results: list[Result] = []
         for graph_shape in self.shapes.shapes:
             results += self._check(graph_shape, self.targets(graph_shape.shape), bind=False)
@@ -285,6 +289,7 @@ class Validator:
         (the focus nodes of open findings that name a touched node), and the shapes'
         dependents of the nodes whose believed statements changed (the ?changed of
         accsh:dependents); with, per shape, the focus nodes that were checked."""
+        self.data.forget()
         touched = {n for n in touched if not isinstance(n, ox.Literal)}
         results: list[Result] = []
         checked: dict[str, set[Term]] = {}
