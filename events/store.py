@@ -68,8 +68,8 @@ class Recorder(Protocol):
     def read(self, start: int = 1, stop: int | None = None) -> Iterator[Event]: ...
 
     def read_rows(self) -> Iterator[list[Row]]:
-        """Every event as a Row, in seq order, a list of thousands at a time: for scans
-        of the whole log (verify) that need no Event objects."""
+        """Every event as a Row, in seq order, a list of rows at a time: for scans of
+        the whole log (verify) that need no Event objects."""
         ...
 
     def seq_at(self, moment: str) -> int: ...
