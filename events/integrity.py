@@ -9,6 +9,7 @@ and §2.1.4.2); ``accords prove --check`` is one implementation of that check.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +22,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from accords.errors import InputError
 from accords.events import merkle
 from accords.events.canonical import canonical
-from accords.events.model import GENESIS, Event, event_hash, event_id
-from accords.events.store import Checkpoint, Recorder
+from accords.events.model import BODY_HEAD, GENESIS, Event, event_hash, event_id, hash_tail, id_tail
+from accords.events.store import Checkpoint, Recorder, Row
 
 PROOF_ALGORITHMS = {
     "inclusion": "RFC 9162 section 2.1.3.2 over RFC 6962 leaf hashes of event hashes",
@@ -47,36 +48,60 @@ class Verified:
     problem: Problem | None
 
 
-def _check_event(event: Event, seq: int, prev: str) -> str | None:
-    if event.seq != seq:
-        return f"expected seq {seq} here, found seq {event.seq} (events missing or reordered)"
-    if event.prev != prev:
-        return f"prev is {event.prev[:12]}…, but the hash of seq {seq - 1} is {prev[:12]}…"
-    if event_id(event.type, event.body) != event.id:
+def _check_event(row: Row, seq: int, prev: str) -> str | None:
+    """What is wrong with the row at position seq whose predecessor's hash is prev."""
+    seq_, id_, type_, key, recorded_at, recorded_by, body, prev_, hash_ = row
+    if seq_ != seq:
+        return f"expected seq {seq} here, found seq {seq_} (events missing or reordered)"
+    if prev_ != prev:
+        return f"prev is {prev_[:12]}…, but the hash of seq {seq - 1} is {prev[:12]}…"
+    if event_id(type_, body) != id_:
         return "the id does not match the type and body (the body or type was altered)"
-    expected = event_hash(
-        event.seq, event.id, event.type, event.key, event.recorded_at,
-        event.recorded_by, event.body, event.prev,
-    )  # fmt: skip
-    if expected != event.hash:
+    if event_hash(seq, id_, type_, key, recorded_at, recorded_by, body, prev) != hash_:
         return "the hash does not match the event (a field was altered)"
     return None
 
 
 def verify(store: Recorder, progress: Callable[[int], None] | None = None) -> Verified:
-    """Recompute every id, hash and link; compare stored checkpoints with the log."""
-    prev, seq = GENESIS, 0
+    """Recompute every id, hash and link; compare stored checkpoints with the log.
+
+    progress(seq) is called about every 10,000 events.
+    """
+    checkpoints = store.checkpoints()
+    keep = max((cp.tree_size for cp in checkpoints), default=0)
     leaves: list[bytes] = []
-    for event in store.read():
-        seq += 1
-        what = _check_event(event, seq, prev)
-        if what:
-            return Verified(seq - 1, prev, Problem(seq, what))
-        prev = event.hash
-        leaves.append(bytes.fromhex(event.hash))
-        if progress and seq % 10000 == 0:
+    prev, seq = GENESIS, 0
+    # Both hashed objects begin with the body (model.BODY_HEAD): hash it once, copy the state.
+    head = hashlib.sha256(BODY_HEAD)
+    id_tails: dict[str, bytes] = {}
+    for rows in store.read_rows():
+        for row in rows:
+            seq += 1
+            seq_, id_, type_, key, recorded_at, recorded_by, body, prev_, hash_ = row
+            of_id = head.copy()
+            of_id.update(body)
+            of_envelope = of_id.copy()
+            tail = id_tails.get(type_)
+            if tail is None:
+                tail = id_tails[type_] = id_tail(type_)
+            of_id.update(tail)
+            of_envelope.update(hash_tail(seq, id_, type_, key, recorded_at, recorded_by, prev))
+            if (
+                seq_ != seq
+                or prev_ != prev
+                or of_id.hexdigest() != id_
+                or of_envelope.hexdigest() != hash_
+            ):
+                # The same checks again, one by one, to say which failed.
+                what = _check_event(row, seq, prev)
+                if what:
+                    return Verified(seq - 1, prev, Problem(seq, what))
+            if seq <= keep:
+                leaves.append(of_envelope.digest())
+            prev = hash_
+        if progress and seq // 10000 > (seq - len(rows)) // 10000:
             progress(seq)
-    for cp in store.checkpoints():
+    for cp in checkpoints:
         problem = _check_checkpoint(cp, leaves)
         if problem:
             return Verified(seq, prev, problem)

@@ -78,9 +78,35 @@ class Event:
         return out
 
 
+# JCS sorts "body" first in both hashed objects, so both begin with the body: verify
+# hashes it once and copies the hash state (see accords.events.integrity).
+BODY_HEAD = b'{"body":'
+
+
+def id_tail(type_: str) -> bytes:
+    """What follows the body in the object whose SHA-256 is the event id."""
+    return f',"type":{json_string(type_)}}}'.encode()
+
+
+def hash_tail(
+    seq: int, id_: str, type_: str, key: str | None, recorded_at: str, recorded_by: str, prev: str
+) -> bytes:
+    """What follows the body in the canonical envelope without ``hash``.
+
+    Written in JCS key order; the rest are strings and one integer, so with the canonical
+    body this is byte-identical to canonicalising the envelope object (a test holds it
+    to rfc8785).
+    """
+    keyed = "" if key is None else f',"key":{json_string(key)}'
+    return (
+        f',"id":"{id_}"{keyed},"prev":"{prev}","recorded_at":{json_string(recorded_at)}'
+        f',"recorded_by":{json_string(recorded_by)},"seq":{seq},"type":{json_string(type_)}}}'
+    ).encode()
+
+
 def event_id(type_: str, body: bytes) -> str:
     """Content address: SHA-256 of the canonical ``{"body": …, "type": …}``."""
-    return sha256_hex(b'{"body":' + body + b',"type":' + json_string(type_) + b"}")
+    return sha256_hex(BODY_HEAD + body + id_tail(type_))
 
 
 def event_hash(
@@ -93,23 +119,8 @@ def event_hash(
     body: bytes,
     prev: str,
 ) -> str:
-    """SHA-256 of the canonical envelope without ``hash``.
-
-    Built by concatenation in JCS key order; ``body`` is canonical already, the rest
-    are strings and one integer, so this is byte-identical to canonicalising the
-    envelope object (a test holds it to rfc8785).
-    """
-    parts = [b'{"body":', body, b',"id":"', id_.encode(), b'"']
-    if key is not None:
-        parts += [b',"key":', json_string(key)]
-    parts += [
-        b',"prev":"', prev.encode(),
-        b'","recorded_at":', json_string(recorded_at),
-        b',"recorded_by":', json_string(recorded_by),
-        b',"seq":', str(seq).encode(),
-        b',"type":', json_string(type_), b"}",
-    ]  # fmt: skip
-    return sha256_hex(b"".join(parts))
+    """SHA-256 of the canonical envelope without ``hash``."""
+    return sha256_hex(BODY_HEAD + body + hash_tail(seq, id_, type_, key, recorded_at, recorded_by, prev))
 
 
 def timestamp(moment: dt.datetime) -> str:

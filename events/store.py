@@ -14,6 +14,10 @@ from accords.events.model import Event, Head
 DEFAULT_STORE = "accords.db"
 _ID_PREFIX = re.compile(r"[0-9a-f]{4,63}")
 
+# An event as stored, without an Event object: seq, id, type, key, recorded_at,
+# recorded_by, body (its UTF-8 bytes), prev, hash.
+Row = tuple[int, str, str, str | None, str, str, bytes, str, str]
+
 
 @dataclass(frozen=True, slots=True)
 class Ref:
@@ -62,6 +66,11 @@ class Recorder(Protocol):
     def lookup(self, ref: str) -> list[Ref]: ...
 
     def read(self, start: int = 1, stop: int | None = None) -> Iterator[Event]: ...
+
+    def read_rows(self) -> Iterator[list[Row]]:
+        """Every event as a Row, in seq order, a list of rows at a time: for scans of
+        the whole log (verify) that need no Event objects."""
+        ...
 
     def seq_at(self, moment: str) -> int: ...
 

@@ -55,6 +55,11 @@ CASES = {
         CLAIM % ', "certainity": "confirmed"',
         "bad.jsonl:2: body.certainity: unknown field for ClaimRecorded",
     ),
+    # was hashed as the JSON number 5 and stored as the text '5': a log that never verified
+    "recorded_by not a string": (
+        SOURCE.replace('"src-b"', '"src-c"').replace('"key"', '"recorded_by": 5, "key"'),
+        "bad.jsonl:2: recorded_by: expected a name, got int",
+    ),
 }
 
 

@@ -8,7 +8,7 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accords.events.canonical import canonical, sha256_hex
+from accords.events.canonical import canonical, json_string, sha256_hex
 from accords.events.model import event_hash, event_id
 
 json_values: st.SearchStrategy[Any] = st.recursive(
@@ -33,6 +33,16 @@ def test_canonical_equals_rfc8785(value: Any) -> None:
     assert canonical(value) == expected
 
 
+# Control characters, quotes, backslash, DEL, C1, line separators, beyond the BMP.
+tricky_text = st.text(st.sampled_from('\x00\x08\t\n\x0b\x0c\r\x1f "\\/a\x7f\x85\xe9\u2028\u2029\ufeff\U0001f600'))
+
+
+@given(tricky_text | st.text())
+@settings(max_examples=500)
+def test_json_string_equals_rfc8785(text: str) -> None:
+    assert json_string(text).encode() == rfc8785.dumps(text)
+
+
 def test_non_bmp_keys_sort_by_utf16() -> None:
     value = {"\U0001f600": 1, "\ufb01": 2}
     assert canonical(value) == rfc8785.dumps(value)
@@ -42,10 +52,10 @@ def test_non_bmp_keys_sort_by_utf16() -> None:
 
 @given(
     st.integers(min_value=1, max_value=2**40),
-    st.text(),
+    tricky_text | st.text(),
     st.one_of(st.none(), st.text(min_size=1)),
-    st.text(),
-    st.text(),
+    tricky_text | st.text(),
+    tricky_text | st.text(),
     st.dictionaries(st.text(), st.text() | st.integers(-1000, 1000)),
 )
 def test_event_hash_is_hash_of_canonical_envelope(

@@ -160,3 +160,15 @@ def test_database_refuses_an_event_off_the_chain(store_url: str) -> None:
         with log.store.writing() as tx:
             tx.insert([bad])
     assert log.store.head().seq == 1
+
+
+def test_read_rows_are_the_events_as_stored(store_url: str) -> None:
+    log = Log(open_store(store_url), "tester")
+    untitled = {"title": "Rapport d’étape — 报告 \U0001f600", "kind": "news"}
+    log.append([source("s1"), claim("c1", "s1"), Draft("SourceRegistered", untitled)])
+    rows = [row for rows in log.store.read_rows() for row in rows]
+    assert rows == [
+        (e.seq, e.id, e.type, e.key, e.recorded_at, e.recorded_by, e.body, e.prev, e.hash)
+        for e in log.read()
+    ]
+    assert rows[2][3] is None and type(rows[2][6]) is bytes

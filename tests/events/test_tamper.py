@@ -56,6 +56,20 @@ TAMPERS = {
 }
 
 
+ID_WRONG = "the id does not match the type and body (the body or type was altered)"
+HASH_WRONG = "the hash does not match the event (a field was altered)"
+PREV_WRONG = "prev is "
+WHAT = {
+    "body": ID_WRONG,
+    "hash": HASH_WRONG,
+    "prev": PREV_WRONG,
+    "type": ID_WRONG,
+    "recorded_by": HASH_WRONG,
+    "order": PREV_WRONG,  # seq 3's event now at seq 2 links to seq 2's hash, not seq 1's
+    "deletion": "expected seq 2 here, found seq 3 (events missing or reordered)",
+}
+
+
 @pytest.mark.parametrize("field", list(TAMPERS))
 def test_verify_names_the_tampered_seq(field: str, run) -> None:  # type: ignore[no-untyped-def]
     assert run("import", str(DATA / "sample.jsonl")).exit_code == 0
@@ -64,7 +78,31 @@ def test_verify_names_the_tampered_seq(field: str, run) -> None:  # type: ignore
     attack(run.store, TAMPERS[field](second))
     result = run("verify")
     assert result.exit_code == 1, result.output
-    assert "seq 2:" in result.stderr, result.stderr
+    assert f"seq 2: {WHAT[field]}" in result.stderr, result.stderr
+
+
+def test_verify_names_the_first_of_two_tampered_events(run) -> None:  # type: ignore[no-untyped-def]
+    run("import", str(DATA / "sample.jsonl"))
+    attack(run.store, ["UPDATE events SET recorded_by = 'mallory' WHERE seq IN (2, 3)"])
+    result = run("verify", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)[0] | {"head": None} == {
+        "ok": False, "events": 1, "head": None, "bad_seq": 2, "problem": HASH_WRONG,
+    }  # fmt: skip
+
+
+def test_verify_checks_every_stored_checkpoint(run) -> None:  # type: ignore[no-untyped-def]
+    run("import", str(DATA / "sample.jsonl"))
+    run("checkpoint")
+    run("record", "--type", "SourceRegistered", "-f", "title=Later", "-f", "kind=news")
+    run("checkpoint")
+    run("record", "--type", "SourceRegistered", "-f", "title=Later still", "-f", "kind=news")
+    assert run("verify").exit_code == 0
+    attack(run.store, [f"UPDATE checkpoints SET root = '{'0' * 64}' WHERE tree_size = 4"])
+    result = run("verify")
+    assert result.exit_code == 1
+    assert "seq 4: the checkpoint of " in result.stderr
+    assert "does not match events 1..4: history was rewritten" in result.stderr
 
 
 def test_truncation_is_caught_by_a_stored_checkpoint(run) -> None:  # type: ignore[no-untyped-def]
