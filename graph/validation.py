@@ -249,9 +249,9 @@ class Validator:
             elif kind == "objectsOf":
                 found |= {n for n in rest if next(iter(self.data.store.quads_for_pattern(None, term, n, None)), None)}  # type: ignore[arg-type]
             elif kind == "node":
-                found |= rest & {term}  # type: ignore[arg-type]
+                found |= rest & {term}
             elif rest:
-                found |= {row["this"] for row in self.data.select(among(term, rest))}  # type: ignore[arg-type,misc]
+                found |= {row["this"] for row in self.data.select(among(term, rest))}  # type: ignore[arg-type]
         return found
 
     def _rows(self, select: str, focus: set[Term], bind: bool) -> Iterable[dict[str, Term]]:
