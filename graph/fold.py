@@ -35,8 +35,11 @@ Admit = Callable[[dict[str, Any], ox.NamedNode], bool]
 Sink = Callable[[Iterable[ox.Quad]], None]
 """Where a build from nothing sends the quads that are final (an on-disk bulk loader)."""
 
-# The provenance the fold reads back (besides statuses, which it also removes).
-_READ_BACK = {TYPE, POLARITY, acc("publishedEarliest"), acc("publishedLatest"), acc("entity")}
+# The provenance a build from nothing reads back (besides statuses, which it also removes):
+# polarity (was a claim believed), merged entities, and that a claim was admitted. It never
+# reads sources' publication bounds back: every source was registered in the same fold.
+_READ_BACK = {POLARITY, acc("entity")}
+CLAIM = acc("Claim")
 
 
 def _lit(value: Any, datatype: str | None = None) -> ox.Literal:
@@ -106,7 +109,10 @@ class Fold:
             self.pending.extend(quads)
             return
         self.sink([q for q, (_, p, _) in zip(quads, triples) if p != STATUS])
-        self.pending.extend(q for q, (_, p, _) in zip(quads, triples) if p in _READ_BACK or p == STATUS)
+        self.pending.extend(
+            q for q, (_, p, o) in zip(quads, triples)
+            if p in _READ_BACK or p == STATUS or (p == TYPE and o == CLAIM)
+        )  # fmt: skip
 
     def remaining(self) -> Iterator[ox.Quad]:
         """With a sink: the quads the store holds that did not go to it, belief and statuses."""
