@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -35,13 +36,21 @@ Admit = Callable[[dict[str, Any], ox.NamedNode], bool]
 Sink = Callable[[Iterable[ox.Quad]], None]
 """Where a build from nothing sends the quads that are final (an on-disk bulk loader)."""
 
-# The provenance the fold reads back (besides statuses, which it also removes).
-_READ_BACK = {TYPE, POLARITY, acc("publishedEarliest"), acc("publishedLatest"), acc("entity")}
+# The provenance a build from nothing reads back (besides statuses, which it also removes):
+# polarity (was a claim believed), merged entities, and that a claim was admitted. It never
+# reads sources' publication bounds back: every source was registered in the same fold.
+_READ_BACK = {POLARITY, acc("entity")}
+CLAIM = acc("Claim")
+
+
+@cache
+def _xsd(name: str) -> ox.NamedNode:
+    return ox.NamedNode(XSD + name)
 
 
 def _lit(value: Any, datatype: str | None = None) -> ox.Literal:
     if datatype:
-        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))
+        return ox.Literal(str(value), datatype=_xsd(datatype))
     return ox.Literal(str(value))
 
 
@@ -78,6 +87,7 @@ class Fold:
         self.sink = sink
         self.pending: list[ox.Quad] = []
         self.published_cache: dict[str, list[tuple[ox.NamedNode, Term]]] = {}
+        self.agents: set[tuple[str, str]] = set()  # (kind, name) of the agents described so far
 
     def _published(self, source: ox.NamedNode) -> list[tuple[ox.NamedNode, Term]]:
         """A source's publication bounds, which its claims carry for --known-by."""
@@ -90,6 +100,18 @@ class Fold:
                 if not isinstance(q.object, ox.Triple)
             ]
         return self.published_cache[source.value]
+
+    def _agent(self, kind: str, name: str) -> tuple[ox.NamedNode, list[Triple]]:
+        """An agent's IRI, with its type and label the first time this fold names it.
+
+        They never change, and most events name an agent named before: made again, they
+        cost a tenth of the quads of a build and the stores drop them as duplicates.
+        """
+        iri = agent_iri(kind, name)
+        if (kind, name) in self.agents:
+            return iri, []
+        self.agents.add((kind, name))
+        return iri, [(iri, TYPE, prov("Agent")), (iri, LABEL, _lit(name))]
 
     def flush(self) -> None:
         if self.pending:
@@ -106,7 +128,10 @@ class Fold:
             self.pending.extend(quads)
             return
         self.sink([q for q, (_, p, _) in zip(quads, triples) if p != STATUS])
-        self.pending.extend(q for q, (_, p, _) in zip(quads, triples) if p in _READ_BACK or p == STATUS)
+        self.pending.extend(
+            q for q, (_, p, o) in zip(quads, triples)
+            if p in _READ_BACK or p == STATUS or (p == TYPE and o == CLAIM)
+        )  # fmt: skip
 
     def remaining(self) -> Iterator[ox.Quad]:
         """With a sink: the quads the store holds that did not go to it, belief and statuses."""
@@ -125,15 +150,14 @@ class Fold:
 
     def _record(self, event: Event, subject: ox.NamedNode) -> list[Triple]:
         """What every event's subject carries: its id, key, seq, hash, time and recorder."""
-        recorder = agent_iri("recorder", event.recorded_by)
+        recorder, described = self._agent("recorder", event.recorded_by)
         out: list[Triple] = [
             (subject, acc("eventId"), _lit(event.id)),
             (subject, acc("seq"), _lit(event.seq, "integer")),
             (subject, acc("eventHash"), _lit(event.hash)),
             (subject, prov("generatedAtTime"), _lit(event.recorded_at, "dateTime")),
             (subject, acc("recordedBy"), recorder),
-            (recorder, TYPE, prov("Agent")),
-            (recorder, LABEL, _lit(event.recorded_by)),
+            *described,
         ]
         if event.key:
             out.append((subject, acc("key"), _lit(event.key)))
@@ -147,9 +171,8 @@ class Fold:
             (s, acc("sourceKind"), acc(body["kind"])),
         ]  # fmt: skip
         if "publisher" in body:
-            publisher = agent_iri("publisher", body["publisher"])
-            t += [(s, ox.NamedNode(DCT + "publisher"), publisher), (publisher, TYPE, prov("Agent")),
-                  (publisher, LABEL, _lit(body["publisher"]))]  # fmt: skip
+            publisher, described = self._agent("publisher", body["publisher"])
+            t += [(s, ox.NamedNode(DCT + "publisher"), publisher), *described]
         published: list[Triple] = []
         if "published" in body:
             t.append((s, ox.NamedNode(DCT + "issued"), _lit(body["published"])))
@@ -170,7 +193,7 @@ class Fold:
         if self.admit is not None and not self.admit(body, source):
             return
         statement = statement_triples(body["statement"], c.value + "/statement")
-        speaker = agent_iri("speaker", body["attributed_to"])
+        speaker, described = self._agent("speaker", body["attributed_to"])
         quotation, selector = ox.NamedNode(c.value + "/quotation"), ox.NamedNode(c.value + "/quote")
         t = self._record(event, c) + [
             (c, TYPE, acc("Claim")), (c, TYPE, prov("Entity")),
@@ -180,8 +203,7 @@ class Fold:
             (quotation, TYPE, prov("Quotation")), (quotation, prov("entity"), source),
             (quotation, OA_SELECTOR, selector), (selector, TYPE, OA_TEXT_QUOTE),
             (selector, OA_EXACT, _lit(body["quote"])),
-            (c, prov("wasAttributedTo"), speaker), (speaker, TYPE, prov("Agent")),
-            (speaker, LABEL, _lit(body["attributed_to"])),
+            (c, prov("wasAttributedTo"), speaker), *described,
             (c, acc("certainty"), acc(body["certainty"])),
             (c, POLARITY, acc(body["polarity"])),
             (c, STATUS, ACTIVE),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -33,10 +34,14 @@ TYPE = ox.NamedNode(RDF + "type")
 LABEL = ox.NamedNode(RDFS + "label")
 
 
+# Terms are immutable and the fold names the same few hundred of them for every event:
+# a cache hit costs a fraction of building the term again.
+@lru_cache(maxsize=4096)
 def acc(name: str) -> ox.NamedNode:
     return ox.NamedNode(ACC + name)
 
 
+@lru_cache(maxsize=4096)
 def prov(name: str) -> ox.NamedNode:
     return ox.NamedNode(PROV + name)
 
@@ -54,6 +59,7 @@ def event_iri(event_id: str) -> ox.NamedNode:
     return ox.NamedNode(f"{ID}event/{event_id}")
 
 
+@lru_cache(maxsize=65536)
 def agent_iri(kind: str, name: str) -> ox.NamedNode:
     """A speaker, publisher or recorder named in free text, as a stable IRI."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "unnamed"

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from accords.events.log import Draft, Log
 from accords.events.store import open_store
 from accords.graph.projection import META, Projection, View, open_projection, view
-from accords.graph.terms import BELIEF
+from accords.graph.terms import BELIEF, RDFS
 
 SAMPLE = Path(__file__).parents[1] / "events" / "data" / "sample.jsonl"
 STATES = ["RW", "CR", "XK", "MX", "GT", "SV", "PA", "PE", "LY", "SS"]
@@ -99,6 +99,16 @@ def test_a_build_interrupted_before_its_head_is_redone(tmp_path: Path) -> None:
     del partial
     assert Projection(ox.Store.read_only(str(tmp_path / "partial"))).head().empty
     assert nquads(open_projection(log.store, tmp_path / "partial")) == rebuilt
+
+
+def test_agents_named_alike_keep_every_label(tmp_path: Path) -> None:
+    """An agent is described once per name: two names with one IRI keep both labels."""
+    shouting = Draft("ClaimRecorded", {**agreement("c2", "s1", "CR").body, "attributed_to": "Officials"}, "c2")
+    log = fresh_log(tmp_path, "a.db", [source("s1"), agreement("c1", "s1", "RW"), shouting, agreement("c3", "s1", "MX")])
+    speaker = ox.NamedNode("https://w3id.org/accords/id/speaker/officials")
+    for projection in (open_projection(log.store, tmp_path / "g"), view(log.store, View(as_of=4))):
+        labels = {q.object.value for q in projection.store.quads_for_pattern(speaker, ox.NamedNode(RDFS + "label"), None)}
+        assert labels == {"officials", "Officials"}
 
 
 def test_a_triple_stays_while_one_supporting_claim_is_active(tmp_path: Path) -> None:
