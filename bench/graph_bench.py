@@ -13,8 +13,9 @@ seed 1), next to a peer measured in the same run:
   peak RSS (wait4) is the memory figure. The build and the bulk_extend peer alternate
   --build-runs times (median, and the median of each round's own ratio); the others run
   once.
-- named queries: graph.sparql.run on the live projection with `at=View()` and with
-  `at=View(as_of=head/2)`, which is what `accords query NAME [--as-of N]` does; runs
+- named queries (three, or those --queries names, or all): graph.sparql.run on the live
+  projection with `at=View()` and with `at=View(as_of=head/2)`, which is what
+  `accords query NAME [--as-of N]` does; runs
   alternate between the two views in one child process (killed after --query-budget
   seconds); median of --query-runs. And `accords query NAME` end to end (subprocess).
 - SPARQL: graph.sparql.run vs `store.query(text, default_graph=..., prefixes=...)` on the
@@ -54,9 +55,11 @@ AS_OF_TARGET = 2.0  # as-of latency / current latency, at most
 SPARQL_TARGET = 1.3  # accords / pyoxigraph direct, at most
 APPEND_CHUNK = 1000
 
-# Three named queries, with a common state where they take one.
-NAMED = [("agreements-by-state", {"state": "state/RW"}), ("state-timeline", {"state": "state/RW"}),
-         ("retracted-claims", {})]  # fmt: skip
+# The named queries timed by default (--queries all times every one), and the parameters
+# that fit the generated events where the defaults do not.
+NAMED = ["agreements-by-state", "state-timeline", "retracted-claims"]
+PARAMS = {"agreements-by-state": {"state": "state/RW"}, "state-timeline": {"state": "state/RW"},
+          "claims-by-outlet": {"publisher": "Reuters"}}  # fmt: skip
 CLI_QUERY = "retracted-claims"
 
 # Ad-hoc SPARQL for accords vs pyoxigraph direct: the default graph is the belief graph.
@@ -386,10 +389,11 @@ def profile_top(fn: Callable[[], Any], count: int) -> list[tuple[str, int, float
 # -- 3. named queries -----------------------------------------------------------------
 
 
-def query_benchmarks(store: Path, graph: Path, work: Path, runs: int, budget: float) -> None:
+def query_benchmarks(store: Path, graph: Path, work: Path, names: list[str], runs: int, budget: float) -> None:
     as_of = EXTRA["head"] // 2
     EXTRA["as_of"] = as_of
-    for name, params in NAMED:
+    for name in names:
+        params = PARAMS.get(name, {})
         label = f"{name}{' ' + ' '.join(f'{k}={v}' for k, v in params.items()) if params else ''}"
         c = spawn(me("query", store, graph, name, json.dumps(params), as_of, runs), work, timeout=budget)
         for view, key in (("current", "cur"), ("as_of", "asof")):
@@ -522,6 +526,8 @@ def main() -> None:
                         help="rounds of the projection build and its bulk_extend peer, alternating (median)")  # fmt: skip
     parser.add_argument("--query-budget", type=float, default=900,
                         help="seconds a named query's child may take for all its runs before it is killed")  # fmt: skip
+    parser.add_argument("--queries", default=",".join(NAMED),
+                        help="comma-separated named queries to time, or all (every one with a SPARQL form)")  # fmt: skip
     parser.add_argument("--profile", action="store_true", help="cProfile the fold even if the target is met")
     parser.add_argument("--profile-events", type=int, default=10_000, help="events the profiled fold covers")
     parser.add_argument("--only", default="projection,queries,sparql",
@@ -559,7 +565,10 @@ def main() -> None:
                 say("  profiling the fold")
                 profile_fold(store, work, min(args.profile_events, EXTRA["head"]), 15)
         if "queries" in only:
-            query_benchmarks(store, graph, work, args.query_runs, args.query_budget)
+            from accords.queries.library import library
+
+            names = [n for n, q in library().items() if q.sparql] if args.queries == "all" else args.queries.split(",")
+            query_benchmarks(store, graph, work, names, args.query_runs, args.query_budget)
         if "sparql" in only:
             sparql_benchmarks(store, graph, work / "plain-bulk_extend", args.repeat)
         report(args)
