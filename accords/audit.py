@@ -18,7 +18,7 @@ from accords.output import format_option, render, write_json
 
 
 def _progress(seq: int) -> None:
-    click.echo(f"verified {seq} events", err=True)
+    click.echo(f"{seq} events verified", err=True)
 
 
 @click.command()
@@ -28,13 +28,14 @@ def verify(store: str | None, fmt: str | None) -> None:
     """Recompute every id, hash and link of the chain, and check stored checkpoints.
 
     Exit 0 when the log verifies; exit 1 naming the first bad seq and what is wrong.
+    Progress goes to stderr every 10,000 events.
 
     \b
     Example:
       accords verify
       accords verify --store postgresql://me@localhost/accords --format json
     """
-    result = integrity.verify(open_recorder(store))
+    result = integrity.verify(open_recorder(store), _progress)
     row = {
         "ok": result.problem is None,
         "events": result.events,
