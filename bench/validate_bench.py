@@ -108,6 +108,10 @@ def per_event(folder: str, n: int) -> None:
         now = time.perf_counter()
         costs.append(now - last[0])
         last[0] = now
+        if len(costs) % (n // 10 or 1) == 0:  # a tenth of the history: its median, on stderr
+            tenth = costs[-(n // 10 or 1):]
+            print(f"   {len(costs):>9} events: median of the last {len(tenth)} {statistics.median(tenth) * 1000:.2f} ms",
+                  file=sys.stderr, flush=True)  # fmt: skip
 
     seconds, spans = timed(lambda: over_time(log.read(), after=after))
     # how the cost grows with the history: the median of each quarter of the events
