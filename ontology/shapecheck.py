@@ -13,13 +13,10 @@ here, a pyoxigraph store in graph.validation, which also runs the SPARQL constra
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from functools import cache
-from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -28,10 +25,11 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
 from accords.errors import InputError
+from accords.ontology import constraints
+from accords.ontology.constraints import XSD, Check, Data
 from accords.ontology.expansion import Term, Triple
 from accords.ontology.vocabulary import shared_statement_shapes
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 SHACL = str(SH)
 RDF_TYPE = ox.NamedNode(str(RDF.type))
 SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
@@ -65,19 +63,6 @@ class Result:
     value: Term | None = None
     constraint: str = ""  # the constraint component, such as "MinCount" or "SPARQL"
     details: tuple[tuple[str, Term], ...] = ()  # other bindings of a SPARQL result
-
-
-class Data(Protocol):
-    """What the core constraints read: values of a property, types, and whole nodes."""
-
-    def values(self, node: Term, path: ox.NamedNode) -> list[Term]: ...
-    def outgoing(self, node: Term) -> list[tuple[ox.NamedNode, Term]]: ...
-    def predicates(self, node: Term) -> Iterable[ox.NamedNode]: ...
-    def instances(self, cls: ox.NamedNode) -> set[Term]: ...
-    def subjects_of(self, predicate: ox.NamedNode) -> set[Term]: ...
-    def objects_of(self, predicate: ox.NamedNode) -> set[Term]: ...
-    def is_instance(self, node: Term, cls: ox.NamedNode) -> bool: ...
-    def is_blank(self, node: Term) -> bool: ...
 
 
 class TripleData:
@@ -142,56 +127,8 @@ class TripleData:
         )
 
 
-# -- literals ---------------------------------------------------------------------------
-
-_LEXICAL: dict[str, re.Pattern[str]] = {
-    "boolean": re.compile(r"^(true|false|1|0)$"),
-    "integer": re.compile(r"^[+-]?\d+$"),
-    "decimal": re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$"),
-    "double": re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN)$"),
-    "duration": re.compile(r"^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"),
-    "date": re.compile(r"^-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$"),
-}
-
-
-def _well_formed(literal: ox.Literal) -> bool:
-    kind = literal.datatype.value.removeprefix(XSD)
-    pattern = _LEXICAL.get(kind)
-    if pattern is None or not pattern.match(literal.value):
-        return pattern is None
-    if kind == "date":
-        try:
-            dt.date.fromisoformat(literal.value[:10])
-        except ValueError:
-            return False
-    return True
-
-
-_NUMERIC = {XSD + n for n in ("integer", "decimal", "double", "float", "int", "long",
-                              "nonNegativeInteger", "positiveInteger")}  # fmt: skip
-
-
-def _number(term: Term) -> Decimal | dt.date | None:
-    if not isinstance(term, ox.Literal) or not _well_formed(term):
-        return None
-    if term.datatype.value in _NUMERIC:
-        try:
-            return Decimal(term.value)
-        except InvalidOperation:
-            return None
-    if term.datatype.value == XSD + "date":
-        return dt.date.fromisoformat(term.value[:10])
-    return None
-
-
-def _lexical(term: Term) -> str:
-    return term.value if isinstance(term, (ox.Literal, ox.NamedNode)) else str(term)
-
-
 # -- compiling --------------------------------------------------------------------------
 
-Check = Callable[[Data, Term, list[Term]], list[tuple[Term | None, str]]]
-"""A constraint: (data, focus, value nodes) -> failing (value or None, component name)."""
 
 
 def _to_ox(node: RdfNode) -> Term:
@@ -375,30 +312,30 @@ class _Compiler:
         g = self.g
         checks: list[Check] = []
         for count in g.objects(node, SH.minCount):
-            checks.append(_min_count(int(count)))  # type: ignore[call-overload]
+            checks.append(constraints.min_count(int(count)))  # type: ignore[call-overload]
             if int(count) > 0:  # type: ignore[call-overload]
                 shape.needs_values = False
         for count in g.objects(node, SH.maxCount):
-            checks.append(_max_count(int(count)))  # type: ignore[call-overload]
+            checks.append(constraints.max_count(int(count)))  # type: ignore[call-overload]
         for datatype in g.objects(node, SH.datatype):
-            checks.append(_datatype(str(datatype)))
+            checks.append(constraints.datatype(str(datatype)))
         for pattern in g.objects(node, SH.pattern):
-            checks.append(_pattern(re.compile(str(pattern))))
+            checks.append(constraints.pattern(re.compile(str(pattern))))
         for kind in g.objects(node, SH.nodeKind):
-            checks.append(_node_kind(str(kind).removeprefix(SHACL)))
+            checks.append(constraints.node_kind(str(kind).removeprefix(SHACL)))
         for items in g.objects(node, SH["in"]):
-            checks.append(_in(frozenset(_to_ox(i) for i in Collection(g, items))))
+            checks.append(constraints.in_(frozenset(_to_ox(i) for i in Collection(g, items))))
         for low in g.objects(node, SH.minInclusive):
-            bound = _number(_to_ox(low))
+            bound = constraints.number(_to_ox(low))
             if bound is None:
                 raise ShapeError(f"{self.name(node)}: sh:minInclusive must be a number or a date")
-            checks.append(_min_inclusive(bound))
+            checks.append(constraints.min_inclusive(bound))
         for other in g.objects(node, SH.disjoint):
-            checks.append(_disjoint(ox.NamedNode(str(other))))
+            checks.append(constraints.disjoint(ox.NamedNode(str(other))))
         for cls in g.objects(node, SH["class"]):
-            checks.append(_class(ox.NamedNode(str(cls))))
+            checks.append(constraints.class_(ox.NamedNode(str(cls))))
         for items in g.objects(node, SH["or"]):
-            checks.append(_or([self.shape(member) for member in Collection(g, items)]))
+            checks.append(constraints.or_([self.shape(member).conforms for member in Collection(g, items)]))
             shape.needs_values = False
         shape.checks = checks
         if (node, SH.closed, Literal(True)) in g:
@@ -417,76 +354,6 @@ class _Compiler:
             message = self.one(constraint, SH.message)
             shape.sparql.append(Sparql(self.prefixes(constraint) + str(select),
                                        str(message) if message is not None else None))  # fmt: skip
-
-
-def _min_count(n: int) -> Check:
-    return lambda data, focus, values: [(None, "MinCount")] if len(values) < n else []
-
-
-def _max_count(n: int) -> Check:
-    return lambda data, focus, values: [(None, "MaxCount")] if len(values) > n else []
-
-
-def _datatype(datatype: str) -> Check:
-    def check(data: Data, focus: Term, values: list[Term]) -> list[tuple[Term | None, str]]:
-        return [(v, "Datatype") for v in values
-                if not (isinstance(v, ox.Literal) and v.datatype.value == datatype and _well_formed(v))]  # fmt: skip
-
-    return check
-
-
-def _pattern(regex: re.Pattern[str]) -> Check:
-    def check(data: Data, focus: Term, values: list[Term]) -> list[tuple[Term | None, str]]:
-        return [(v, "Pattern") for v in values if data.is_blank(v) or not regex.search(_lexical(v))]
-
-    return check
-
-
-def _node_kind(kind: str) -> Check:
-    def kind_of(data: Data, v: Term) -> str:
-        if isinstance(v, ox.Literal):
-            return "Literal"
-        return "BlankNode" if data.is_blank(v) else "IRI"
-
-    def check(data: Data, focus: Term, values: list[Term]) -> list[tuple[Term | None, str]]:
-        return [(v, "NodeKind") for v in values if kind_of(data, v) not in kind]
-
-    return check
-
-
-def _in(allowed: frozenset[Term]) -> Check:
-    return lambda data, focus, values: [(v, "In") for v in values if v not in allowed]
-
-
-def _min_inclusive(bound: Decimal | dt.date) -> Check:
-    def check(data: Data, focus: Term, values: list[Term]) -> list[tuple[Term | None, str]]:
-        failed: list[tuple[Term | None, str]] = []
-        for v in values:
-            n = _number(v)
-            if n is None or type(n) is not type(bound) or n < bound:  # type: ignore[operator]
-                failed.append((v, "MinInclusive"))
-        return failed
-
-    return check
-
-
-def _disjoint(other: ox.NamedNode) -> Check:
-    def check(data: Data, focus: Term, values: list[Term]) -> list[tuple[Term | None, str]]:
-        others = data.values(focus, other)
-        return [(v, "Disjoint") for v in values if v in others]
-
-    return check
-
-
-def _class(cls: ox.NamedNode) -> Check:
-    return lambda data, focus, values: [(v, "Class") for v in values if not data.is_instance(v, cls)]
-
-
-def _or(members: Sequence[Shape]) -> Check:
-    def check(data: Data, focus: Term, values: list[Term]) -> list[tuple[Term | None, str]]:
-        return [(v, "Or") for v in values if not any(m.conforms(data, v) for m in members)]
-
-    return check
 
 
 # -- running ----------------------------------------------------------------------------
