@@ -28,11 +28,8 @@ Timings are wall clock; nothing is asserted. Run it from any directory.
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import json
 import os
-import pstats
 import shutil
 import statistics
 import subprocess
@@ -47,7 +44,8 @@ from typing import Any
 HERE = Path(__file__).resolve()
 sys.path.insert(0, str(HERE.parent))
 import generate  # noqa: E402
-from figures import FIGURES, record, say, timed, value_of  # noqa: E402
+from graph_children import consume  # noqa: E402
+from figures import EXTRA, FIGURES, RATIOS, child_env, print_report, profile_top, record, say, timed, write_json  # noqa: E402
 
 SEED = 1
 PROJECTION_TARGET = 0.5  # accords projection / plain pyoxigraph bulk load (quads/s)
@@ -80,13 +78,6 @@ ADHOC = {
 }
 
 
-# -- figures --------------------------------------------------------------------------
-
-
-RATIOS: list[tuple[str, str, str, float | None, bool]] = []  # (what, num, den, target, higher ok)
-EXTRA: dict[str, Any] = {}
-
-
 def du(path: Path) -> int:
     if path.is_file():
         return path.stat().st_size
@@ -103,13 +94,6 @@ class Child:
     lines: list[dict[str, Any]]  # the JSON lines the child printed
     killed: bool
     stderr: str
-
-
-def child_env() -> dict[str, str]:
-    env = dict(os.environ, ACCORDS_USER="bench")
-    env.pop("ACCORDS_STORE", None)
-    env.pop("ACCORDS_GRAPH", None)
-    return env
 
 
 def spawn(argv: Sequence[str], cwd: Path, timeout: float | None = None) -> Child:
@@ -144,94 +128,8 @@ def spawn(argv: Sequence[str], cwd: Path, timeout: float | None = None) -> Child
 
 
 def me(*args: Any) -> list[str]:
-    return [sys.executable, str(HERE), "--child", *map(str, args)]
-
-
-def emit(**data: Any) -> None:
-    print(json.dumps(data), flush=True)
-
-
-# -- child bodies (run with --child MODE ...) -------------------------------------------
-
-
-def child_main(mode: str, args: list[str]) -> None:
-    import pyoxigraph as ox
-
-    from accords.events.sqlite import SqliteRecorder
-    from accords.graph.projection import Projection, open_projection
-
-    if mode == "baseline":  # what the imports alone cost in RSS
-        import accords.graph.sparql  # noqa: F401
-
-        emit(ok=1)
-    elif mode == "project":  # accords: the persistent projection from empty
-        store, graph = args
-        recorder = SqliteRecorder(store)
-        cpu = time.process_time()
-        seconds, projection = timed(lambda: open_projection(recorder, Path(graph)))
-        emit(seconds=seconds, cpu=time.process_time() - cpu, quads=len(projection.store), head=projection.head().seq)
-    elif mode == "memory":  # the in-memory fold (what a folded --as-of view costs)
-        (store,) = args
-        recorder = SqliteRecorder(store)
-        projection = Projection.memory()
-        seconds, head = timed(lambda: projection.fold(recorder.read()))
-        emit(seconds=seconds, quads=len(projection.store), head=head.seq)
-    elif mode == "plain":  # peer: plain pyoxigraph bulk load of the same quads
-        nquads, path, how = args
-        if how == "bulk_extend":
-            quads = list(ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS))  # before the clock
-
-            def load() -> int:
-                s = ox.Store(path)
-                s.bulk_extend(quads)
-                s.flush()
-                return len(s)
-        else:
-            def load() -> int:
-                s = ox.Store(path)
-                s.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
-                s.flush()
-                return len(s)
-
-        cpu = time.process_time()
-        seconds, count = timed(load)
-        emit(seconds=seconds, cpu=time.process_time() - cpu, quads=count)
-    elif mode == "query":  # one named query, current and as-of alternating
-        from accords.graph.projection import View
-        from accords.graph.sparql import run
-        from accords.queries.library import bind, library, sparql_value
-
-        store, graph, name, params_json, as_of, runs = args
-        recorder = SqliteRecorder(store)
-        projection = open_projection(recorder, Path(graph))
-        named = library()[name]
-        assert named.sparql is not None
-        text: str = named.sparql
-        by_name = {p.name: p for p in named.params}
-        bindings = {k: sparql_value(by_name[k], v) for k, v in bind(named, json.loads(params_json)).items()}
-        for i in range(int(runs)):
-            for label, at in (("current", View()), ("as_of", View(as_of=int(as_of)))):
-                seconds, rows = timed(lambda: consume(run(projection, text, bindings, at)))
-                emit(view=label, run=i, seconds=seconds, rows=rows)
-    else:
-        raise SystemExit(f"unknown child mode {mode}")
-
-
-def consume(results: Any) -> int:
-    """Read every value of every solution (or triple); the number of rows."""
-    import pyoxigraph as ox
-
-    if isinstance(results, ox.QueryBoolean):
-        return int(bool(results))
-    if isinstance(results, ox.QueryTriples):
-        return sum(1 for _ in results)
-    names = list(results.variables)
-    rows = 0
-    for solution in results:
-        for v in names:
-            solution[v]
-        rows += 1
-    return rows
+    """The command of a child running one part (bench/graph_children.py)."""
+    return [sys.executable, str(HERE.parent / "graph_children.py"), *map(str, args)]
 
 
 # -- 1. the store ---------------------------------------------------------------------
@@ -370,22 +268,6 @@ def profile_fold(store: Path, work: Path, events: int, count: int) -> None:
     recorder.close()
 
 
-def profile_top(fn: Callable[[], Any], count: int) -> list[tuple[str, int, float, float]]:
-    """(function, calls, own seconds, cumulative seconds) of the top count by own time."""
-    profiler = cProfile.Profile()
-    profiler.enable()
-    fn()
-    profiler.disable()
-    stats = pstats.Stats(profiler, stream=io.StringIO())
-    rows = []
-    for (file, line, name), (_, calls, own, cum, _) in stats.stats.items():  # type: ignore[attr-defined]
-        where = f"{Path(file).parent.name}/{Path(file).name}:{line}({name})" if line else name
-        rows.append((where, calls, own, cum))
-    rows.sort(key=lambda r: -r[2])
-    total = sum(r[2] for r in rows)
-    return [("TOTAL", 0, total, total)] + rows[:count]
-
-
 # -- 3. named queries -----------------------------------------------------------------
 
 
@@ -478,46 +360,12 @@ def report(args: argparse.Namespace) -> None:
           f" SPARQL median of {args.repeat}")  # fmt: skip
     print(f"load average at the start: {EXTRA.pop('load_start', '?')}; at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())};"
           f" accords checkout {EXTRA.get('revision', '?')}\n")  # fmt: skip
-    width = max(len(f.name) for f in FIGURES.values())
-    print(f"{'figure':<{width}}  {'median':>12}  {'best':>12}  {'runs':>4}  unit")
-    for fig in FIGURES.values():
-        print(f"{fig.name:<{width}}  {fig.median:>12,.1f}  {fig.best:>12,.1f}  {len(fig.values):>4}  {fig.unit}")
-    print("\nratios (of medians)")
-    for what, num, den, target, higher_ok in RATIOS:
-        try:
-            ratio = value_of(num) / value_of(den)
-        except KeyError:
-            continue
-        verdict = ""
-        if target is not None:
-            met = ratio >= target if higher_ok else ratio <= target
-            verdict = "  target met" if met else f"  TARGET MISSED ({'>=' if higher_ok else '<='} {target})"
-        print(f"  {what:<66} {ratio:8.3f}{verdict}")
-    print()
-    for key, value in EXTRA.items():
-        if key == "revision":
-            continue
-        if key.endswith("_profile"):
-            print(f"\ncProfile of {key.removesuffix('_profile')} (top by own time; profiling inflates Python calls)")
-            total = value[0][2]
-            for where, calls, own, cum in value[1:]:
-                print(f"  {own:7.2f}s {100 * own / total:5.1f}%  cum {cum:7.2f}s  {calls:>9,}  {where}")
-            print(f"  {total:7.2f}s total")
-        else:
-            print(f"{key}: {value}")
+    print_report()
     if args.json:
-        Path(args.json).write_text(json.dumps({
-            "events": args.events,
-            "figures": {k: {"name": f.name, "unit": f.unit, "values": f.values, "median": f.median}
-                        for k, f in FIGURES.items()},
-            "extra": EXTRA,
-        }, indent=1, default=str))  # fmt: skip
+        write_json(args.json, events=args.events)
 
 
 def main() -> None:
-    if len(sys.argv) > 2 and sys.argv[1] == "--child":
-        child_main(sys.argv[2], sys.argv[3:])
-        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each ad-hoc SPARQL query (median)")

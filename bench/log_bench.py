@@ -13,21 +13,16 @@ from any directory; subprocesses run the installed `accords` command.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import hashlib
-import io
 import json
 import os
-import pstats
 import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +30,11 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402
-from figures import FIGURES, cpu_timed, record, say, timed, value_of  # noqa: E402
+from eventsourcing_peer import eventsourcing_append  # noqa: E402
+from figures import (  # noqa: E402
+    EXTRA, FIGURES, RATIOS, child_env, cpu_timed, print_report, profile_top, record, say, timed, write_json,
+)
+from postgres import FreshDatabase  # noqa: E402
 
 VERIFY_TARGET = 250_000  # events/s
 RATIO_TARGET = 1.0  # accords / eventsourcing import throughput
@@ -89,19 +88,6 @@ def run(argv: Sequence[str], cwd: str, env: dict[str, str] | None = None, check:
     if check and code != 0:
         raise SystemExit(f"{' '.join(argv)} exited {code}:\n{text}")
     return Child(wall, cpu, maxrss_kib / 1024, text)
-
-
-def child_env() -> dict[str, str]:
-    env = dict(os.environ, ACCORDS_USER="bench")
-    env.pop("ACCORDS_STORE", None)
-    return env
-
-
-# -- figures --------------------------------------------------------------------------
-
-
-RATIOS: list[tuple[str, str, str, float | None]] = []  # (what, numerator, denominator, target)
-EXTRA: dict[str, Any] = {}
 
 
 # -- import: accords ------------------------------------------------------------------
@@ -208,113 +194,7 @@ def accords_inserts_only(rows: list[Any], path: Path, cache_kib: int | None = No
         store.close()
 
 
-# -- import: eventsourcing ------------------------------------------------------------
-
-
-@cache
-def recorded_event_class() -> Any:
-    """An eventsourcing DomainEvent holding one event dict (made once: topics are registered)."""
-    from eventsourcing.domain import DomainEvent
-
-    class Recorded(DomainEvent):
-        type: str
-        key: str | None
-        body: dict[str, Any]
-
-    return Recorded
-
-
-def eventsourcing_append(events: list[dict[str, Any]], path: Path, mode: str) -> float:
-    """The same events as eventsourcing StoredEvents, one aggregate, versions 1..n.
-
-    mode "per-call": the public insert_events, one call (and one commit) per 1,000.
-    mode "one-tx": one transaction over the whole file, _insert_events per 1,000, the
-    shape of an accords import. mode "app-per-call": the application recorder (row by
-    row, returning notification ids), one call per 1,000. mode "mapped": as "per-call",
-    but each StoredEvent is made as an eventsourcing application makes it, inside the
-    clock: a DomainEvent object per event dict, encoded by its Mapper (JSON transcoder).
-    """
-    from eventsourcing.persistence import (DatetimeAsISO, DecimalAsStr, JSONTranscoder, Mapper,
-                                           StoredEvent, UUIDAsHex)  # fmt: skip
-    from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteApplicationRecorder, SQLiteDatastore
-
-    Recorded = recorded_event_class()
-    transcoder = JSONTranscoder()
-    for transcoding in (UUIDAsHex(), DatetimeAsISO(), DecimalAsStr()):
-        transcoder.register(transcoding)
-    mapper = Mapper(transcoder=transcoder)
-
-    datastore = SQLiteDatastore(str(path))
-    cls = SQLiteApplicationRecorder if mode.startswith("app") else SQLiteAggregateRecorder
-    recorder = cls(datastore)
-    recorder.create_table()
-    with datastore.transaction(commit=False) as c:
-        c.execute("PRAGMA journal_mode")
-        journal = c.fetchone()[0]
-        c.execute("PRAGMA synchronous")
-        sync = c.fetchone()[0]
-    EXTRA["eventsourcing_sqlite"] = f"journal_mode={journal}, synchronous={sync} (2 = FULL)"
-    aggregate = uuid.uuid5(uuid.NAMESPACE_URL, "https://w3id.org/accords/bench/log")
-
-    def batches() -> Iterable[list[Any]]:
-        batch: list[Any] = []
-        for version, e in enumerate(events, 1):
-            if mode == "mapped":
-                batch.append(mapper.to_stored_event(Recorded(
-                    originator_id=aggregate, originator_version=version, timestamp=Recorded.create_timestamp(),
-                    type=e["type"], key=e.get("key"), body=e["body"])))  # fmt: skip
-            else:
-                batch.append(StoredEvent(aggregate, version, e["type"], orjson.dumps(e)))
-            if len(batch) == BATCH:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-
-    def per_call() -> None:
-        for batch in batches():
-            recorder.insert_events(batch)
-
-    def one_tx() -> None:
-        with datastore.transaction(commit=True) as c:
-            for batch in batches():
-                recorder._insert_events(c, batch)
-
-    try:
-        seconds = timed(one_tx if mode == "one-tx" else per_call)[0]
-        with datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT COUNT(*) FROM {recorder.events_table_name}")
-            count = c.fetchone()[0]
-    finally:
-        datastore.close()
-    if count != len(events):
-        raise SystemExit(f"eventsourcing stored {count} of {len(events)}")
-    return seconds
-
-
 # -- PostgreSQL -----------------------------------------------------------------------
-
-
-class FreshDatabase:
-    """A new database on the server of base_url, dropped on exit (as tests/conftest.py)."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base = base_url
-        self.name = f"bench_{uuid.uuid4().hex[:12]}"
-        self.url = base_url.rsplit("/", 1)[0] + "/" + self.name
-
-    def __enter__(self) -> str:
-        import psycopg
-
-        with psycopg.connect(self.base, autocommit=True) as db:
-            db.execute(f'CREATE DATABASE "{self.name}"')
-        return self.url
-
-    def __exit__(self, *exc: object) -> None:
-        import psycopg
-
-        with psycopg.connect(self.base, autocommit=True) as db:
-            db.execute(f'DROP DATABASE "{self.name}" WITH (FORCE)')
 
 
 def postgres_verify(url: str, n: int) -> None:
@@ -408,9 +288,9 @@ def verify_benchmarks(db: Path, n: int, repeat: int, profile: bool) -> None:
         record("read", "  part: store.read() (Event objects, no hashing)", "events/s",
                n / timed(lambda: sum(1 for _ in store.read()))[0])  # fmt: skip
         store.close()
-    RATIOS.append(("verify / floor (orjson + hashlib)", "verify", "floor", None))
-    RATIOS.append(("verify / floor, CPU time", "verify_cpu", "floor_cpu", None))
-    RATIOS.append(("verify / target 250,000 events/s", "verify", "=250000", 1.0))
+    RATIOS.append(("verify / floor (orjson + hashlib)", "verify", "floor", None, True))
+    RATIOS.append(("verify / floor, CPU time", "verify_cpu", "floor_cpu", None, True))
+    RATIOS.append(("verify / target 250,000 events/s", "verify", "=250000", 1.0, True))
     if profile or FIGURES["verify"].median < VERIFY_TARGET:
         store = SqliteRecorder(str(db))
         EXTRA["verify_profile"] = profile_top(lambda: integrity.verify(store), 12)
@@ -435,8 +315,8 @@ def latency_benchmarks(work: Path, big_store: Path | None, runs: int) -> None:
             argv[3] = str(big_store)
             record("rec_big", "accords record (store of the import)", "ms", 1000 * run(argv, str(work), env).wall, False)
     EXTRA["import_time"] = import_time(work, env)
-    RATIOS.append(("record / python -c pass (latency)", "rec", "py", None))
-    RATIOS.append(("--help / python -c pass (latency)", "help", "py", None))
+    RATIOS.append(("record / python -c pass (latency)", "rec", "py", None, True))
+    RATIOS.append(("--help / python -c pass (latency)", "help", "py", None, True))
 
 
 def import_time(work: Path, env: dict[str, str]) -> str:
@@ -469,7 +349,7 @@ def import_time(work: Path, env: dict[str, str]) -> str:
 
 
 def million_benchmark(work: Path, small_peak: float) -> None:
-    exe, env = accords_exe(), child_env()
+    env = child_env()
     jsonl = work / "events-1m.jsonl"
     gen = run([sys.executable, str(Path(generate.__file__)), "1000000", str(jsonl), "--seed", str(SEED)], str(work), env)
     record("gen1m_rss", "generate.py 1,000,000 events: peak RSS", "MiB", gen.maxrss_mib, False)
@@ -480,76 +360,24 @@ def million_benchmark(work: Path, small_peak: float) -> None:
     record("rss1m", "accords import 1,000,000: peak RSS", "MiB", child.maxrss_mib, False)
     EXTRA["million_db_bytes"] = db.stat().st_size
     EXTRA["million_import_seconds"] = child.wall
-    RATIOS.append(("peak RSS 1,000,000 / 100,000 events", "rss1m", f"={small_peak}", None))
+    RATIOS.append(("peak RSS 1,000,000 / 100,000 events", "rss1m", f"={small_peak}", None, True))
     jsonl.unlink()
     for path in work.glob("cli-1m.db*"):
         path.unlink()
-
-
-# -- profiling ------------------------------------------------------------------------
-
-
-def profile_top(fn: Callable[[], Any], count: int) -> list[tuple[str, int, float, float]]:
-    """The total, then the top count functions by own time, then accords' own functions
-    by cumulative time: (function, calls, own seconds, cumulative seconds)."""
-    profiler = cProfile.Profile()
-    profiler.enable()
-    fn()
-    profiler.disable()
-    stats = pstats.Stats(profiler, stream=io.StringIO())
-    rows = []
-    for (file, line, name), (_, calls, own, cum, _) in stats.stats.items():  # type: ignore[attr-defined]
-        where = f"{Path(file).parent.name}/{Path(file).name}:{line}({name})" if line else name
-        rows.append((where, calls, own, cum, "/accords/" in file))
-    total = sum(r[2] for r in rows)
-    own = sorted(rows, key=lambda r: -r[2])[:count]
-    ours = sorted((r for r in rows if r[4]), key=lambda r: -r[3])[:count]
-    return ([("TOTAL", 0, total, total)] + [r[:4] for r in own]
-            + [("CUMULATIVE", 0, 0.0, 0.0)] + [r[:4] for r in ours])  # fmt: skip
 
 
 # -- report ---------------------------------------------------------------------------
 
 
 def report(args: argparse.Namespace) -> None:
-    width = max(len(f.name) for f in FIGURES.values())
     print(f"\naccords log benchmarks: {args.events:,} events, median of {args.repeat}"
           f" (latency: {args.latency_runs} runs), {os.cpu_count()} CPUs, Python {sys.version.split()[0]},"
           f" SQLite {sqlite3.sqlite_version}\n")  # fmt: skip
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())};"
           f" accords checkout {EXTRA.get('revision', '?')}\n")  # fmt: skip
-    print(f"{'figure':<{width}}  {'median':>12}  {'best':>12}  unit")
-    for fig in FIGURES.values():
-        print(f"{fig.name:<{width}}  {fig.median:>12,.1f}  {fig.best:>12,.1f}  {fig.unit}")
-    print("\nratios (of medians)")
-    for what, num, den, target in RATIOS:
-        try:
-            ratio = value_of(num) / value_of(den)
-        except KeyError:
-            continue
-        verdict = "" if target is None else ("  target met" if ratio >= target else f"  TARGET MISSED (>= {target})")
-        print(f"  {what:<58} {ratio:8.3f}{verdict}")
-    for key, value in EXTRA.items():
-        if key == "revision":
-            continue
-        if key.endswith("_profile"):
-            print(f"\ncProfile of {key.removesuffix('_profile')} (top by own time; profiling inflates Python calls)")
-            total = value[0][2]
-            for where, calls, own, cum in value[1:]:
-                if where == "CUMULATIVE":
-                    print("  accords functions by cumulative time:")
-                    continue
-                print(f"  own {own:6.2f}s  cum {cum:6.2f}s {100 * cum / total:5.1f}%  {calls:>9,}  {where}")
-            print(f"  {total:7.2f}s total")
-        else:
-            print(f"{key}: {value}")
+    print_report()
     if args.json:
-        Path(args.json).write_text(json.dumps({
-            "events": args.events, "repeat": args.repeat,
-            "figures": {k: {"name": f.name, "unit": f.unit, "values": f.values, "median": f.median}
-                        for k, f in FIGURES.items()},
-            "extra": EXTRA,
-        }, indent=1))  # fmt: skip
+        write_json(args.json, events=args.events, repeat=args.repeat)
 
 
 def main() -> None:
@@ -622,11 +450,11 @@ def main() -> None:
                 say(f"  library round {i + 1}/{args.repeat}: Log.append {FIGURES['lib'].values[-1]:,.0f}/s,"
                     f" eventsourcing {FIGURES['es_one'].values[-1]:,.0f}/s")  # fmt: skip
             del rows
-            RATIOS.append(("Log.append / eventsourcing (1 tx, like accords)", "lib", "es_one", RATIO_TARGET))
-            RATIOS.append(("Log.append / eventsourcing (insert_events per 1,000)", "lib", "es_call", RATIO_TARGET))
-            RATIOS.append(("accords import CLI / eventsourcing (1 tx)", "cli", "es_one", RATIO_TARGET))
-            RATIOS.append(("Log.append / peer 2 (eventsourcing Mapper + recorder)", "lib", "es_map", None))
-            RATIOS.append(("accords schema inserts only / eventsourcing (1 tx)", "ins", "es_one", None))
+            RATIOS.append(("Log.append / eventsourcing (1 tx, like accords)", "lib", "es_one", RATIO_TARGET, True))
+            RATIOS.append(("Log.append / eventsourcing (insert_events per 1,000)", "lib", "es_call", RATIO_TARGET, True))
+            RATIOS.append(("accords import CLI / eventsourcing (1 tx)", "cli", "es_one", RATIO_TARGET, True))
+            RATIOS.append(("Log.append / peer 2 (eventsourcing Mapper + recorder)", "lib", "es_map", None, True))
+            RATIOS.append(("accords schema inserts only / eventsourcing (1 tx)", "ins", "es_one", None, True))
             if args.profile or FIGURES["lib"].median < RATIO_TARGET * FIGURES["es_one"].median:
                 sample = events[: min(n, 20_000)]
                 path = work / "tmp-profile.db"
@@ -635,7 +463,7 @@ def main() -> None:
                 )
         if "postgres" in only and args.postgres:
             postgres_benchmarks(args.postgres, jsonl, events, args.repeat, work)
-            RATIOS.append(("PostgreSQL Log.append / SQLite Log.append", "pg_lib", "lib", None))
+            RATIOS.append(("PostgreSQL Log.append / SQLite Log.append", "pg_lib", "lib", None, True))
         del events
         if "verify" in only and big_store is not None:
             verify_benchmarks(big_store, n, args.repeat, args.profile)

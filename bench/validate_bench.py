@@ -63,7 +63,7 @@ def full_validation(folder: str, baselines: list[int], n: int, limit: float) -> 
     print(f"\n1. Full validation (graph shapes over the projection); pyshacl stopped after {limit:.0f} s")
     for size in baselines + [n]:
         _log, projection = projection_of(folder, size)
-        seconds, results = timed(lambda: Validator(projection.store).validate())
+        seconds, results = timed(Validator(projection.store).validate)
         print(f"   {size:>7} events, {len(projection.store):>9} quads: accords {seconds:8.3f} s, {len(results)} results",
               flush=True)  # fmt: skip
         dump = Path(folder, f"p{size}.nq")
