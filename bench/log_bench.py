@@ -238,11 +238,10 @@ def postgres_benchmarks(base: str, jsonl: Path, events: list[dict[str, Any]], re
 
 # -- verify ---------------------------------------------------------------------------
 
-_COLUMNS = "seq, id, type, key, recorded_at, recorded_by, body, prev, hash"
-
 
 def verify_benchmarks(db: Path, n: int, repeat: int, profile: bool) -> None:
     from accords.events import integrity
+    from accords.events.model import COLUMNS
     from accords.events.sqlite import SqliteRecorder
 
     raw = sqlite3.connect(str(db))
@@ -252,7 +251,7 @@ def verify_benchmarks(db: Path, n: int, repeat: int, profile: bool) -> None:
     def scan(factory: type) -> int:
         con = sqlite3.connect(str(db))
         con.text_factory = factory
-        cursor = con.execute(f"SELECT {_COLUMNS} FROM events ORDER BY seq")
+        cursor = con.execute(f"SELECT {COLUMNS} FROM events ORDER BY seq")
         count = 0
         while rows := cursor.fetchmany(2000):
             count += len(rows)

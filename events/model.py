@@ -40,6 +40,10 @@ class Head:
 EMPTY = Head(0, GENESIS)
 
 
+COLUMNS = "seq, id, type, key, recorded_at, recorded_by, body, prev, hash"
+"""An event's columns in both stores, in the order of `Event.row`."""
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One stored event. ``body`` is its RFC 8785 canonical JSON, exactly as hashed."""
@@ -53,6 +57,11 @@ class Event:
     body: bytes
     prev: str
     hash: str
+
+    def row(self) -> tuple[int, str, str, str | None, str, str, str, str, str]:
+        """The event as a row of COLUMNS, the body as text."""
+        return (self.seq, self.id, self.type, self.key, self.recorded_at, self.recorded_by,
+                self.body.decode(), self.prev, self.hash)  # fmt: skip
 
     def data(self) -> dict[str, Any]:
         """The body as a JSON object."""

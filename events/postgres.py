@@ -12,7 +12,7 @@ from psycopg import pq
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from accords.errors import InputError, StoreError
-from accords.events.model import EMPTY, GENESIS, Event, Head
+from accords.events.model import COLUMNS, EMPTY, GENESIS, Event, Head
 from accords.events.store import Checkpoint, Ref, Row, lookup_clause
 
 # Tables live in the connection's search_path (normally public). id, key and recorded_at
@@ -76,7 +76,6 @@ CREATE OR REPLACE TRIGGER checkpoints_no_truncate BEFORE TRUNCATE ON checkpoints
     FOR EACH STATEMENT EXECUTE FUNCTION accords_refuse_change();
 """
 
-_COLUMNS = "seq, id, type, key, recorded_at, recorded_by, body, prev, hash"
 _PAGE = 2000
 _INIT_HINT = "run `accords init --store URL`"
 _LIBPQ_PREFIX = re.compile(r"^(connection failed: )?(connection to server .*? failed: )?(FATAL: +)?")
@@ -159,13 +158,9 @@ class _Tx:
         # psycopg sends executemany as one pipeline: one round trip, not one per event.
         with self.db.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO events ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                [
-                    (e.seq, e.id, e.type, e.key, e.recorded_at, e.recorded_by,
-                     e.body.decode(), e.prev, e.hash)
-                    for e in events
-                ],
-            )  # fmt: skip
+                f"INSERT INTO events ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [e.row() for e in events],
+            )
 
 
 class PostgresRecorder:
@@ -273,7 +268,7 @@ class PostgresRecorder:
             stop = self.head().seq
         while start <= stop:
             rows = self.db.execute(
-                f"SELECT {_COLUMNS} FROM events WHERE seq >= %s AND seq <= %s"
+                f"SELECT {COLUMNS} FROM events WHERE seq >= %s AND seq <= %s"
                 " ORDER BY seq LIMIT %s",
                 (start, stop, _PAGE),
             ).fetchall()

@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 
 from accords.errors import InputError, StoreError
-from accords.events.model import EMPTY, GENESIS, Event, Head
+from accords.events.model import COLUMNS, EMPTY, GENESIS, Event, Head
 from accords.events.store import Checkpoint, Ref, Row, lookup_clause
 
 SCHEMA = f"""
@@ -47,7 +47,6 @@ CREATE TRIGGER IF NOT EXISTS checkpoints_no_delete BEFORE DELETE ON checkpoints
 BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: DELETE is refused'); END;
 """
 
-_COLUMNS = "seq, id, type, key, recorded_at, recorded_by, body, prev, hash"
 _ROWS_BATCH = 500  # rows held at once: larger batches fall out of the CPU caches
 
 
@@ -90,13 +89,9 @@ class _Tx:
 
     def _insert(self, events: Sequence[Event]) -> None:
         self.db.executemany(
-            f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (e.seq, e.id, e.type, e.key, e.recorded_at, e.recorded_by,
-                 e.body.decode(), e.prev, e.hash)
-                for e in events
-            ],
-        )  # fmt: skip
+            f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [e.row() for e in events],
+        )
 
 
 class SqliteRecorder:
@@ -147,7 +142,7 @@ class SqliteRecorder:
 
     def read(self, start: int = 1, stop: int | None = None) -> Iterator[Event]:
         cursor = self.db.execute(
-            f"SELECT {_COLUMNS} FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq",
+            f"SELECT {COLUMNS} FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq",
             (start, stop if stop is not None else 2**62),
         )
         while rows := cursor.fetchmany(2000):
