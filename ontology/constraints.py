@@ -86,7 +86,6 @@ def lexical(term: Term) -> str:
     return term.value if isinstance(term, (ox.Literal, ox.NamedNode)) else str(term)
 
 
-
 # -- components -------------------------------------------------------------------------
 
 
