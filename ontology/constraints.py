@@ -86,7 +86,6 @@ def lexical(term: Term) -> str:
     return term.value if isinstance(term, (ox.Literal, ox.NamedNode)) else str(term)
 
 
-
 # -- components -------------------------------------------------------------------------
 
 
@@ -98,19 +97,33 @@ def max_count(n: int) -> Check:
     return lambda data, focus, values: [(None, "MaxCount")] if len(values) > n else []
 
 
-def datatype(datatype: str) -> Check:
-    def check(data: Data, focus: Term, values: list[Term]) -> list[tuple[Term | None, str]]:
-        return [(v, "Datatype") for v in values
-                if not (isinstance(v, ox.Literal) and v.datatype.value == datatype and well_formed(v))]  # fmt: skip
+def _kept(test: Callable[[Term], bool]) -> Callable[[Term], bool]:
+    """test, its verdicts kept (up to a bound): it reads the value alone, and a record names
+    the same states, terms, dates and amounts again and again."""
+    verdicts: dict[Term, bool] = {}
 
-    return check
+    def kept(v: Term) -> bool:
+        ok = verdicts.get(v)
+        if ok is None:
+            if len(verdicts) >= _KEPT:
+                verdicts.clear()
+            ok = verdicts[v] = test(v)
+        return ok
+
+    return kept
+
+
+_KEPT = 65536
+
+
+def datatype(datatype: str) -> Check:
+    ok = _kept(lambda v: isinstance(v, ox.Literal) and v.datatype.value == datatype and well_formed(v))
+    return lambda data, focus, values: [(v, "Datatype") for v in values if not ok(v)]
 
 
 def pattern(regex: re.Pattern[str]) -> Check:
-    def check(data: Data, focus: Term, values: list[Term]) -> list[tuple[Term | None, str]]:
-        return [(v, "Pattern") for v in values if data.is_blank(v) or not regex.search(lexical(v))]
-
-    return check
+    matches = _kept(lambda v: regex.search(lexical(v)) is not None)
+    return lambda data, focus, values: [(v, "Pattern") for v in values if data.is_blank(v) or not matches(v)]
 
 
 def node_kind(kind: str) -> Check:
@@ -130,15 +143,12 @@ def in_(allowed: frozenset[Term]) -> Check:
 
 
 def min_inclusive(bound: Decimal | dt.date) -> Check:
-    def check(data: Data, focus: Term, values: list[Term]) -> list[tuple[Term | None, str]]:
-        failed: list[tuple[Term | None, str]] = []
-        for v in values:
-            n = number(v)
-            if n is None or type(n) is not type(bound) or n < bound:  # type: ignore[operator]
-                failed.append((v, "MinInclusive"))
-        return failed
+    def test(v: Term) -> bool:
+        n = number(v)
+        return n is not None and type(n) is type(bound) and not n < bound  # type: ignore[operator]
 
-    return check
+    ok = _kept(test)
+    return lambda data, focus, values: [(v, "MinInclusive") for v in values if not ok(v)]
 
 
 def disjoint(other: ox.NamedNode) -> Check:
@@ -154,8 +164,22 @@ def class_(cls: ox.NamedNode) -> Check:
 
 
 def or_(members: Sequence[Conforms]) -> Check:
+    # A literal is the subject of nothing: whether it conforms depends on it alone, so the
+    # verdicts on literals are kept, as _kept does.
+    verdicts: dict[Term, bool] = {}
+
     def check(data: Data, focus: Term, values: list[Term]) -> list[tuple[Term | None, str]]:
-        return [(v, "Or") for v in values if not any(conforms(data, v) for conforms in members)]
+        failed: list[tuple[Term | None, str]] = []
+        for v in values:
+            ok = verdicts.get(v)
+            if ok is None:
+                ok = any(conforms(data, v) for conforms in members)
+                if isinstance(v, ox.Literal):
+                    if len(verdicts) >= _KEPT:
+                        verdicts.clear()
+                    verdicts[v] = ok
+            if not ok:
+                failed.append((v, "Or"))
+        return failed
 
     return check
-

@@ -69,17 +69,21 @@ class TripleData:
     """The triples of one statement, indexed; IRIs minted for unnamed nodes count as blank."""
 
     def __init__(self, triples: Iterable[Triple], blank: str | None = None) -> None:
-        self.index: dict[Term, dict[ox.NamedNode, list[Term]]] = {}
-        self.typed: dict[Term, set[Term]] = {}
-        self.subclass = False
-        for s, p, o in triples:
-            values = self.index.setdefault(s, {}).setdefault(p, [])
-            if o not in values:
+        index: dict[Term, dict[ox.NamedNode, list[Term]]] = {}
+        typed: dict[Term, set[Term]] = {}
+        for s, p, o in triples:  # a statement has a few triples: build no dict or list twice
+            props = index.get(s)
+            if props is None:
+                props = index[s] = {}
+            values = props.get(p)
+            if values is None:
+                props[p] = [o]
+            elif o not in values:
                 values.append(o)
             if p == RDF_TYPE:
-                self.typed.setdefault(o, set()).add(s)
-            elif p == SUBCLASS:
-                self.subclass = True
+                typed.setdefault(o, set()).add(s)
+        self.index, self.typed = index, typed
+        self.subclass = any(SUBCLASS in props for props in index.values())
         self.blank = blank
 
     def values(self, node: Term, path: ox.NamedNode) -> list[Term]:
@@ -167,6 +171,7 @@ class Shape:
     sparql: list[Sparql] = field(default_factory=list)
     needs_values: bool = True  # False when some check fails on an empty value set
     _plan: tuple[dict[ox.NamedNode | None, list[Shape]], list[Shape]] | None = None
+    classes: frozenset[Term] | None = None  # its target classes, when it has no other targets
 
     def conforms(self, data: Data, focus: Term) -> bool:
         """Whether focus conforms (for sh:or): its own checks and its property shapes."""
@@ -296,6 +301,8 @@ class _Compiler:
             if (target, RDF.type, SH.SPARQLTarget) not in g or select is None:
                 raise ShapeError(f"{self.name(node)}: only SPARQL targets (sh:SPARQLTarget with sh:select) are supported")
             shape.targets.append(("select", self.prefixes(target) + str(select)))
+        if shape.targets and all(kind == "class" for kind, _ in shape.targets):
+            shape.classes = frozenset(term for _, term in shape.targets if not isinstance(term, str))
         self.constraints(node, shape)
         return shape
 
@@ -386,11 +393,11 @@ def targets(shape: Shape, data: Data) -> set[Term]:
     return found
 
 
-def check_data(shapes: Sequence[Shape], data: Data) -> list[Result]:
+def check_data(shapes: Sequence[Shape], data: TripleData) -> list[Result]:
     """Every core result of shapes over data, in a stable order."""
     results: list[Result] = []
     for shape in shapes:
-        if not shape.targets:
+        if not shape.targets or shape.classes is not None and not data.subclass and shape.classes.isdisjoint(data.typed):
             continue
         focus_nodes = targets(shape, data)
         if not focus_nodes:
