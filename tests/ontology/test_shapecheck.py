@@ -18,7 +18,7 @@ from accords.events.statements import BLANK, normalize_statement
 from accords.events.store import open_store
 from accords.ontology.expansion import expand
 from accords.ontology.jsonld import statement_graph
-from accords.ontology.shapecheck import ShapeError, check_triples, compile_shapes
+from accords.ontology.shapecheck import ShapeError, TripleData, check_data, check_triples, compile_shapes
 from accords.ontology.vocabulary import shared_statement_shapes
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -57,6 +57,26 @@ def test_compiled_checks_agree_with_pyshacl(path: Path) -> None:
                   for r in check_triples(expand(statement, BLANK), BLANK))  # fmt: skip
     assert (not ours) == conforms
     assert ours == theirs
+
+
+def test_kept_verdicts_change_no_result() -> None:
+    """Checks that read a value alone keep their verdicts: every fixture gives the same
+    results whichever fixtures were checked before it (two fresh compilations, the
+    fixtures in opposite orders)."""
+    statements = []
+    for path in ALL:
+        statement = json.loads(path.read_text(encoding="utf-8"))
+        statement.pop("_expect", None)
+        statements.append(expand(statement, BLANK))
+
+    def results(order: list[int]) -> dict[int, list[Any]]:
+        shapes = compile_shapes(shared_statement_shapes())
+        return {i: check_data(shapes, TripleData(statements[i], BLANK)) for i in order}
+
+    forward = list(range(len(statements)))
+    first = results(forward)
+    assert any(first.values()) and not all(first.values())  # verdicts of both kinds are kept
+    assert first == results(forward[::-1])
 
 
 @pytest.mark.parametrize("construct", [
