@@ -210,7 +210,7 @@ def postgres_verify(url: str, n: int) -> None:
     if result.problem or result.events != n:
         raise SystemExit(f"verify (PostgreSQL) failed: {result}")
     record("pg_verify", "PostgreSQL: verify", "events/s", n / wall)
-    record("pg_verify_cpu", "  same, per CPU second of this process (the server's not counted)", "events/s", n / cpu)
+    record("pg_verify_cpu", "  same, per CPU second of accords' processes (the server's not counted)", "events/s", n / cpu)
 
 
 def postgres_benchmarks(base: str, jsonl: Path, events: list[dict[str, Any]], repeat: int, work: Path) -> None:
@@ -264,19 +264,29 @@ def verify_benchmarks(db: Path, n: int, repeat: int, profile: bool) -> None:
             sha256(dumps(body, option=sort)).hexdigest()
         return len(bodies)
 
-    def verify() -> Any:
-        store = SqliteRecorder(str(db))
+    def verify(path: Path, processes: int | None) -> Any:
+        store = SqliteRecorder(str(path))
         try:
-            return integrity.verify(store)
+            return integrity.verify(store, processes=processes)
         finally:
             store.close()
 
+    checkpointed = db.with_name("checkpointed.db")
+    shutil.copyfile(db, checkpointed)
+    store = SqliteRecorder(str(checkpointed))
+    integrity.make_checkpoint(store, "2025-06-01T00:00:00.000000Z")
+    store.close()
     for _ in range(repeat):
-        wall, cpu, result = cpu_timed(verify)
-        if result.problem or result.events != n:
-            raise SystemExit(f"verify failed: {result}")
-        record("verify", "verify: accords.events.integrity.verify (SQLite)", "events/s", n / wall)
-        record("verify_cpu", "  same, per CPU second of this process", "events/s", n / cpu)
+        for path, processes, name, label in (
+            (db, None, "verify", "verify: accords.events.integrity.verify (SQLite)"),
+            (db, 1, "verify_one", "verify --processes 1 (one process)"),
+            (checkpointed, None, "verify_cp", "verify, a checkpoint over all (Merkle tree too)"),
+        ):
+            wall, cpu, result = cpu_timed(lambda: verify(path, processes))
+            if result.problem or result.events != n:
+                raise SystemExit(f"verify failed: {result}")
+            record(name, label, "events/s", n / wall)
+            record(f"{name}_cpu", "  same, per CPU second of all its processes", "events/s", n / cpu)
         wall, cpu, _ = cpu_timed(canonical_sha256)
         record("floor", "peer: orjson canonical + SHA-256 of the same bodies", "events/s", n / wall)
         record("floor_cpu", "  same, per CPU second of this process", "events/s", n / cpu)
@@ -287,12 +297,14 @@ def verify_benchmarks(db: Path, n: int, repeat: int, profile: bool) -> None:
         record("read", "  part: store.read() (Event objects, no hashing)", "events/s",
                n / timed(lambda: sum(1 for _ in store.read()))[0])  # fmt: skip
         store.close()
-    RATIOS.append(("verify / floor (orjson + hashlib)", "verify", "floor", None, True))
+    RATIOS.append(("verify / floor (orjson + hashlib, one process)", "verify", "floor", None, True))
+    RATIOS.append(("verify, one process / floor", "verify_one", "floor", None, True))
     RATIOS.append(("verify / floor, CPU time", "verify_cpu", "floor_cpu", None, True))
     RATIOS.append(("verify / target 250,000 events/s", "verify", "=250000", 1.0, True))
+    RATIOS.append(("verify with a checkpoint / target 250,000 events/s", "verify_cp", "=250000", None, True))
     if profile or FIGURES["verify"].median < VERIFY_TARGET:
         store = SqliteRecorder(str(db))
-        EXTRA["verify_profile"] = profile_top(lambda: integrity.verify(store), 12)
+        EXTRA["verify_profile"] = profile_top(lambda: integrity.verify(store, processes=1), 12)
         store.close()
 
 

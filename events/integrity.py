@@ -10,8 +10,11 @@ and §2.1.4.2); ``accords prove --check`` is one implementation of that check.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +26,7 @@ from accords.errors import InputError
 from accords.events import merkle
 from accords.events.canonical import canonical
 from accords.events.model import BODY_HEAD, GENESIS, Event, event_hash, event_id, hash_tail, id_tail
-from accords.events.store import Checkpoint, Recorder, Row
+from accords.events.store import Checkpoint, Recorder, Row, open_store
 
 PROOF_ALGORITHMS = {
     "inclusion": "RFC 9162 section 2.1.3.2 over RFC 6962 leaf hashes of event hashes",
@@ -62,19 +65,67 @@ def _check_event(row: Row, seq: int, prev: str) -> str | None:
     return None
 
 
-def verify(store: Recorder, progress: Callable[[int], None] | None = None) -> Verified:
+def verify(
+    store: Recorder, progress: Callable[[int], None] | None = None, processes: int | None = None
+) -> Verified:
     """Recompute every id, hash and link; compare stored checkpoints with the log.
 
-    progress(seq) is called about every 10,000 events.
+    A long log is split into seq ranges checked at once by up to `processes` processes
+    (default: the CPUs this process may use); ranges join where each range's first prev
+    must equal the stored hash of the event before it, which the range before checks.
+    The first range with a problem names it: the ranges before it are whole and good,
+    so a scan from seq 1 would stop at the same seq with the same message.
+    progress(events checked) is called about every 10,000 events.
     """
     checkpoints = store.checkpoints()
-    keep = max((cp.tree_size for cp in checkpoints), default=0)
-    leaves: list[bytes] = []
-    prev, seq = GENESIS, 0
+    sizes = frozenset(cp.tree_size for cp in checkpoints)
+    ranges = _ranges(store, processes)
+    parts = _parallel(store, ranges, sizes, progress) if len(ranges) > 1 else None
+    if parts is None:
+        parts = [_check(store.read_rows(), 0, GENESIS, sizes, _ticker(progress))]
+    events = 0
+    for part in parts:
+        events += part.events
+        if part.problem:  # the parts before are whole and good: a scan from seq 1 stops here too
+            return Verified(events, part.last, part.problem)
+    tree, roots = merkle.Subtrees(), {0: merkle.EMPTY_ROOT}
+    for part in parts:
+        for count, node in part.subtrees:
+            tree.append(count, node)
+            if tree.end in sizes:
+                roots[tree.end] = tree.root()
+    for cp in checkpoints:
+        problem = _check_checkpoint(cp, roots, events)
+        if problem:
+            return Verified(events, parts[-1].last, problem)
+    return Verified(events, parts[-1].last, None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """What the check of one seq range found: events checked (up to a problem), the hash
+    of its last good event, the problem if any, and the perfect Merkle subtrees over its
+    events up to the largest checkpoint, none across a checkpoint's last event: all a
+    checkpoint's root needs, a few hashes to send from a child, not one per event."""
+
+    events: int
+    last: str
+    problem: Problem | None
+    subtrees: list[tuple[int, bytes]]
+
+
+def _check(
+    batches: Iterable[list[Row]], seq: int, prev: str, sizes: frozenset[int], tick: Callable[[int], None]
+) -> _Part:
+    """Check rows that must be seq+1, seq+2, …, the first linking to prev; sizes are
+    the checkpoints' tree sizes."""
+    start, keep = seq, max(sizes, default=0)
+    subtrees: list[tuple[int, bytes]] = []
+    tree, leaves = merkle.Subtrees(start), []  # leaves: event hashes not yet in tree
     # Both hashed objects begin with the body (model.BODY_HEAD): hash it once, copy the state.
     head = hashlib.sha256(BODY_HEAD)
     id_tails: dict[str, bytes] = {}
-    for rows in store.read_rows():
+    for rows in batches:
         for row in rows:
             seq += 1
             seq_, id_, type_, key, recorded_at, recorded_by, body, prev_, hash_ = row
@@ -95,27 +146,114 @@ def verify(store: Recorder, progress: Callable[[int], None] | None = None) -> Ve
                 # The same checks again, one by one, to say which failed.
                 what = _check_event(row, seq, prev)
                 if what:
-                    return Verified(seq - 1, prev, Problem(seq, what))
+                    return _Part(seq - 1 - start, prev, Problem(seq, what), [])
             if seq <= keep:
-                leaves.append(of_envelope.digest())
+                leaves.append(bytes.fromhex(hash_))  # checked: cheaper than digest()
+                if seq in sizes:  # no subtree may cross the last event of a checkpoint
+                    tree.extend(leaves)
+                    leaves.clear()
+                    subtrees += tree.nodes
+                    tree = merkle.Subtrees(seq)
             prev = hash_
-        if progress and seq // 10000 > (seq - len(rows)) // 10000:
-            progress(seq)
-    for cp in checkpoints:
-        problem = _check_checkpoint(cp, leaves)
-        if problem:
-            return Verified(seq, prev, problem)
-    return Verified(seq, prev, None)
+        tree.extend(leaves)
+        leaves.clear()
+        tick(seq - start)
+    return _Part(seq - start, prev, None, subtrees + tree.nodes)
 
 
-def _check_checkpoint(cp: Checkpoint, leaves: list[bytes]) -> Problem | None:
-    if cp.tree_size > len(leaves):
+def _ticker(progress: Callable[[int], None] | None) -> Callable[[int], None]:
+    """A tick(events checked) that calls progress(10,000 × n) once n × 10,000 are done."""
+    reported = 0
+
+    def tick(done: int) -> None:
+        nonlocal reported
+        if progress and done // 10000 > reported:
+            reported = done // 10000
+            progress(reported * 10000)
+
+    return tick
+
+
+MIN_RANGE = 20_000  # events per process at least: a smaller range gains less than a fork costs
+
+
+def _ranges(store: Recorder, processes: int | None) -> list[tuple[int | None, int | None]]:
+    """Contiguous seq ranges covering the log (open at both ends), one per process."""
+    if processes is None:
+        processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        processes = 1
+    size = store.head().seq
+    count = max(1, min(processes, size // MIN_RANGE))
+    bounds: list[int | None] = [None, *(size * i // count for i in range(1, count)), None]
+    return list(zip(bounds, bounds[1:]))
+
+
+def _parallel(
+    store: Recorder,
+    ranges: list[tuple[int | None, int | None]],
+    sizes: frozenset[int],
+    progress: Callable[[int], None] | None,
+) -> list[_Part] | None:
+    """Check the first range here and each other in a forked process.
+
+    None if a child failed, or found no event just before its range (the range before
+    it then ends early): the caller then scans the log in one process.
+
+    Children open the store anew by its URL: a connection must not cross a fork.
+    """
+    fork = multiprocessing.get_context("fork")
+    done = fork.Array("q", len(ranges), lock=False)  # events checked, per range
+    children = []
+    for i, (start, stop) in enumerate(ranges[1:], 1):
+        receive, send = fork.Pipe(duplex=False)
+        child = fork.Process(target=_child, args=(store.url, start, stop, sizes, done, i, send), daemon=True)
+        child.start()
+        send.close()
+        children.append((child, receive))
+    tick = _ticker(progress)
+
+    def first(checked: int) -> None:
+        done[0] = checked
+        tick(sum(done))
+
+    parts = [_check(store.read_rows(None, ranges[0][1]), 0, GENESIS, sizes, first)]
+    for child, receive in children:
+        try:
+            parts.append(receive.recv())
+        except EOFError:  # the child died before sending its part
+            parts.append(None)  # type: ignore[arg-type]
+        child.join()
+    return None if None in parts else parts
+
+
+def _child(
+    url: str, start: int, stop: int | None, sizes: frozenset[int], done: Any, index: int, send: Connection
+) -> None:
+    """Check events start+1..stop of the store at url; send the _Part, or None on an error."""
+    part: _Part | None = None
+    try:
+        store = open_store(url)
+        before = [row for rows in store.read_rows(start, start) for row in rows]
+        if before:
+            part = _check(store.read_rows(start + 1, stop), start, before[0][8], sizes,
+                          lambda checked: done.__setitem__(index, checked))  # fmt: skip
+    except Exception:  # any failure: the parent checks the log in one process
+        part = None
+    send.send(part)
+    send.close()
+
+
+def _check_checkpoint(cp: Checkpoint, roots: dict[int, bytes], events: int) -> Problem | None:
+    """Is cp the tree head of the log? roots: the roots of the checkpointed sizes."""
+    if cp.tree_size > events:
         return Problem(
-            len(leaves) + 1,
+            events + 1,
             f"a checkpoint of {cp.created_at} covers {cp.tree_size} events, the log has"
-            f" {len(leaves)}: events were removed",
+            f" {events}: events were removed",
         )
-    if merkle.root(leaves[: cp.tree_size]).hex() != cp.root:
+    root = roots.get(cp.tree_size)
+    if root is None or root.hex() != cp.root:
         return Problem(
             cp.tree_size,
             f"the checkpoint of {cp.created_at} does not match events 1..{cp.tree_size}:"

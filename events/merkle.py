@@ -83,6 +83,7 @@ from typing import Final
 __all__ = [
     "EMPTY_ROOT",
     "HASH_SIZE",
+    "Subtrees",
     "consistency_proof",
     "inclusion_proof",
     "leaf_hash",
@@ -142,6 +143,50 @@ def root(leaves: Sequence[bytes]) -> bytes:
     if not leaves:
         return EMPTY_ROOT
     return _subtree_root(_leaf_hashes(leaves), 0, len(leaves))
+
+
+class Subtrees:
+    """Leaves start..end-1 of a tree as perfect subtrees, each merged with its left
+    neighbour as soon as they make an aligned subtree twice the size (a compact range).
+
+    Started at 0, root() is then the root of the first end leaves, from at most log2(end)
+    nodes, so the roots of many prefixes cost one pass. Started elsewhere, its nodes can
+    be appended, in order, to the Subtrees that ends where this one starts.
+    """
+
+    def __init__(self, start: int = 0) -> None:
+        self.end = start
+        self.nodes: list[tuple[int, bytes]] = []  # (leaf count, hash), left to right
+
+    def extend(self, leaves: Sequence[bytes]) -> None:
+        """Add leaves, as the largest aligned perfect subtrees they make, a level at a time."""
+        hashes, done = _leaf_hashes(leaves), 0
+        while done < len(hashes):
+            # The largest power of two that divides end (any, at 0) and fits what is left.
+            count = self.end & -self.end or 1 << len(hashes).bit_length()
+            while count > len(hashes) - done:
+                count >>= 1
+            self.append(count, _subtree_root(hashes, done, done + count))
+            done += count
+
+    def append(self, count: int, node: bytes) -> None:
+        """Add the subtree of count leaves (a power of two dividing end) whose hash is node."""
+        nodes, start = self.nodes, self.end
+        self.end += count
+        while nodes and nodes[-1][0] == count and (start - count) % (2 * count) == 0:
+            node = hashlib.sha256(_NODE_PREFIX + nodes.pop()[1] + node).digest()
+            start -= count
+            count *= 2
+        nodes.append((count, node))
+
+    def root(self) -> bytes:
+        """The root of leaves 0..end-1 (only for Subtrees started at 0)."""
+        if not self.nodes:
+            return EMPTY_ROOT
+        node = self.nodes[-1][1]
+        for _, left in reversed(self.nodes[:-1]):
+            node = node_hash(left, node)
+        return node
 
 
 def inclusion_proof(leaves: Sequence[bytes], index: int) -> list[bytes]:

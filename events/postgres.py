@@ -278,10 +278,11 @@ class PostgresRecorder:
                 yield _event(row)
             start = rows[-1][0] + 1
 
-    def read_rows(self) -> Iterator[list[Row]]:
+    def read_rows(self, start: int | None = None, stop: int | None = None) -> Iterator[list[Row]]:
         # Keyset pages as in read, in binary: seq arrives as an integer and the body,
         # converted to bytea, as its UTF-8 bytes, so neither is parsed from text.
-        stop, start = self.head().seq, 1
+        start = -(2**63) if start is None else start
+        stop = self.head().seq if stop is None else stop
         with self.db.cursor(binary=True) as cursor:
             while start <= stop:
                 rows: list[Row] = cursor.execute(

@@ -149,11 +149,12 @@ class SqliteRecorder:
             for row in rows:
                 yield _event(row)
 
-    def read_rows(self) -> Iterator[list[Row]]:
+    def read_rows(self, start: int | None = None, stop: int | None = None) -> Iterator[list[Row]]:
         # CAST: the body's stored UTF-8 bytes, not decoded to str and encoded back.
         cursor = self.db.execute(
             "SELECT seq, id, type, key, recorded_at, recorded_by, CAST(body AS BLOB), prev, hash"
-            " FROM events ORDER BY seq"
+            " FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq",
+            (-(2**63) if start is None else start, 2**63 - 1 if stop is None else stop),
         )
         while rows := cursor.fetchmany(_ROWS_BATCH):
             yield rows

@@ -67,9 +67,9 @@ class Recorder(Protocol):
 
     def read(self, start: int = 1, stop: int | None = None) -> Iterator[Event]: ...
 
-    def read_rows(self) -> Iterator[list[Row]]:
-        """Every event as a Row, in seq order, a list of rows at a time: for scans of
-        the whole log (verify) that need no Event objects."""
+    def read_rows(self, start: int | None = None, stop: int | None = None) -> Iterator[list[Row]]:
+        """The events with start <= seq <= stop (None: no bound) as Rows, in seq order,
+        a list of rows at a time: for scans of the log (verify) that need no Event objects."""
         ...
 
     def seq_at(self, moment: str) -> int: ...

@@ -11,8 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from accords.events import integrity
 from accords.events.store import open_store
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from accords.events.merkle import (
     EMPTY_ROOT,
+    Subtrees,
     consistency_proof,
     inclusion_proof,
     leaf_hash,
@@ -443,3 +444,26 @@ def test_rewritten_history_is_inconsistent(
     # root the auditor holds commits to the original history.
     proof = consistency_proof(rewritten, old)
     assert not verify_consistency(old, new, _root_of(old), root(rewritten), proof)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    size=st.integers(min_value=0, max_value=300),
+    cuts=st.lists(st.integers(min_value=0, max_value=300), max_size=6),
+    chunk=st.integers(min_value=1, max_value=70),
+)
+def test_subtrees_give_the_root_of_every_prefix(size: int, cuts: list[int], chunk: int) -> None:
+    """Leaves split into ranges at cuts, each range's Subtrees (extended chunk leaves at
+    a time) appended in order to one started at 0: at every cut its root is the root of
+    the leaves before it."""
+    leaves = [hashlib.sha256(str(i).encode()).digest() for i in range(size)]
+    bounds = sorted({0, size, *(c for c in cuts if c <= size)})
+    whole = Subtrees()
+    assert whole.root() == root([])
+    for lo, hi in zip(bounds, bounds[1:]):
+        part = Subtrees(lo)
+        for at in range(lo, hi, chunk):
+            part.extend(leaves[at : min(at + chunk, hi)])
+        for count, node in part.nodes:
+            whole.append(count, node)
+        assert (whole.end, whole.root()) == (hi, root(leaves[:hi]))

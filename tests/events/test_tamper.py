@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from accords.events import integrity
 from accords.events.model import GENESIS, event_hash, event_id
 from accords.events.store import open_store
 
@@ -41,18 +43,18 @@ def flip(text: str, at: int) -> str:
     return text[:at] + ("0" if text[at] != "0" else "1") + text[at + 1 :]
 
 
-TAMPERS = {
-    "body": lambda e: [f"UPDATE events SET body = '{e.body.decode().replace('officials', 'offic1als')}' WHERE seq = 2"],
-    "hash": lambda e: [f"UPDATE events SET hash = '{flip(e.hash, 5)}' WHERE seq = 2"],
-    "prev": lambda e: [f"UPDATE events SET prev = '{flip(e.prev, 0)}' WHERE seq = 2"],
-    "type": lambda e: ["UPDATE events SET type = 'ClaimReviewed' WHERE seq = 2"],
-    "recorded_by": lambda e: ["UPDATE events SET recorded_by = 'mallory' WHERE seq = 2"],
+TAMPERS = {  # each changes the event e and, for "order", the one after it
+    "body": lambda e: [f"UPDATE events SET body = '{e.body.decode().replace('officials', 'offic1als')}' WHERE seq = {e.seq}"],
+    "hash": lambda e: [f"UPDATE events SET hash = '{flip(e.hash, 5)}' WHERE seq = {e.seq}"],
+    "prev": lambda e: [f"UPDATE events SET prev = '{flip(e.prev, 0)}' WHERE seq = {e.seq}"],
+    "type": lambda e: [f"UPDATE events SET type = 'ClaimReviewed' WHERE seq = {e.seq}"],
+    "recorded_by": lambda e: [f"UPDATE events SET recorded_by = 'mallory' WHERE seq = {e.seq}"],
     "order": lambda e: [
-        "UPDATE events SET seq = 100 WHERE seq = 2",
-        "UPDATE events SET seq = 2 WHERE seq = 3",
-        "UPDATE events SET seq = 3 WHERE seq = 100",
+        f"UPDATE events SET seq = 1000 WHERE seq = {e.seq}",
+        f"UPDATE events SET seq = {e.seq} WHERE seq = {e.seq + 1}",
+        f"UPDATE events SET seq = {e.seq + 1} WHERE seq = 1000",
     ],
-    "deletion": lambda e: ["DELETE FROM events WHERE seq = 2"],
+    "deletion": lambda e: [f"DELETE FROM events WHERE seq = {e.seq}"],
 }
 
 
@@ -66,7 +68,7 @@ WHAT = {
     "type": ID_WRONG,
     "recorded_by": HASH_WRONG,
     "order": PREV_WRONG,  # seq 3's event now at seq 2 links to seq 2's hash, not seq 1's
-    "deletion": "expected seq 2 here, found seq 3 (events missing or reordered)",
+    "deletion": "expected seq {seq} here, found seq {next} (events missing or reordered)",
 }
 
 
@@ -78,7 +80,26 @@ def test_verify_names_the_tampered_seq(field: str, run) -> None:  # type: ignore
     attack(run.store, TAMPERS[field](second))
     result = run("verify")
     assert result.exit_code == 1, result.output
-    assert f"seq 2: {WHAT[field]}" in result.stderr, result.stderr
+    assert f"seq 2: {WHAT[field].format(seq=2, next=3)}" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("seq", [4, 5, 10])  # ranges of 3 processes over 12 events: ..4, 5..8, 9..
+@pytest.mark.parametrize("field", list(TAMPERS))
+def test_verify_split_over_processes_finds_what_one_scan_finds(
+    field: str, seq: int, store_url: str, write_log: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(integrity, "MIN_RANGE", 1)
+    write_log(store_url, 12, checkpoint=10)  # its leaves come from two of the ranges
+    store = open_store(store_url)
+    whole = integrity.verify(store, processes=3)
+    assert (whole.events, whole.problem) == (12, None)
+    assert whole == integrity.verify(store, processes=1)
+    attack(store_url, TAMPERS[field](next(store.read(seq, seq))))
+    one = integrity.verify(store, processes=1)
+    split = integrity.verify(store, processes=3)
+    assert split == one
+    assert one.problem is not None and one.problem.seq == seq
+    assert one.problem.what.startswith(WHAT[field].format(seq=seq, next=seq + 1))
 
 
 def test_verify_names_the_first_of_two_tampered_events(run) -> None:  # type: ignore[no-untyped-def]
@@ -178,7 +199,7 @@ def test_signed_checkpoint(run, tmp_path: Path) -> None:  # type: ignore[no-unty
     doc = json.loads(run("checkpoint", "--sign", str(key)).stdout)
     assert len(doc["signature"]) == 128
     assert run("verify").exit_code == 0
-    attack(run.store, [f"UPDATE checkpoints SET created_at = '2000-01-01T00:00:00.000000Z'"])
+    attack(run.store, ["UPDATE checkpoints SET created_at = '2000-01-01T00:00:00.000000Z'"])
     result = run("verify")
     assert result.exit_code == 1
     assert "bad signature" in result.stderr
