@@ -13,7 +13,7 @@ from accords.errors import InputError, NotConforming
 from accords.events import integrity
 from accords.events.model import timestamp
 from accords.events.log import Log
-from accords.options import open_recorder, store_option
+from accords.options import open_recorder, processes_option, store_option
 from accords.output import format_option, render, write_json
 
 
@@ -22,8 +22,7 @@ def _progress(seq: int) -> None:
 
 
 @click.command()
-@click.option("-j", "--processes", type=click.IntRange(min=1), default=None,
-              help="Check a long log in at most N processes at once (default: one per CPU).")  # fmt: skip
+@processes_option
 @store_option
 @format_option("table", "json")
 def verify(processes: int | None, store: str | None, fmt: str | None) -> None:
@@ -31,7 +30,7 @@ def verify(processes: int | None, store: str | None, fmt: str | None) -> None:
 
     Exit 0 when the log verifies; exit 1 naming the first bad seq and what is wrong.
     Progress goes to stderr every 10,000 events. A log of 40,000 events or more is
-    split into seq ranges checked side by side, one process each.
+    split into seq ranges checked side by side, one process per CPU (-j to use fewer).
 
     \b
     Example:

@@ -47,6 +47,13 @@ def expected_head_option(f: F) -> F:
     )(f)
 
 
+def processes_option(f: F) -> F:
+    return click.option(
+        "-j", "--processes", type=click.IntRange(min=1), default=None,
+        help="Work in at most N processes on a long log or file (default: one per CPU).",
+    )(f)  # fmt: skip
+
+
 def chosen_store(store: str | None) -> str:
     """The store a command names, else the one given before the command, else the default."""
     ctx = click.get_current_context()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -25,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from accords.errors import InputError
 from accords.events import merkle
 from accords.events.canonical import canonical
+from accords.events.processes import usable
 from accords.events.model import BODY_HEAD, GENESIS, Event, event_hash, event_id, hash_tail, id_tail
 from accords.events.store import Checkpoint, Recorder, Row, open_store
 
@@ -179,12 +179,8 @@ MIN_RANGE = 20_000  # events per process at least: a smaller range gains less th
 
 def _ranges(store: Recorder, processes: int | None) -> list[tuple[int | None, int | None]]:
     """Contiguous seq ranges covering the log (open at both ends), one per process."""
-    if processes is None:
-        processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    if "fork" not in multiprocessing.get_all_start_methods():
-        processes = 1
     size = store.head().seq
-    count = max(1, min(processes, size // MIN_RANGE))
+    count = max(1, min(usable(processes), size // MIN_RANGE))
     bounds: list[int | None] = [None, *(size * i // count for i in range(1, count)), None]
     return list(zip(bounds, bounds[1:]))
 

@@ -14,7 +14,8 @@ from typing import Any
 from accords.errors import ConflictError, InputError
 from accords.events.canonical import canonical
 from accords.events.model import Event, Head, event_hash, event_id, parse_timestamp, timestamp
-from accords.events.schema import normalize_body, references
+from accords.events.schema import Normalize, normalize_body, references
+from accords.events.statement_workers import checked_ahead
 from accords.events.store import Recorder, Ref, Transaction
 
 CHUNK = 1000  # drafts checked, looked up and inserted together
@@ -142,6 +143,7 @@ class Log:
         drafts: Iterable[Draft],
         expected_head: str | None = None,
         on_event: Callable[[Event | Ref, bool], None] | None = None,
+        processes: int | None = None,
     ) -> Appended:
         """Append drafts in one transaction: all of them, or none and an InputError.
 
@@ -154,8 +156,8 @@ class Log:
             head = tx.head()
             check_expected_head(head, expected_head)
             refs = _References(tx)
-            for chunk in _chunks(drafts):
-                prepared, error = self._prepare(chunk, refs)
+            for chunk, statements in checked_ahead(_chunks(drafts), processes):
+                prepared, error = self._prepare(chunk, statements, refs)
                 keys = [p.draft.key for p in prepared if isinstance(p.draft.key, str)]
                 known = tx.matching([p.id for p in prepared] + keys)
                 by_id = {r.id: r for r in known}
@@ -186,15 +188,20 @@ class Log:
                     raise error
         return Appended(added, existing, head, last)
 
-    def _prepare(self, chunk: list[Draft], refs: _References) -> tuple[list[_Prepared], InputError | None]:
-        """The chunk's drafts prepared, up to the first that is wrong, and its error."""
+    def _prepare(
+        self, chunk: list[Draft], statements: list[Normalize], refs: _References
+    ) -> tuple[list[_Prepared], InputError | None]:
+        """The chunk's drafts prepared, up to the first that is wrong, and its error.
+
+        statements[i] normalises the statement of chunk[i] (or gives its outcome).
+        """
         prepared: list[_Prepared] = []
         refs.preload(chunk)
-        for draft in chunk:
+        for draft, statement in zip(chunk, statements):
             try:
                 if not isinstance(draft.type, str):
                     raise InputError("type: expected the name of an event type")
-                body = canonical(normalize_body(draft.type, draft.body, refs.resolve))
+                body = canonical(normalize_body(draft.type, draft.body, refs.resolve, statement))
             except InputError as e:
                 return prepared, e.at(draft.where) if draft.where else e
             id_ = event_id(draft.type, body)

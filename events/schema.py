@@ -17,6 +17,7 @@ from accords.events import dates
 from accords.events.statements import normalize_statement
 
 Resolve = Callable[[str, tuple[str, ...]], str]
+Normalize = Callable[[Any], dict[str, Any]]
 """Resolve a reference to the full id of an earlier event of one of the given types."""
 
 CERTAINTY = ("confirmed", "reported", "alleged", "rumoured")
@@ -109,6 +110,11 @@ SCHEMAS: Mapping[str, tuple[Field, ...]] = {
 }
 
 
+STATEMENT_FIELDS = {
+    type_: field.name for type_, fields in SCHEMAS.items() for field in fields if field.kind == "statement"
+}
+"""Event types whose body holds a statement, and the field that holds it."""
+
 def _text(value: Any, name: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InputError(f"body.{name}: expected non-empty text, got {value!r}")
@@ -122,7 +128,7 @@ def _ref(value: Any, field: Field, resolve: Resolve) -> str:
         raise InputError(f"body.{field.name}: {e.message}", e.hint) from None
 
 
-def _check(field: Field, value: Any, resolve: Resolve) -> Any:
+def _check(field: Field, value: Any, resolve: Resolve, statement: Normalize) -> Any:
     name, kind = field.name, field.kind
     if kind == "text":
         return _text(value, name)
@@ -167,7 +173,7 @@ def _check(field: Field, value: Any, resolve: Resolve) -> Any:
         return value
     if kind == "statement":
         try:
-            return normalize_statement(value)
+            return statement(value)
         except InputError as e:
             raise InputError(f"body.statement: {e.message}", e.hint) from None
     raise AssertionError(kind)
@@ -188,8 +194,13 @@ def references(type_: str, body: Any) -> list[str]:
     return found
 
 
-def normalize_body(type_: str, body: Any, resolve: Resolve) -> dict[str, Any]:
-    """The checked, normalised body of an event of type_, or InputError naming the field."""
+def normalize_body(
+    type_: str, body: Any, resolve: Resolve, statement: Normalize = normalize_statement
+) -> dict[str, Any]:
+    """The checked, normalised body of an event of type_, or InputError naming the field.
+
+    statement normalises a claim's statement (given: its outcome, checked elsewhere).
+    """
     fields = SCHEMAS.get(type_)
     if fields is None:
         raise InputError(
@@ -214,5 +225,5 @@ def normalize_body(type_: str, body: Any, resolve: Resolve) -> dict[str, Any]:
             if field.default is not None:
                 out[field.name] = field.default
             continue
-        out[field.name] = _check(field, value, resolve)
+        out[field.name] = _check(field, value, resolve, statement)
     return out

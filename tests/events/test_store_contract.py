@@ -155,11 +155,16 @@ def test_database_refuses_update_and_delete(store_url: str) -> None:
 def test_database_refuses_an_event_off_the_chain(store_url: str) -> None:
     log = Log(open_store(store_url), "tester")
     log.append([source("s1")])
-    bad = Event(3, "f" * 64, "SourceRegistered", None, "2025", "m", b"{}", "0" * 64, "e" * 64)
-    with pytest.raises(InputError, match="refused"):
-        with log.store.writing() as tx:
-            tx.insert([bad])
-    assert log.store.head().seq == 1
+    head = log.store.head()
+    gap = Event(3, "c" * 64, "SourceRegistered", None, "2025", "m", b"{}", head.hash, "e" * 64)
+    unlinked = Event(2, "f" * 64, "SourceRegistered", None, "2025", "m", b"{}", "0" * 64, "e" * 64)
+    linked = Event(2, "f" * 64, "SourceRegistered", None, "2025", "m", b"{}", head.hash, "d" * 64)
+    # a gap; a wrong prev; a good event, then one that does not follow it: all refused whole
+    for bad in ([gap], [unlinked], [linked, gap]):
+        with pytest.raises(InputError, match="refused"):
+            with log.store.writing() as tx:
+                tx.insert(bad)
+        assert log.store.head() == head
 
 
 def test_read_rows_are_the_events_as_stored(store_url: str) -> None:
