@@ -24,8 +24,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from accords.errors import InputError
 from accords.events import merkle
 from accords.events.canonical import canonical
-from accords.events.processes import usable
 from accords.events.model import BODY_HEAD, GENESIS, Event, event_hash, event_id, hash_tail, id_tail
+from accords.events.processes import usable
 from accords.events.store import Checkpoint, Recorder, Row, open_store
 
 PROOF_ALGORITHMS = {
@@ -214,6 +214,11 @@ def _parallel(
         tick(sum(done))
 
     parts = [_check(store.read_rows(None, ranges[0][1]), 0, GENESIS, sizes, first)]
+    if parts[0].problem:  # the first problem of the log: what the others find does not matter
+        for child, _ in children:
+            child.terminate()
+            child.join()
+        return parts
     for child, receive in children:
         try:
             parts.append(receive.recv())

@@ -91,9 +91,16 @@ def checked_ahead(
         return
     ahead: deque[tuple[list[Any], list[int], Future[list[Outcome]]]] = deque()
     fork = multiprocessing.get_context("fork")
+    unreadable: Exception | None = None
     with ProcessPoolExecutor(workers, fork, initializer=_watch, initargs=(os.getpid(),)) as pool:
         try:
-            for chunk in chunks:
+            while True:
+                try:
+                    chunk = next(chunks, None)
+                except Exception as e:  # raised once the chunks read before it are appended, as without workers
+                    unreadable, chunk = e, None
+                if chunk is None:
+                    break
                 where, statements = _statements(chunk)
                 ahead.append((chunk, where, pool.submit(_outcomes, statements)))
                 if len(ahead) > workers:
@@ -103,6 +110,8 @@ def checked_ahead(
         finally:
             for _, _, future in ahead:
                 future.cancel()
+    if unreadable is not None:
+        raise unreadable
 
 
 def _with_answers(

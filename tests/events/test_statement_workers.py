@@ -33,10 +33,13 @@ def claim(i: int, state: str | None = None) -> dict[str, Any]:
     return {"type": "ClaimRecorded", "key": f"c-{i}", "body": body}
 
 
-def write(path: Path, claims: int, bad_at: int | None = None) -> Path:
-    """A JSONL file: a source, then claims; line bad_at names a state that does not exist."""
-    lines = [SOURCE] + [claim(i, "state/Narnia" if i + 2 == bad_at else None) for i in range(claims)]
-    path.write_text("".join(json.dumps(e) + "\n" for e in lines))
+def write(path: Path, claims: int, bad_at: int | None = None, malformed_at: int | None = None) -> Path:
+    """A JSONL file: a source, then claims; line bad_at names a state that does not
+    exist, line malformed_at is not JSON."""
+    lines = [json.dumps(e) for e in [SOURCE] + [claim(i, "state/Narnia" if i + 2 == bad_at else None) for i in range(claims)]]
+    if malformed_at:
+        lines[malformed_at - 1] = lines[malformed_at - 1][:-3]
+    path.write_text("".join(line + "\n" for line in lines))
     return path
 
 
@@ -61,10 +64,12 @@ def test_workers_store_what_one_process_stores(tmp_path: Path, monkeypatch: pyte
 def test_a_bad_statement_far_into_a_file_is_named_as_one_process_names_it(
     run: Any, tmp_path: Path, snapshot: Any
 ) -> None:
+    """... and before a line further on that is not JSON, which workers read ahead."""
     before = snapshot(run.store)
     errors = []
+    path = write(tmp_path / "claims.jsonl", 4_000, bad_at=2_200, malformed_at=3_500)
     for processes in ("1", "3"):
-        result = run("import", "-j", processes, str(write(tmp_path / "claims.jsonl", 2_500, bad_at=2_200)))
+        result = run("import", "-j", processes, str(path))
         assert result.exit_code == 2
         errors.append(result.stderr)
         assert snapshot(run.store) == before
