@@ -92,6 +92,7 @@ def checked_ahead(
     ahead: deque[tuple[list[Any], list[int], Future[list[Outcome]]]] = deque()
     fork = multiprocessing.get_context("fork")
     unreadable: Exception | None = None
+    chunk: list[Any] | None
     with ProcessPoolExecutor(workers, fork, initializer=_watch, initargs=(os.getpid(),)) as pool:
         try:
             while True:
