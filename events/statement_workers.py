@@ -92,15 +92,15 @@ def checked_ahead(
     ahead: deque[tuple[list[Any], list[int], Future[list[Outcome]]]] = deque()
     fork = multiprocessing.get_context("fork")
     unreadable: Exception | None = None
-    chunk: list[Any] | None
     with ProcessPoolExecutor(workers, fork, initializer=_watch, initargs=(os.getpid(),)) as pool:
         try:
             while True:
                 try:
-                    chunk = next(chunks, None)
+                    chunk = next(chunks)
+                except StopIteration:
+                    break
                 except Exception as e:  # raised once the chunks read before it are appended, as without workers
-                    unreadable, chunk = e, None
-                if chunk is None:
+                    unreadable = e
                     break
                 where, statements = _statements(chunk)
                 ahead.append((chunk, where, pool.submit(_outcomes, statements)))
