@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import edtf
 from dateutil import parser as dateparser
 
 from accords.errors import InputError
@@ -62,6 +61,8 @@ def _point(text: str) -> Bounds:
     plain = _plain(text)
     if plain is not None:
         return plain
+    import edtf  # here, not at the top: ~100 ms to import, and most dates never need it
+
     try:
         parsed = edtf.parse_edtf(text)
         return Bounds(_struct_date(parsed.lower_strict()), _struct_date(parsed.upper_strict()))
