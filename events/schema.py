@@ -17,8 +17,10 @@ from accords.events import dates
 from accords.events.statements import normalize_statement
 
 Resolve = Callable[[str, tuple[str, ...]], str]
-Normalize = Callable[[Any], dict[str, Any]]
 """Resolve a reference to the full id of an earlier event of one of the given types."""
+
+Normalize = Callable[[Any], dict[str, Any]]
+"""Normalise a claim's statement (statements.normalize_statement), or give its outcome."""
 
 CERTAINTY = ("confirmed", "reported", "alleged", "rumoured")
 POLARITY = ("affirmed", "denied")
@@ -114,6 +116,7 @@ STATEMENT_FIELDS = {
     type_: field.name for type_, fields in SCHEMAS.items() for field in fields if field.kind == "statement"
 }
 """Event types whose body holds a statement, and the field that holds it."""
+
 
 def _text(value: Any, name: str) -> str:
     if not isinstance(value, str) or not value.strip():

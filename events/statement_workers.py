@@ -99,7 +99,7 @@ def checked_ahead(
                     chunk = next(chunks)
                 except StopIteration:
                     break
-                except Exception as e:  # raised once the chunks read before it are appended, as without workers
+                except Exception as e:  # raised after the chunks before it, as without workers
                     unreadable = e
                     break
                 where, statements = _statements(chunk)

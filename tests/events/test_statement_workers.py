@@ -77,17 +77,22 @@ def test_a_bad_statement_far_into_a_file_is_named_as_one_process_names_it(
     assert "claims.jsonl:2200: body.statement: unknown state 'Narnia'" in errors[0]
 
 
+def _stat(pid: int | str) -> list[str] | None:
+    """The fields of /proc/PID/stat after "pid (comm)" (comm may hold spaces): state, ppid, …"""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+
+
 def _children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except (OSError, ValueError):
-            continue
-        # pid (comm) state ppid ...: comm may hold spaces, so split after its ")"
-        if entry.isdigit() and int(stat.rpartition(")")[2].split()[1]) == pid:
-            found.append(int(entry))
-    return found
+    return [int(e) for e in os.listdir("/proc") if e.isdigit() and (_stat(e) or ["", ""])[1] == str(pid)]
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an exited child its new parent has not reaped yet)."""
+    stat = _stat(pid)
+    return stat is not None and stat[0] != "Z"
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
@@ -106,8 +111,7 @@ def test_workers_of_a_killed_import_exit_and_nothing_is_written(tmp_path: Path) 
     process.send_signal(signal.SIGKILL)
     process.wait()
     deadline = time.monotonic() + 10
-    while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < deadline:
+    while any(map(_running, workers)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    alive = [w for w in workers if Path(f"/proc/{w}").exists() and "Z" not in Path(f"/proc/{w}/stat").read_text().rpartition(")")[2].split()[0]]
-    assert not alive, "workers outlived the killed import"
+    assert not any(map(_running, workers)), "workers outlived the killed import"
     assert open_store(store).head().seq == 0
