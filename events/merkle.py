@@ -174,7 +174,7 @@ class Subtrees:
         nodes, start = self.nodes, self.end
         self.end += count
         while nodes and nodes[-1][0] == count and (start - count) % (2 * count) == 0:
-            node = hashlib.sha256(_NODE_PREFIX + nodes.pop()[1] + node).digest()
+            node = node_hash(nodes.pop()[1], node)
             start -= count
             count *= 2
         nodes.append((count, node))
