@@ -10,8 +10,8 @@ from pathlib import Path
 import orjson
 
 from accords.errors import InputError, StoreError
-from accords.events.model import COLUMNS, EMPTY, GENESIS, Event, Head
-from accords.events.store import Checkpoint, Ref, Row, lookup_clause
+from accords.events.model import COLUMNS, EMPTY, Event, Head
+from accords.events.store import UNLINKED, Checkpoint, Ref, Row, lookup_clause, unlinked_message
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -41,16 +41,6 @@ CREATE TRIGGER IF NOT EXISTS checkpoints_no_update BEFORE UPDATE ON checkpoints
 BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: UPDATE is refused'); END;
 CREATE TRIGGER IF NOT EXISTS checkpoints_no_delete BEFORE DELETE ON checkpoints
 BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: DELETE is refused'); END;
-"""
-
-# The first of seq first..last (just inserted) whose prev is not the hash of the event
-# before it: run in the inserting transaction, it refuses a chunk that does not extend
-# the chain. A row trigger would check the same per row, at twice the cost of an insert.
-_UNLINKED = f"""
-SELECT e.seq FROM events e LEFT JOIN events p ON p.seq = e.seq - 1
-WHERE e.seq BETWEEN ?1 AND ?2
-  AND e.prev IS NOT COALESCE(p.hash, CASE e.seq WHEN 1 THEN '{GENESIS}' END)
-ORDER BY e.seq LIMIT 1
 """
 
 _ROWS_BATCH = 500  # rows held at once: larger batches fall out of the CPU caches
@@ -101,9 +91,9 @@ class _Tx:
             [e.row() for e in events],
         )
         seqs = [e.seq for e in events]
-        unlinked = self.db.execute(_UNLINKED, (min(seqs), max(seqs))).fetchone()
+        unlinked = self.db.execute(UNLINKED, (min(seqs), max(seqs))).fetchone()
         if unlinked:
-            raise sqlite3.IntegrityError(f"an event must extend the chain (seq {unlinked[0]})")
+            raise sqlite3.IntegrityError(unlinked_message(unlinked[0]))
 
 
 class SqliteRecorder:
