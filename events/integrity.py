@@ -13,13 +13,8 @@ import hashlib
 import multiprocessing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING, Any
 
 from accords.errors import InputError
 from accords.events import merkle
@@ -27,6 +22,11 @@ from accords.events.canonical import canonical
 from accords.events.model import BODY_HEAD, GENESIS, Event, event_hash, event_id, hash_tail, id_tail
 from accords.events.processes import usable
 from accords.events.store import Checkpoint, Recorder, Row, open_store
+
+if TYPE_CHECKING:  # cryptography is imported where keys are used: ~60 ms off every command
+    from multiprocessing.connection import Connection
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 PROOF_ALGORITHMS = {
     "inclusion": "RFC 9162 section 2.1.3.2 over RFC 6962 leaf hashes of event hashes",
@@ -276,6 +276,9 @@ def _signed_message(cp: Checkpoint) -> bytes:
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
     """An Ed25519 private key from a PEM file (e.g. `openssl genpkey -algorithm ed25519`)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (OSError, ValueError, TypeError) as e:
@@ -292,6 +295,8 @@ def make_checkpoint(
     all_leaves = leaves(store)
     cp = Checkpoint(len(all_leaves), merkle.root(all_leaves).hex(), now)
     if key is not None:
+        from cryptography.hazmat.primitives import serialization
+
         public = key.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         )
@@ -304,6 +309,9 @@ def make_checkpoint(
 def signature_valid(cp: Checkpoint) -> bool:
     if not cp.public_key or not cp.signature:
         return False
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         Ed25519PublicKey.from_public_bytes(bytes.fromhex(cp.public_key)).verify(
             bytes.fromhex(cp.signature), _signed_message(cp)
