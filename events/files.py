@@ -8,10 +8,10 @@ the whole envelope; re-importing them keeps recorded_at and recorded_by, so the 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import cache
 from typing import IO, Any
 
 import orjson
-import yaml
 
 from accords.errors import InputError
 from accords.events.log import Draft
@@ -22,14 +22,22 @@ from accords.events.schema import SCHEMAS
 _ENVELOPE = {"type", "key", "body", "recorded_at", "recorded_by", "seq", "id", "prev", "hash"}
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML without implicit timestamps: dates stay the EDTF text the user wrote."""
+@cache
+def _loader() -> Any:
+    """A YAML loader without implicit timestamps: dates stay the EDTF text the user wrote.
 
+    Made on first use: yaml takes ~25 ms to import, and most commands read no YAML.
+    """
+    import yaml
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
 
 
 def draft(data: Any, where: str) -> Draft:
@@ -68,7 +76,9 @@ def read_jsonl(stream: IO[bytes], name: str) -> Iterator[Draft]:
 
 def read_yaml(stream: IO[bytes], name: str) -> Iterator[Draft]:
     """Events from YAML: one event per document, or a list of events per document."""
-    loader = _Loader(stream)
+    import yaml
+
+    loader = _loader()(stream)
     try:
         while loader.check_node():
             node = loader.get_node()
