@@ -2,7 +2,7 @@
 
 The statement check (the SHACL shapes, compiled) is half of what an import costs and
 depends on nothing but the statement, so a long append hands each chunk's statements
-to forked workers a few chunks ahead of where it is. normalize_statement runs there
+to forked workers, a chunk per worker ahead of where it is. normalize_statement runs there
 exactly as it would here; its result, or its error, comes back and is used in place
 of running it again. Appends of one chunk or less never start a worker.
 """
@@ -122,6 +122,7 @@ def checked_ahead(
 def _with_answers(
     chunk: list[Any], where: list[int], future: Future[list[Outcome]]
 ) -> tuple[list[Any], list[Normalize]]:
+    """The chunk, and per draft its worker's answer (or the check, for a draft without one)."""
     normalizers: list[Normalize] = [normalize_statement] * len(chunk)
     for i, outcome in zip(where, future.result()):
         normalizers[i] = _answer(outcome)
