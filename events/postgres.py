@@ -137,9 +137,9 @@ class _Tx:
             raise InputError(f"the store refused the append: {_reason(e)}") from None
 
     def _insert(self, events: Sequence[Event]) -> None:
-        # psycopg sends executemany as one pipeline: one round trip, not one per event.
         if not events:
             return
+        # psycopg sends executemany as one pipeline: one round trip, not one per event.
         with self.db.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO events ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
