@@ -77,6 +77,24 @@ def test_a_bad_statement_far_into_a_file_is_named_as_one_process_names_it(
     assert "claims.jsonl:2200: body.statement: unknown state 'Narnia'" in errors[0]
 
 
+def test_the_accords_command_imports_with_workers_what_it_imports_without(tmp_path: Path) -> None:
+    accords = shutil.which("accords")
+    assert accords, "the accords command is installed"
+    path = write(tmp_path / "claims.jsonl", 2_500)
+    ids = []
+    for processes in ("1", "2"):  # 2: one worker, wherever the tests run
+        store = str(tmp_path / f"{processes}.db")
+        subprocess.run([accords, "init", "--store", store], check=True, capture_output=True)
+        done = subprocess.run([accords, "import", "-j", processes, "--store", store, str(path)],
+                              capture_output=True, text=True)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert "committed 2501 new events" in done.stderr
+        log = subprocess.run([accords, "log", "--store", store, "--format", "json"],
+                             check=True, capture_output=True, text=True)  # fmt: skip
+        ids.append([e["id"] for e in json.loads(log.stdout)])  # content addresses: type and body
+    assert len(ids[0]) == 2_501 and ids[0] == ids[1]
+
+
 def _stat(pid: int | str) -> list[str] | None:
     """The fields of /proc/PID/stat after "pid (comm)" (comm may hold spaces): state, ppid, …"""
     try:

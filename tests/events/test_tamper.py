@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +102,23 @@ def test_verify_split_over_processes_finds_what_one_scan_finds(
     assert split == one
     assert one.problem is not None and one.problem.seq == seq
     assert one.problem.what.startswith(WHAT[field].format(seq=seq, next=seq + 1))
+
+
+def test_the_accords_command_verifies_a_long_log_in_two_processes(tmp_path: Path, write_log: Any) -> None:
+    """40,000 events: two ranges of 20,000 (integrity.MIN_RANGE), the second checked by a
+    forked `accords verify`, which names a change in it as one scan would."""
+    accords = shutil.which("accords")
+    assert accords, "the accords command is installed"
+    store = str(tmp_path / "accords.db")
+    open_store(store, create=True).close()
+    write_log(store, 40_000)
+    command = [accords, "verify", "-j", "2", "--store", store]
+    clean = subprocess.run(command, capture_output=True, text=True)
+    assert clean.returncode == 0 and clean.stdout.startswith("ok: 40000 events verify"), clean.stderr
+    attack(store, TAMPERS["recorded_by"](next(open_store(store).read(30_000, 30_000))))
+    tampered = subprocess.run(command, capture_output=True, text=True)
+    assert tampered.returncode == 1
+    assert f"seq 30000: {HASH_WRONG}" in tampered.stderr, tampered.stderr
 
 
 def test_verify_names_the_first_of_two_tampered_events(run) -> None:  # type: ignore[no-untyped-def]
