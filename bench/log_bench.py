@@ -13,6 +13,7 @@ from any directory; subprocesses run the installed `accords` command.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import json
 import os
@@ -175,8 +176,38 @@ def accords_lib_memory(events: list[dict[str, Any]]) -> float:
     return seconds
 
 
+def accords_unchecked(events: list[dict[str, Any]], path: Path) -> float:
+    """What every accords append must do however fast its checks: canonical body, content
+    id, record time, chain hash, Event, insert; no body, statement or reference check."""
+    from accords.events.canonical import canonical
+    from accords.events.model import GENESIS, Event, event_hash, event_id, timestamp
+    from accords.events.sqlite import SqliteRecorder
+
+    store = SqliteRecorder(str(path), create=True)
+
+    def go() -> None:
+        prev, batch = GENESIS, []
+        with store.writing() as tx:
+            for seq, e in enumerate(events, 1):
+                type_, key, body = e["type"], e.get("key"), canonical(e["body"])
+                id_ = event_id(type_, body)
+                at = timestamp(dt.datetime.now(dt.timezone.utc))
+                hash_ = event_hash(seq, id_, type_, key, at, "bench", body, prev)
+                batch.append(Event(seq, id_, type_, key, at, "bench", body, prev, hash_))
+                prev = hash_
+                if len(batch) == BATCH:
+                    tx.insert(batch)
+                    batch = []
+            tx.insert(batch)
+
+    try:
+        return timed(go)[0]
+    finally:
+        store.close()
+
+
 def accords_inserts_only(rows: list[Any], path: Path, cache_kib: int | None = None) -> float:
-    """accords' SQLite schema, indexes and chain trigger, fed events already built."""
+    """accords' SQLite schema, indexes and per-chunk chain check, fed events already built."""
     from accords.events.sqlite import SqliteRecorder
 
     store = SqliteRecorder(str(path), create=True)
@@ -454,6 +485,8 @@ def main() -> None:
                        n / eventsourcing_append(events, work / "tmp-es4.db", "mapped"))  # fmt: skip
                 record("mem", "  part: Log.append into a dict (no database)", "events/s",
                        n / accords_lib_memory(events))  # fmt: skip
+                record("unchecked", "  part: no checks: canonical, id, chain hash, insert", "events/s",
+                       n / accords_unchecked(events, work / "tmp-unchecked.db"))  # fmt: skip
                 record("ins", "  part: accords schema, inserts only (events pre-built)", "events/s",
                        n / accords_inserts_only(rows, work / "tmp-ins.db"))  # fmt: skip
                 record("ins_cache", "  part: same, PRAGMA cache_size 64 MiB", "events/s",
@@ -465,6 +498,7 @@ def main() -> None:
             RATIOS.append(("Log.append / eventsourcing (insert_events per 1,000)", "lib", "es_call", RATIO_TARGET, True))
             RATIOS.append(("accords import CLI / eventsourcing (1 tx)", "cli", "es_one", RATIO_TARGET, True))
             RATIOS.append(("Log.append / peer 2 (eventsourcing Mapper + recorder)", "lib", "es_map", None, True))
+            RATIOS.append(("accords with no checks / eventsourcing (1 tx)", "unchecked", "es_one", None, True))
             RATIOS.append(("accords schema inserts only / eventsourcing (1 tx)", "ins", "es_one", None, True))
             if args.profile or FIGURES["lib"].median < RATIO_TARGET * FIGURES["es_one"].median:
                 sample = events[: min(n, 20_000)]
