@@ -14,13 +14,20 @@ from typing import Any
 
 from accords.errors import InputError
 from accords.events import dates
-from accords.events.statements import normalize_statement
 
 Resolve = Callable[[str, tuple[str, ...]], str]
 """Resolve a reference to the full id of an earlier event of one of the given types."""
 
 Normalize = Callable[[Any], dict[str, Any]]
 """Normalise a claim's statement (statements.normalize_statement), or give its outcome."""
+
+
+def normalize_statement(value: Any) -> dict[str, Any]:
+    """statements.normalize_statement, imported on the first claim: the statement check
+    brings rdflib and the compiled shapes, which no other event and no reading command needs."""
+    from accords.events.statements import normalize_statement as normalize
+
+    return normalize(value)
 
 CERTAINTY = ("confirmed", "reported", "alleged", "rumoured")
 POLARITY = ("affirmed", "denied")

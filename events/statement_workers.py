@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from accords.errors import InputError
 from accords.events.processes import usable
-from accords.events.schema import STATEMENT_FIELDS, Normalize
-from accords.events.statements import normalize_statement
+from accords.events.schema import STATEMENT_FIELDS, Normalize, normalize_statement
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
