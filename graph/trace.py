@@ -22,6 +22,7 @@ from accords.graph.labels import ANONYMOUS, Labels
 from accords.graph.projection import Projection
 from accords.graph.statements import entity_iri, statement_triples
 from accords.graph.terms import ACC, PREFIXES, RDF, VOCABULARY, Term, acc, claim_iri, short
+from accords.ontology.states import entity_ref
 from accords.ontology.vocabulary import bounded_properties
 
 # The vocabulary declares no owl:FunctionalProperty; these hold one value at a time,
@@ -198,7 +199,7 @@ def trace(projection: Projection, target: str, find: Callable[[str], Event] | No
         if not isinstance(statement, dict):
             raise InputError("a statement is a JSON object with @type")
         return _trace_facts(store, "statement", text, facts(statement_triples(statement, STATEMENT_BLANK)))
-    entity = entity_iri(text)
+    entity = entity_iri(entity_ref(text))
     claims = _mentions(store, entity)
     if claims or any(True for _ in store.quads_for_pattern(entity, None, None, VOCABULARY)):
         return _trace_entity(store, text, entity, claims)

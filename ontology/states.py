@@ -130,6 +130,12 @@ def state_ref(reference: str) -> str:
     raise InputError(f"{reference!r} is not a state reference", 'write "state/" and a code or name, e.g. "state/RW"')
 
 
+def entity_ref(text: str) -> str:
+    """An entity as users name it, a state's code made canonical ("state/Peru" -> "state/PE");
+    other entities as given. UnknownStateError for a state no code or name answers to."""
+    return state_ref(text) if text.startswith((_STATE_PREFIX, _STATE_IRI)) else text
+
+
 def _normalize_value(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_STATE_PREFIX):
         return state_ref(value)

@@ -1,6 +1,6 @@
 // title: Agreements of a state
 // description: Every agreement a state is party to, with the other party, its status and legal form as claimed, and the active claims and sources behind it.
-// param state: iri = state/RW -- the state, as state/XX
+// param state: iri = state/RW -- the state: state/PE, or a code or name (PE, Peru)
 // A claim is believed on the clocks ($as_of, $known_by, $valid_at) when in view, affirmed, and not yet
 // retracted or corrected; a relationship when one of the claims stating it (its claims) is.
 MATCH (c:Claim)-[:ABOUT {type: 'Agreement'}]->(a:Entity)-[p:PARTY]->(s:Entity {iri: $state})

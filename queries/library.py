@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from accords.errors import InputError
 from accords.graph.terms import ID, XSD, Term
+from accords.ontology.states import entity_ref
 
 _PARAM = re.compile(r"^(\w+):\s*(iri|string|date|integer)\s*(?:=\s*(.*?))?\s*(?:--\s*(.*))?$")
 TYPES = ("iri", "string", "date", "integer")
@@ -101,6 +102,12 @@ def get(name: str) -> NamedQuery:
 def sparql_value(param: Param, text: str) -> Term:
     """A parameter value as an RDF term of the declared type; InputError if it is not one."""
     if param.type == "iri":
+        if "/" not in text and (param.default or "").startswith("state/"):
+            text = "state/" + text  # a state parameter given a code or a name: "PE", "Peru"
+        try:
+            text = entity_ref(text)
+        except InputError as e:
+            raise InputError(f"--param {param.name}: {e.message}", e.hint) from None
         if any(c in text for c in '<>" {}|\\^`\n'):
             raise InputError(f"--param {param.name}: {text!r} is not an entity id such as state/RW")
         return ox.NamedNode(text if "://" in text else ID + text)

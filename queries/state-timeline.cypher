@@ -1,6 +1,6 @@
 // title: Timeline of a state
 // description: Every claim whose statement names a state, in order of valid time, with what it says, who said it, and its status.
-// param state: iri = state/RW -- the state, as state/XX
+// param state: iri = state/RW -- the state: state/PE, or a code or name (PE, Peru)
 // A claim names the state when the state is an end of a relationship it states, or the subject of its statement.
 // A claim is in view on the clocks ($as_of, $known_by, $valid_at); its status at $as_of is decided by
 // the latest retraction or correction recorded by then.

@@ -206,6 +206,26 @@ def test_parameters_are_bound_not_pasted(sqlite_run) -> None:  # type: ignore[no
     assert bad_iri.exit_code == 2
 
 
+def test_a_state_parameter_takes_what_recording_takes(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    """state/RW, state/rwanda, RW, Rwanda and the full IRI answer alike; an unknown state is
+    an error naming it, not an empty answer."""
+    sqlite_run("import", str(SAMPLE))
+
+    def agreements(value: str) -> list[str]:
+        result = sqlite_run("query", "agreements-by-state", "--param", f"state={value}", "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        return [b["agreement"]["value"] for b in json.loads(result.stdout)["results"]["bindings"]]
+
+    expected = agreements("state/RW")
+    assert expected == ["https://w3id.org/accords/id/agreement/us-rw"]
+    for value in ("state/rwanda", "RW", "RWA", "Rwanda", "https://w3id.org/accords/id/state/RW"):
+        assert agreements(value) == expected, value
+    for value in ("state/Narnia", "Narnia"):
+        unknown = sqlite_run("query", "agreements-by-state", "--param", f"state={value}")
+        assert unknown.exit_code == 2
+        assert "--param state: unknown state 'Narnia'" in unknown.stderr
+
+
 def test_sparql_update_is_refused_and_changes_nothing(sqlite_run) -> None:  # type: ignore[no-untyped-def]
     sqlite_run("import", str(SAMPLE))
     before = sqlite_run("sparql", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "csv").stdout

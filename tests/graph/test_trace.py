@@ -54,6 +54,13 @@ def test_trace_of_an_entity_shows_its_claims_and_provenance(run) -> None:  # typ
     assert (found["supporting_active"], found["independent_sources"]) == (1, 1)
 
 
+def test_trace_of_a_state_by_name(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    sqlite_run("import", str(SAMPLE))
+    assert _trace(sqlite_run, "state/rwanda") == _trace(sqlite_run, "state/RW")
+    unknown = sqlite_run("trace", "state/Narnia")
+    assert unknown.exit_code == 2 and "unknown state 'Narnia'" in unknown.stderr
+
+
 def test_trace_table_ends_with_the_summary(sqlite_run) -> None:  # type: ignore[no-untyped-def]
     sqlite_run("import", str(SAMPLE))
     result = sqlite_run("trace", "state/RW", "--format", "table")
