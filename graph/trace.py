@@ -199,7 +199,8 @@ def trace(projection: Projection, target: str, find: Callable[[str], Event] | No
         if not isinstance(statement, dict):
             raise InputError("a statement is a JSON object with @type")
         return _trace_facts(store, "statement", text, facts(statement_triples(statement, STATEMENT_BLANK)))
-    entity = entity_iri(entity_ref(text))
+    text = entity_ref(text)
+    entity = entity_iri(text)
     claims = _mentions(store, entity)
     if claims or any(True for _ in store.quads_for_pattern(entity, None, None, VOCABULARY)):
         return _trace_entity(store, text, entity, claims)
