@@ -236,4 +236,9 @@ def normalize_body(
                 out[field.name] = field.default
             continue
         out[field.name] = _check(field, value, resolve, statement)
+    if type_ == "ClaimCorrected" and out["replacement"] == out["claim"]:
+        raise InputError(
+            "body.replacement: a claim cannot replace itself",
+            "record the corrected claim first, then name it as the replacement",
+        )
     return out

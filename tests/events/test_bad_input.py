@@ -55,6 +55,10 @@ CASES = {
         CLAIM % ', "certainity": "confirmed"',
         "bad.jsonl:2: body.certainity: unknown field for ClaimRecorded",
     ),
+    "claim corrected by itself": (
+        '{"type": "ClaimCorrected", "body": {"claim": "c-rwanda-paid", "replacement": "c-rwanda-paid", "reason": "other"}}',
+        "bad.jsonl:2: body.replacement: a claim cannot replace itself",
+    ),
     # was hashed as the JSON number 5 and stored as the text '5': a log that never verified
     "recorded_by not a string": (
         SOURCE.replace('"src-b"', '"src-c"').replace('"key"', '"recorded_by": 5, "key"'),
