@@ -94,10 +94,11 @@ _NUMERIC = re.compile(r"^[\d\s./-]+$")
 _DAY_MONTH = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$")
 
 
+@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """An EDTF string for text that is EDTF already or a human date such as "5 August 2025".
 
-    Ambiguous input ("01/02/2025") is refused, never guessed.
+    Ambiguous input ("01/02/2025") is refused, never guessed. (Cached: a record repeats its dates.)
     """
     text = text.strip()
     try:
@@ -106,7 +107,7 @@ def normalize(text: str) -> str:
     except InputError as not_edtf:
         if _DAY_MONTH.match(text):
             raise InputError(
-                f"{text!r} is ambiguous (day and month order)", "write it as EDTF: 2025-02-01"
+                f"{text!r} is ambiguous (day and month order)", "write it as EDTF, year first: YYYY-MM-DD"
             ) from None
         if _NUMERIC.match(text):
             raise not_edtf from None

@@ -13,8 +13,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from accords.errors import InputError
-from accords.events.dates import bounds as date_bounds
-from accords.ontology.expansion import Term, Triple, expand
+from accords.events import dates
+from accords.ontology.expansion import Term, Triple, compiled, expand
 from accords.ontology.quantities import parse_amount, parse_quantity, quantity_properties
 from accords.ontology.shapecheck import Result, check_triples
 from accords.ontology.states import normalize_state_refs
@@ -38,10 +38,31 @@ def normalize_statement(value: Any) -> dict[str, Any]:
     kind = value.get("@type")
     if not isinstance(kind, str) or not kind:
         raise InputError('needs an "@type", such as "Agreement" or "Transfer"')
-    # "state/Rwanda" and "state/rw" are stored as "state/RW": the log holds what it means.
-    statement = normalize_state_refs(value)
+    # "state/Rwanda" and "state/rw" are stored as "state/RW", "5 August 2025" as
+    # "2025-08-05", as in a body's dates: the log holds what it means.
+    statement = _human_dates(normalize_state_refs(value), "the statement")
     check_statement(statement)
     return statement
+
+
+def _human_dates(node: dict[str, Any], name: str) -> dict[str, Any]:
+    """node with the dates a person wrote ("5 August 2025") in EDTF, nested nodes too;
+    InputError for a date that cannot be read or could be read two ways."""
+    terms, dated = compiled().terms, _bounded()[1]
+    if isinstance(node.get("@id"), str):
+        name = node["@id"]
+    out = {}
+    for key, value in node.items():
+        term = terms.get(key)
+        if isinstance(value, dict):
+            value = _human_dates(value, "a nested node")
+        elif isinstance(value, str) and term is not None and term.iri in dated:
+            try:
+                value = dates.normalize(value)
+            except InputError as e:
+                raise InputError(f'{name}, "{key}": {e.message}', e.hint) from None
+        out[key] = value
+    return out
 
 
 def check_statement(statement: dict[str, Any]) -> None:
@@ -52,16 +73,32 @@ def check_statement(statement: dict[str, Any]) -> None:
         raise InputError(f"cannot be read as JSON-LD: {e}", "see accords.ttl and the examples in the README") from None
     results = check_triples(triples, BLANK)
     if results:
-        more = f" (and {len(results) - 1} more)" if len(results) > 1 else ""
-        raise InputError(describe(results[0]) + more, "the rules are the statement shapes, ontology/shapes.ttl")
+        more = f"; and {len(results) - _SHOWN} more" if len(results) > _SHOWN else ""
+        raise InputError(
+            "; ".join(describe(r) for r in results[:_SHOWN]) + more,
+            "accords statements TYPE lists the keys a statement of that @type takes",
+        )
     _check_readable(triples)
+
+
+_SHOWN = 5  # results named in one message: a statement is a few keys, each wrong one counts
+
+
+@cache
+def _keys() -> dict[str, str]:
+    """Each property IRI of the accords context, to the key a statement writes it with."""
+    return {term.iri: key for key, term in compiled().terms.items()}
+
+
+def _key(predicate: ox.NamedNode) -> str:
+    return _keys().get(predicate.value) or predicate.value.removeprefix(compiled().vocab)
 
 
 def _node(term: Term | None) -> str:
     if isinstance(term, ox.NamedNode):
         if term.value == BLANK or term.value.startswith(BLANK + "-"):
             return "the statement" if term.value == BLANK else "a nested node"
-        return term.value.removeprefix(ID_BASE)
+        return term.value.removeprefix(ID_BASE).removeprefix(compiled().vocab)
     if isinstance(term, ox.Literal):
         return repr(term.value)
     return str(term)
@@ -69,7 +106,12 @@ def _node(term: Term | None) -> str:
 
 def describe(result: Result) -> str:
     """A result as one line: which node, what was expected (the shape's message), what was given."""
-    got = f" (got {_node(result.value)})" if result.value is not None and result.constraint != "MaxCount" else ""
+    if result.constraint == "Closed" and result.path is not None:
+        got = f' (got "{_key(result.path)}")'  # the key that is not allowed, not its value
+    elif result.value is None or result.value == result.focus or result.constraint == "MaxCount":
+        got = ""
+    else:
+        got = f" (got {_node(result.value)})"
     return f"{_node(result.focus)}: {result.message}{got}"
 
 
@@ -91,7 +133,7 @@ def _check_readable(triples: list[Triple]) -> None:
             continue
         error = _unreadable(kind, obj.value, obj.datatype.value == _XSD_INTEGER)
         if error is not None:
-            raise InputError(f"{_node(subject)}: {error[0]}", error[1])
+            raise InputError(f'{_node(subject)}, "{_key(predicate)}": {error[0]}', error[1])
 
 
 @lru_cache(maxsize=65536)
@@ -99,7 +141,7 @@ def _unreadable(kind: str, text: str, integer: bool) -> tuple[str, str | None] |
     """Why text cannot be read as a date or quantity of this kind, or None (cached: values repeat)."""
     try:
         if kind == "date":
-            date_bounds(text)
+            dates.bounds(text)
         elif kind.endswith("decimal"):
             parse_amount(text)
         else:

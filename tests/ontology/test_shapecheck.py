@@ -114,6 +114,31 @@ def test_unreadable_dates_and_numbers_are_refused(statement: dict[str, Any], wor
         normalize_statement(statement)
 
 
+def test_every_problem_of_a_statement_is_named_with_the_key_as_written() -> None:
+    with pytest.raises(InputError) as refused:
+        normalize_statement({"@type": "Stance", "state": "state/MX", "postion": "resisting"})
+    message = refused.value.message
+    assert 'not one of its properties (`accords statements Stance` lists them). (got "postion")' in message
+    assert 'needs exactly one "position"' in message  # the second problem, named too
+    assert refused.value.hint is not None and "accords statements" in refused.value.hint
+    with pytest.raises(InputError, match=r"\(got reluctant\)$"):  # a term, not its IRI
+        normalize_statement({"@type": "Stance", "state": "state/MX", "position": "reluctant"})
+    with pytest.raises(InputError, match='^agreement/x, "signed": \'2025-13-40\' is not an EDTF date'):
+        normalize_statement({"@id": "agreement/x", "@type": "Agreement", "parties": ["state/US", "state/MX"],
+                             "signed": "2025-13-40"})  # fmt: skip
+
+
+def test_a_statement_date_written_as_people_write_it_is_stored_as_edtf() -> None:
+    statement = {"@type": "Transfer", "from": "state/US", "to": "state/SV", "date": "5 August 2025",
+                 "agreement": {"@id": "agreement/us-sv", "@type": "Agreement", "signed": "March 2025",
+                               "parties": ["state/US", "state/SV"]}}  # fmt: skip
+    stored = normalize_statement(statement)
+    assert (stored["date"], stored["agreement"]["signed"]) == ("2025-08-05", "2025-03")
+    assert normalize_statement(stored) == stored
+    with pytest.raises(InputError, match='"date": \'01/02/2025\' is ambiguous'):
+        normalize_statement({**statement, "date": "01/02/2025"})
+
+
 def test_unreadable_json_ld_is_an_input_error() -> None:
     with pytest.raises(InputError):
         normalize_statement({"@type": "State", "@id": "state/has space"})
