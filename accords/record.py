@@ -150,7 +150,7 @@ def import_(
     Example:
       accords import article.jsonl more.yaml
       accords import --seed
-      accords export | accords import --store copy.db -
+      accords init --store copy.db && accords export | accords import --store copy.db -
     """
     if not files and not seed:
         raise InputError("nothing to import", "name files (- for stdin), or --seed")
@@ -212,7 +212,7 @@ def export(output: IO[bytes], fmt: str, graph: str | None, store: str | None) ->
     \b
     Example:
       accords export -o backup.jsonl
-      accords import --store restored.db backup.jsonl
+      accords init --store restored.db && accords import --store restored.db backup.jsonl
       accords export --format trig --graph all -o dataset.trig
       accords export --format turtle -o belief.ttl
       accords export --format prov -o provenance.ttl
