@@ -48,17 +48,25 @@ def trace(
             "status": c.status + (f" ({c.reason}: {c.note})" if c.note else f" ({c.reason})" if c.reason else "")
             + (f" by {c.corrected_by}" if c.corrected_by else ""),
             "statements": "\n".join(c.statements + [f"conflicts: {n}" for n in c.conflicts]),
-            "quote": c.quote, "source": f"{c.source} ({c.publisher or '?'}, {c.published or '?'})",
+            "quote": c.quote, "source": f"{c.source} ({c.publisher or '?'}, {c.published or '?'})"
+            + (f"\n{c.source_key}" if c.source_key else "") + (f"\n{c.source_url}" if c.source_url else "")
+            + ("\nWITHDRAWN by its publisher" if c.source_withdrawn else ""),
             "speaker": c.speaker, "recorded": f"{c.recorded_at} by {c.recorder}",
         }
         for c in result.claims
     ]  # fmt: skip
     render(rows, COLUMNS, "table")
+    withdrawn = sum(c.source_withdrawn for c in result.claims if c.status == "active" and c.stance == "supporting")
     sys.stdout.write(
-        f"{result.kind} {result.target}: {result.supporting_active} active supporting claims "
-        f"from {result.independent_sources} independent sources; "
-        f"{result.contradicting_active} active contradicting claims\n"
+        f"{result.kind} {result.target}: {_count(result.supporting_active, 'active supporting claim')} "
+        f"from {_count(result.independent_sources, 'independent source')}"
+        + (f" ({withdrawn} resting on a source its publisher withdrew)" if withdrawn else "")
+        + f"; {_count(result.contradicting_active, 'active contradicting claim')}\n"
     )
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}" + ("" if n == 1 else "s")
 
 
 COMMANDS = [trace]

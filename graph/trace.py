@@ -39,7 +39,7 @@ SELECT DISTINCT ?target ?claim WHERE {
 
 CLAIM = """
 SELECT ?claim ?id ?key ?seq ?at ?recorder ?quote ?certainty ?polarity ?status ?valid ?speaker
-       ?source ?title ?publisher ?issued ?reason ?note ?replacement ?replacementKey
+       ?source ?title ?publisher ?issued ?sourceKey ?url ?withdrawn ?reason ?note ?replacement ?replacementKey
 WHERE { GRAPH graph:provenance {
   ?claim acc:eventId ?id ; acc:seq ?seq ; prov:generatedAtTime ?at ; acc:quote ?quote ;
          acc:certainty ?certainty ; acc:polarity ?polarity ; acc:status ?status ;
@@ -50,6 +50,9 @@ WHERE { GRAPH graph:provenance {
   OPTIONAL { ?claim acc:validTime ?valid }
   OPTIONAL { ?source dcterms:publisher/rdfs:label ?publisher }
   OPTIONAL { ?source dcterms:issued ?issued }
+  OPTIONAL { ?source acc:key ?sourceKey }
+  OPTIONAL { ?source schema:url ?url }
+  OPTIONAL { ?source acc:retractedByPublisher ?withdrawn }
   OPTIONAL { ?claim prov:wasInvalidatedBy ?by . ?by acc:reason ?reason .
              OPTIONAL { ?by schema:comment ?note }
              OPTIONAL { ?by acc:replacement ?replacement OPTIONAL { ?replacement acc:key ?replacementKey } } }
@@ -96,6 +99,9 @@ class TracedClaim:
     source: str
     publisher: str | None
     published: str | None
+    source_key: str | None
+    source_url: str | None
+    source_withdrawn: bool  # its publisher retracted the source (SourceCorrected, retracted)
     speaker: str
     recorder: str
     seq: int
@@ -275,8 +281,8 @@ def _trace_facts(store: ox.Store, kind: str, text: str, wanted: list[Fact]) -> T
 def _details(store: ox.Store, claim: ox.NamedNode) -> Details:
     row = _select(store, CLAIM, "claim", claim)[0]
     names = ("id", "key", "seq", "at", "recorder", "quote", "certainty", "polarity", "status", "valid",
-             "speaker", "source", "title", "publisher", "issued", "reason", "note", "replacement",
-             "replacementKey")  # fmt: skip
+             "speaker", "source", "title", "publisher", "issued", "sourceKey", "url", "withdrawn", "reason",
+             "note", "replacement", "replacementKey")  # fmt: skip
     out: Details = {}
     for name in names:
         term = row[name]
@@ -297,6 +303,7 @@ def _traced(d: Details, stance: str, lines: list[str], conflicts: list[str]) -> 
         key=d["key"], id=(d["id"] or "")[:12], stance=stance, status=d["status"] or "",
         reason=d["reason"], note=d["note"], corrected_by=replacement, quote=d["quote"] or "",
         source=d["title"] or "", publisher=d["publisher"], published=d["issued"],
+        source_key=d["sourceKey"], source_url=d["url"], source_withdrawn=d["withdrawn"] == "true",
         speaker=d["speaker"] or "", recorder=d["recorder"] or "", seq=int(d["seq"] or 0),
         recorded_at=d["at"] or "", certainty=d["certainty"] or "", polarity=d["polarity"] or "",
         valid_time=d["valid"], statements=lines, conflicts=conflicts,

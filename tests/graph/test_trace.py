@@ -67,8 +67,24 @@ def test_trace_table_ends_with_the_summary(sqlite_run) -> None:  # type: ignore[
     assert result.exit_code == 0, result.stderr
     assert "c-rwanda-paid" in result.stdout
     assert result.stdout.splitlines()[-1] == (
-        "entity state/RW: 1 active supporting claims from 1 independent sources; "
+        "entity state/RW: 1 active supporting claim from 1 independent source; "
         "0 active contradicting claims"
+    )
+
+
+def test_a_claim_of_a_withdrawn_source_is_flagged_with_where_to_find_the_source(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    sqlite_run("import", str(SAMPLE))
+    before = _trace(sqlite_run, "agreement/us-rw")["claims"][0]
+    assert (before["source_key"], before["source_url"], before["source_withdrawn"]) == ("src-seed", "https://example.org/a", False)
+    withdrawn = sqlite_run("record", "--type", "SourceCorrected", "-f", "source=src-seed",
+                           "-f", "correction=Story withdrawn", "-f", "retracted=true")  # fmt: skip
+    assert withdrawn.exit_code == 0, withdrawn.stderr
+    assert _trace(sqlite_run, "agreement/us-rw")["claims"][0]["source_withdrawn"] is True
+    table = sqlite_run("trace", "agreement/us-rw", "--format", "table").stdout
+    assert "WITHDRAWN by its publisher" in table
+    assert table.splitlines()[-1] == (
+        "entity agreement/us-rw: 1 active supporting claim from 1 independent source "
+        "(1 resting on a source its publisher withdrew); 0 active contradicting claims"
     )
 
 

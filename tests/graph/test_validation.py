@@ -191,8 +191,11 @@ def generated(rng: random.Random, n: int) -> list[Draft]:
                          "position": rng.choice(["refused", "denied", "willing"])}  # fmt: skip
             if rng.random() < 0.3:
                 statement["on"] = f"agreement/us-{state.lower()}"
-        elif roll < 0.9 and claims:
+        elif roll < 0.86 and claims:
             drafts.append(Draft("ClaimRetracted", {"claim": rng.choice(claims), "reason": "other"}))
+            continue
+        elif roll < 0.9:
+            drafts.append(Draft("SourceCorrected", {"source": src, "correction": "c", "retracted": rng.random() < 0.7}))
             continue
         elif len(claims) >= 2:
             old, new = sorted(rng.sample(claims, 2), key=lambda c: int(c[1:]))
