@@ -23,7 +23,7 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from accords.errors import InputError
-from accords.graph.terms import ID, PROVENANCE, TYPE, VOCABULARY, Term, acc, short
+from accords.graph.terms import ID, PROVENANCE, TYPE, Term, acc, short
 from accords.ontology.shapecheck import Result, Shape, ShapeError, compile_shapes
 from accords.ontology.vocabulary import ACCSH
 
