@@ -90,7 +90,7 @@ def _read_json(stream: IO[bytes], name: str) -> Any:
 @click.option("--tree-size", type=int, help="Prove inclusion in the tree of the first N events.")
 @click.option("--from", "old", type=click.File("rb"), help="A checkpoint file: prove the log extends it.")
 @click.option("--check", "to_check", type=click.File("rb"), help="Check a proof file (- for stdin).")
-@click.option("--root", help="With --check: the root you trust (e.g. from your checkpoint).")
+@click.option("--root", help="With --check: a root you trust (e.g. from your checkpoint): the proof must be about it.")
 @store_option
 def prove(
     event: str | None, tree_size: int | None, old: IO[bytes] | None,
@@ -99,23 +99,32 @@ def prove(
     """Prove an event is in the log, or that the log extends an old checkpoint.
 
     Proofs are JSON; `--check` checks one without the log (exit 0 valid, 1 not).
-    The algorithm is RFC 9162 §2.1.3.2 (inclusion) and §2.1.4.2 (consistency).
+    The algorithm is RFC 9162 §2.1.3.2 (inclusion) and §2.1.4.2 (consistency). A proof
+    only links roots: give `--root` the one you hold (a consistency proof's old or new
+    root, an inclusion proof's root), or it is checked against the roots it names itself.
 
     \b
     Example:
       accords prove c-rwanda-paid > inclusion.json
       accords prove --from checkpoint-2025-06-01.json > consistency.json
-      accords prove --check consistency.json
+      accords prove --check consistency.json --root "$(jq -r .root checkpoint-2025-06-01.json)"
     """
     if to_check is not None:
         doc = _read_json(to_check, to_check.name)
         valid = integrity.check_proof(doc, to_check.name)
-        trusted = root is None or root in (doc.get("root"), doc.get("new_root"))
+        named = [doc[k] for k in ("root", "old_root", "new_root") if isinstance(doc.get(k), str)]
         if not valid:
             raise NotConforming(f"{to_check.name}: the {doc.get('proof')} proof does not verify")
-        if not trusted:
-            raise NotConforming(f"{to_check.name}: the proof verifies, but not against root {root}")
-        click.echo(f"ok: the {doc['proof']} proof verifies")
+        if root is not None and root.lower() not in named:
+            raise NotConforming(
+                f"{to_check.name}: the proof verifies, but it is not about root {root}",
+                f"it links {' and '.join(named)}",
+            )
+        if root is None:
+            click.echo(f"ok: the {doc['proof']} proof verifies against the roots it names; "
+                       "give --root to check it against one you hold")  # fmt: skip
+        else:
+            click.echo(f"ok: the {doc['proof']} proof verifies, and is about root {root.lower()}")
         return
     recorder = open_recorder(store)
     if old is not None:

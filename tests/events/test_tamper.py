@@ -197,7 +197,12 @@ def test_an_honest_log_extends_its_checkpoint(run, tmp_path: Path) -> None:  # t
     assert (doc["old_size"], doc["new_size"]) == (4, 5)
     proof = tmp_path / "proof.json"
     proof.write_text(result.stdout)
-    assert run("prove", "--check", str(proof), "--root", doc["new_root"]).exit_code == 0
+    held_root = json.loads(held.read_text())["root"]
+    assert doc["old_root"] == held_root
+    for trusted in (held_root, doc["new_root"]):  # the root one holds, or the one it proves
+        assert run("prove", "--check", str(proof), "--root", trusted).exit_code == 0
+    other = run("prove", "--check", str(proof), "--root", flip(held_root, 0))
+    assert other.exit_code == 1 and "not about root" in other.stderr
     inclusion = tmp_path / "inclusion.json"
     inclusion.write_text(run("prove", "c-rwanda-paid").stdout)
     assert run("prove", "--check", str(inclusion)).exit_code == 0
