@@ -47,6 +47,13 @@ def expected_head_option(f: F) -> F:
     )(f)
 
 
+def dry_run_option(f: F) -> F:
+    return click.option(
+        "--dry-run", is_flag=True,
+        help="Check everything as an append would, then write nothing; say what it would add.",
+    )(f)  # fmt: skip
+
+
 def processes_option(f: F) -> F:
     return click.option(
         "-j", "--processes", type=click.IntRange(min=1), default=None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from importlib.resources import as_file
 from importlib.resources import files as files_of
+from collections.abc import Iterator
 from typing import IO, Any
 
 import click
@@ -17,7 +18,8 @@ from accords.events.model import Event
 from accords.events.schema import REASONS, SCHEMAS
 from accords.events.store import Ref
 from accords.options import (
-    by_option, expected_head_option, open_log, open_recorder, open_view, processes_option, store_option,
+    by_option, dry_run_option, expected_head_option, open_log, open_recorder, open_view, processes_option,
+    store_option,
 )  # fmt: skip
 from accords.output import format_option, render
 
@@ -50,16 +52,17 @@ def _field_value(text: str) -> Any:
     return text
 
 
-def _report(appended: Appended, fmt: str | None) -> None:
+def _report(appended: Appended, fmt: str | None, written: bool = True) -> None:
     last = appended.last
     if last is None:
         return
     row = {"seq": last.seq, "id": last.id, "type": last.type, "key": last.key,
-           "new": appended.added > 0}  # fmt: skip
+           "new": appended.added > 0, "written": written and appended.added > 0}  # fmt: skip
     if fmt:
         render([row], list(row), fmt)
     elif appended.added:
-        click.echo(" ".join(filter(None, ["recorded seq", str(last.seq), last.type, last.key, last.id[:12]])))
+        done = "recorded" if written else "would record (--dry-run: nothing written)"
+        click.echo(" ".join(filter(None, [done, "seq", str(last.seq), last.type, last.key, last.id[:12]])))
     else:
         click.echo(f"already recorded as seq {last.seq} ({last.key or last.id[:12]}); nothing added")
 
@@ -75,10 +78,11 @@ def _report(appended: Appended, fmt: str | None) -> None:
 @store_option
 @by_option
 @expected_head_option
+@dry_run_option
 @format_option("table", "json")
 def record_(
     file: IO[bytes] | None, type_: str | None, key: str | None, fields: tuple[str, ...],
-    store: str | None, recorded_by: str | None, expected_head: str | None, fmt: str | None,
+    store: str | None, recorded_by: str | None, expected_head: str | None, dry_run: bool, fmt: str | None,
 ) -> None:  # fmt: skip
     """Record one event, from a JSON or YAML file (- for stdin) or from flags.
 
@@ -112,7 +116,7 @@ def record_(
     else:
         raise InputError("nothing to record", "give a FILE (or -), or --type with --field NAME=VALUE")
     log = open_log(store, recorded_by)
-    _report(log.append([draft], expected_head), fmt)
+    _report(log.append([draft], expected_head, commit=not dry_run), fmt, written=not dry_run)
 
 
 def _progress(name: str) -> Any:
@@ -134,20 +138,24 @@ def _progress(name: str) -> Any:
 @store_option
 @by_option
 @expected_head_option
+@dry_run_option
 @processes_option
 def import_(
     files: tuple[str, ...], input_format: str | None, seed: bool, store: str | None,
-    recorded_by: str | None, expected_head: str | None, processes: int | None,
+    recorded_by: str | None, expected_head: str | None, dry_run: bool, processes: int | None,
 ) -> None:  # fmt: skip
     """Import events from JSONL or YAML files (- for stdin), each file all-or-nothing.
 
     Events already in the log (same content) are skipped, so re-importing a file is
     safe. After each file is committed, a line on stderr says what it added. Past the
     first 1,000 events of a file, claims' statements are checked ahead in worker
-    processes (one per CPU but this one; -j 1 for none).
+    processes (one per CPU but this one; -j 1 for none). With --dry-run the files are
+    checked together, as one append (a later file may refer to an earlier one's events),
+    and nothing is written.
 
     \b
     Example:
+      accords import --dry-run sources.jsonl claims.jsonl
       accords import article.jsonl more.yaml
       accords import --seed
       accords init --store copy.db && accords export | accords import --store copy.db -
@@ -157,7 +165,10 @@ def import_(
     log = open_log(store, recorded_by)
     with as_file(files_of("accords").joinpath(SEED)) as seed_path:
         paths = ([str(seed_path)] if seed else []) + list(files)
-        _import_files(log, paths, input_format, expected_head, processes)
+        if dry_run:
+            _check_files(log, paths, input_format, expected_head, processes)
+        else:
+            _import_files(log, paths, input_format, expected_head, processes)
 
 
 def _import_files(
@@ -165,8 +176,7 @@ def _import_files(
 ) -> None:
     """Import each file in its own transaction, saying on stderr what each committed."""
     for path in paths:
-        name = "stdin" if path == "-" else "seed" if path.endswith(SEED) else path
-        stream = sys.stdin.buffer if path == "-" else _open(path)
+        name, stream = _open(path)
         try:
             drafts = read_events(stream, name, input_format)
             done = log.append(drafts, expected_head, _progress(name), processes)
@@ -174,16 +184,44 @@ def _import_files(
             if stream is not sys.stdin.buffer:
                 stream.close()
         expected_head = None
-        span = f" (seq {done.head.seq - done.added + 1}-{done.head.seq})" if done.added else ""
-        click.echo(
-            f"{name}: committed {done.added} new events{span}, {done.existing} already recorded",
-            err=True,
-        )
+        click.echo(f"{name}: committed {_added(done)}", err=True)
 
 
-def _open(path: str) -> IO[bytes]:
+def _check_files(
+    log: Log, paths: list[str], input_format: str | None, expected_head: str | None, processes: int | None
+) -> None:
+    """Append every file in one transaction, then roll it back: what importing them would do."""
+    names: list[str] = []
+    streams: list[IO[bytes]] = []
+
+    def drafts() -> Iterator[Draft]:
+        for path in paths:
+            name, stream = _open(path)
+            names.append(name)
+            streams.append(stream)
+            yield from read_events(stream, name, input_format)
+
     try:
-        return open(path, "rb")
+        done = log.append(drafts(), expected_head, _progress("--dry-run"), processes, commit=False)
+    finally:
+        for stream in streams:
+            if stream is not sys.stdin.buffer:
+                stream.close()
+    click.echo(f"{', '.join(names)}: would commit {_added(done)}; --dry-run: nothing written", err=True)
+
+
+def _added(done: Appended) -> str:
+    span = f" (seq {done.head.seq - done.added + 1}-{done.head.seq})" if done.added else ""
+    return f"{done.added} new events{span}, {done.existing} already recorded"
+
+
+def _open(path: str) -> tuple[str, IO[bytes]]:
+    """The name to report a file by, and the file open for reading (stdin for -)."""
+    name = "stdin" if path == "-" else "seed" if path.endswith(SEED) else path
+    if path == "-":
+        return name, sys.stdin.buffer
+    try:
+        return name, open(path, "rb")
     except OSError as e:
         raise InputError(f"{path}: cannot read: {e.strerror}") from None
 

@@ -139,7 +139,7 @@ class MemoryRecorder:
         self.refs: dict[str, Any] = {}
         self.last = EMPTY
 
-    def writing(self) -> Any:
+    def writing(self, commit: bool = True) -> Any:
         from contextlib import nullcontext
 
         return nullcontext(self)

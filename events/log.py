@@ -144,15 +144,17 @@ class Log:
         expected_head: str | None = None,
         on_event: Callable[[Event | Ref, bool], None] | None = None,
         processes: int | None = None,
+        commit: bool = True,
     ) -> Appended:
         """Append drafts in one transaction: all of them, or none and an InputError.
 
         Drafts are read and written a chunk at a time: each chunk's bodies are checked
         first, then one query finds which of its ids and keys are already recorded.
+        Without commit, everything is done and then rolled back: what an append would do.
         """
         added = existing = 0
         last: Ref | None = None
-        with self.store.writing() as tx:
+        with self.store.writing(commit) as tx:
             head = tx.head()
             check_expected_head(head, expected_head)
             refs = _References(tx)

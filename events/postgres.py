@@ -202,7 +202,7 @@ class PostgresRecorder:
             raise StoreError(f"{where} is not an accords store", _INIT_HINT)
 
     @contextmanager
-    def writing(self) -> Iterator[_Tx]:
+    def writing(self, commit: bool = True) -> Iterator[_Tx]:
         try:
             # One round trip. READ COMMITTED whatever the server default, so each statement
             # after the lock sees every append committed before it. EXCLUSIVE blocks other
@@ -230,6 +230,9 @@ class PostgresRecorder:
             # A statement failed and the caller went on: COMMIT would silently roll back.
             self._rollback()
             raise StoreError("the append failed part way; nothing was written")
+        if not commit:
+            self._rollback()
+            return
         try:
             self.db.execute("COMMIT")
         except psycopg.Error as e:

@@ -123,13 +123,16 @@ class SqliteRecorder:
         self._tx = _Tx(self.db)
 
     @contextmanager
-    def writing(self) -> Iterator[_Tx]:
+    def writing(self, commit: bool = True) -> Iterator[_Tx]:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self._tx
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+        if not commit:
+            self.db.execute("ROLLBACK")
+            return
         try:
             self.db.execute("COMMIT")
         except sqlite3.DatabaseError as e:

@@ -59,7 +59,9 @@ class Recorder(Protocol):
 
     url: str
 
-    def writing(self) -> AbstractContextManager[Transaction]: ...
+    def writing(self, commit: bool = True) -> AbstractContextManager[Transaction]:
+        """An exclusive write transaction, committed at the end (rolled back without commit)."""
+        ...
 
     def head(self) -> Head: ...
 

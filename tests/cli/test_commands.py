@@ -49,6 +49,24 @@ def test_reimport_adds_nothing_and_says_so(run) -> None:  # type: ignore[no-unty
     assert "committed 0 new events, 4 already recorded" in result.stderr
 
 
+def test_dry_run_checks_files_together_and_writes_nothing(run, tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+    lines = SAMPLE.read_text().splitlines(keepends=True)
+    sources, claims = tmp_path / "sources.jsonl", tmp_path / "claims.jsonl"
+    sources.write_text(lines[0])  # the claims of the second file cite this source
+    claims.write_text("".join(lines[1:]))
+    before = snapshot(run.store)
+    checked = run("import", "--dry-run", str(sources), str(claims))
+    assert checked.exit_code == 0, checked.stderr
+    assert f"would commit {len(lines)} new events (seq 1-{len(lines)}), 0 already recorded; --dry-run: nothing written" in checked.stderr
+    one = run("record", "--dry-run", "--type", "SourceRegistered", "-f", "title=T", "-f", "kind=news", "--format", "json")
+    assert json.loads(one.stdout)[0] | {"id": ""} == {"seq": 1, "id": "", "type": "SourceRegistered", "key": None,
+                                                     "new": True, "written": False}  # fmt: skip
+    claims.write_text(claims.read_text().replace('"state/PE"', '"state/Narnia"', 1))
+    refused = run("import", "--dry-run", str(sources), str(claims))
+    assert refused.exit_code == 2 and "claims.jsonl:" in refused.stderr and "unknown state 'Narnia'" in refused.stderr
+    assert snapshot(run.store) == before
+
+
 def test_record_from_flags_json_and_yaml(sqlite_run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     run = sqlite_run
     result = run("record", "--type", "SourceRegistered", "--key", "src-ap",
