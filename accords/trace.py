@@ -46,7 +46,8 @@ def trace(
         {
             "seq": c.seq, "claim": c.key or c.id, "stance": c.stance,
             "status": c.status + (f" ({c.reason}: {c.note})" if c.note else f" ({c.reason})" if c.reason else "")
-            + (f" by {c.corrected_by}" if c.corrected_by else ""),
+            + (f" by {c.corrected_by}" if c.corrected_by else "")
+            + (f"\nreviewed: {c.reviews}" if c.reviews else ""),
             "statements": "\n".join(c.statements + [f"conflicts: {n}" for n in c.conflicts]),
             "quote": c.quote, "source": f"{c.source} ({c.publisher or '?'}, {c.published or '?'})"
             + (f"\n{c.source_key}" if c.source_key else "") + (f"\n{c.source_url}" if c.source_url else "")

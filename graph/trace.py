@@ -59,6 +59,14 @@ WHERE { GRAPH graph:provenance {
 } } ORDER BY ?by
 """
 
+# Fact-checkers' verdicts on a claim (ClaimReviewed), oldest first.
+REVIEWS = """
+SELECT ?claim ?rating ?reviewer ?note WHERE { GRAPH graph:provenance {
+  ?review schema:itemReviewed ?claim ; acc:rating ?rating ; schema:author ?reviewer ; acc:seq ?seq .
+  OPTIONAL { ?review schema:comment ?note }
+} } ORDER BY ?seq
+"""
+
 # Sources that derive from the same upstream report are one source: count the roots.
 # (pyoxigraph binds only variables the query selects, hence ?target, ?claim, ?source)
 ROOTS = """
@@ -102,6 +110,7 @@ class TracedClaim:
     source_key: str | None
     source_url: str | None
     source_withdrawn: bool  # its publisher retracted the source (SourceCorrected, retracted)
+    reviews: str | None  # fact-checkers' ratings, oldest first: "unproven (by J. Doe: note)"
     speaker: str
     recorder: str
     seq: int
@@ -290,6 +299,11 @@ def _details(store: ox.Store, claim: ox.NamedNode) -> Details:
     for name in ("certainty", "polarity", "status", "reason"):
         if out[name]:
             out[name] = out[name][len(ACC) :]  # type: ignore[index]
+    reviews = [
+        f"{r['rating'].value.removeprefix(ACC)} (by {r['reviewer'].value}" + (f": {r['note'].value})" if r["note"] else ")")
+        for r in _select(store, REVIEWS, "claim", claim)
+    ]  # fmt: skip
+    out["reviews"] = "; ".join(reviews) or None
     return out
 
 
@@ -304,6 +318,7 @@ def _traced(d: Details, stance: str, lines: list[str], conflicts: list[str]) -> 
         reason=d["reason"], note=d["note"], corrected_by=replacement, quote=d["quote"] or "",
         source=d["title"] or "", publisher=d["publisher"], published=d["issued"],
         source_key=d["sourceKey"], source_url=d["url"], source_withdrawn=d["withdrawn"] == "true",
+        reviews=d["reviews"],
         speaker=d["speaker"] or "", recorder=d["recorder"] or "", seq=int(d["seq"] or 0),
         recorded_at=d["at"] or "", certainty=d["certainty"] or "", polarity=d["polarity"] or "",
         valid_time=d["valid"], statements=lines, conflicts=conflicts,

@@ -88,6 +88,18 @@ def test_a_claim_of_a_withdrawn_source_is_flagged_with_where_to_find_the_source(
     )
 
 
+def test_a_claim_shows_its_fact_checks(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    sqlite_run("import", str(SAMPLE))
+    assert _trace(sqlite_run, "c-rwanda-paid")["claims"][0]["reviews"] is None
+    for rating, note in (("unproven", "no second source"), ("mostly_true", None)):
+        fields = ["-f", "claim=c-rwanda-paid", "-f", f"rating={rating}", "-f", "reviewer=Desk"]
+        reviewed = sqlite_run("record", "--type", "ClaimReviewed", *fields, *(["-f", f"note={note}"] if note else []))
+        assert reviewed.exit_code == 0, reviewed.stderr
+    [claim] = [c for c in _trace(sqlite_run, "c-rwanda-paid")["claims"] if c["key"] == "c-rwanda-paid"]
+    assert claim["reviews"] == "unproven (by Desk: no second source); mostly_true (by Desk)"
+    assert "reviewed: unproven (by Desk" in sqlite_run("trace", "agreement/us-rw", "--format", "table").stdout
+
+
 def test_retracted_claim_shows_with_its_reason_and_does_not_count(sqlite_run) -> None:  # type: ignore[no-untyped-def]
     sqlite_run("import", str(SAMPLE))
     found = _trace(sqlite_run, "state/PE")
