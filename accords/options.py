@@ -91,10 +91,10 @@ def open_view(store: str | None, as_of: str | None, known_by: str | None, valid_
     """The RDF dataset a read command answers from: the live projection, caught up, or a
     view folded from the log at the point the clock options name."""
     # imported here: the write commands should not pay for loading the RDF stack
-    from accords.graph.projection import open_projection, parse_view, view
+    from accords.graph.projection import open_projection, view
 
     recorder = open_recorder(store)
-    at = parse_view(as_of, known_by, valid_at, recorder)
+    at = _view(as_of, known_by, valid_at, recorder)
     live = open_projection(recorder) if at.current else None
     return view(recorder, at, live)
 
@@ -104,7 +104,22 @@ def open_live(
 ) -> tuple[Projection, View]:
     """The live projection, caught up, and the view the clock options name: for queries
     that place claims in time themselves (the named queries, through graph.clocks)."""
-    from accords.graph.projection import open_projection, parse_view
+    from accords.graph.projection import open_projection
 
     recorder = open_recorder(store)
-    return open_projection(recorder), parse_view(as_of, known_by, valid_at, recorder)
+    return open_projection(recorder), _view(as_of, known_by, valid_at, recorder)
+
+
+def _view(as_of: str | None, known_by: str | None, valid_at: str | None, recorder: Recorder) -> View:
+    """The view the clock options name; a note on stderr when --as-of is before the first
+    event (record time is when it was recorded here, not when anything happened)."""
+    from accords.graph.projection import parse_view
+
+    at = parse_view(as_of, known_by, valid_at, recorder)
+    if at.as_of == 0 and as_of is not None and not as_of.isdigit() and not recorder.head().empty:
+        click.echo(
+            f"note: nothing was recorded in this log by {as_of} (--as-of is record time); for what "
+            "sources had published by a date use --known-by, for what was true then --valid-at",
+            err=True,
+        )
+    return at

@@ -241,6 +241,10 @@ def parse_view(as_of: str | None, known_by: str | None, valid_at: str | None, re
     if as_of is not None:
         if as_of.isdigit():
             seq = int(as_of)
+            head = recorder.head().seq
+            if seq > head:
+                raise InputError(f"--as-of: seq {seq} is past the head of the log (seq {head})",
+                                 "give a seq up to the head, or a time")  # fmt: skip
         else:
             from accords.events.model import parse_timestamp, timestamp
 

@@ -193,6 +193,16 @@ def test_query_as_of_through_the_command(sqlite_run) -> None:  # type: ignore[no
     assert [b["key"]["value"] for b in now["results"]["bindings"]] == ["c-peru-resists"]
 
 
+def test_as_of_past_the_head_is_refused_and_before_the_first_event_noted(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    sqlite_run("import", str(SAMPLE))
+    past = sqlite_run("query", "payments", "--as-of", "5")
+    assert past.exit_code == 2 and "seq 5 is past the head of the log (seq 4)" in past.stderr
+    early = sqlite_run("query", "payments", "--as-of", "2020-01-01", "--format", "json")
+    assert early.exit_code == 0 and json.loads(early.stdout)["results"]["bindings"] == []
+    assert "--as-of is record time" in early.stderr and "--known-by" in early.stderr
+    assert "note" not in sqlite_run("query", "payments", "--as-of", "4").stderr
+
+
 def test_parameters_are_bound_not_pasted(sqlite_run) -> None:  # type: ignore[no-untyped-def]
     sqlite_run("import", str(SAMPLE))
     for value in ['Example News" } ; DROP', "it's", "}", "a > b", "line\nbreak", "SELECT * WHERE { ?s ?p ?o }"]:
