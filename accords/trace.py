@@ -27,6 +27,8 @@ def trace(
     TARGET is an entity (state/RW, agreement/us-rw), a claim (key, id or id prefix) or
     a statement as JSON. The summary counts the active supporting claims and the
     independent sources behind them: sources derived from one upstream report count once.
+    Traced from a claim, a claim whose valid time cannot meet its own (a position held
+    until June, another from August) is shown as "other time" and counted on neither side.
 
     \b
     Example:

@@ -17,6 +17,7 @@ import orjson
 import pyoxigraph as ox
 
 from accords.errors import InputError
+from accords.events import dates
 from accords.events.model import Event
 from accords.graph.labels import ANONYMOUS, Labels
 from accords.graph.projection import Projection
@@ -98,7 +99,7 @@ class TracedClaim:
 
     key: str | None
     id: str
-    stance: str  # supporting or contradicting
+    stance: str  # supporting, contradicting, or other time (its valid time does not meet the claim's)
     status: str  # active, retracted or corrected
     reason: str | None
     note: str | None
@@ -223,7 +224,8 @@ def trace(projection: Projection, target: str, find: Callable[[str], Event] | No
     claim = claim_iri(event.id)
     if not any(True for _ in store.quads_for_pattern(None, None, None, claim)):
         raise InputError(f"claim {text!r} is not in this view", "drop --as-of, --known-by or --valid-at")
-    return _trace_facts(store, "claim", event.key or event.id[:12], _claim_facts(store, claim))
+    valid = _details(store, claim)["valid"]
+    return _trace_facts(store, "claim", event.key or event.id[:12], _claim_facts(store, claim), valid)
 
 
 def _find(text: str, find: Callable[[str], Event] | None) -> Event:
@@ -255,15 +257,20 @@ def _trace_entity(store: ox.Store, text: str, entity: ox.NamedNode, claims: list
     for c in claims:
         notes = [
             f"{labels.fact(t)} ({_ref(details[o])}) vs {labels(m.object)}"
-            for o in affirmed if o != c and c in affirmed for m, t in _conflicts(about[c], about[o])
+            for o in affirmed if o != c and c in affirmed and _overlap(details[c]["valid"], details[o]["valid"])
+            for m, t in _conflicts(about[c], about[o])
         ]  # fmt: skip
         stance = "supporting" if c in affirmed else "contradicting"
         traced.append((_traced(details[c], stance, labels.facts(about[c]), notes), details[c]))
     return _summarise(store, text, "entity", traced)
 
 
-def _trace_facts(store: ox.Store, kind: str, text: str, wanted: list[Fact]) -> Trace:
-    """Claims that hold a wanted fact (for or against) or give one a different value."""
+def _trace_facts(store: ox.Store, kind: str, text: str, wanted: list[Fact], valid: str | None = None) -> Trace:
+    """Claims that hold a wanted fact (for or against) or give one a different value.
+
+    valid: the valid time of the wanted facts (a claim's): a claim whose valid time cannot
+    overlap it speaks of another time ("other time"), and neither supports nor contradicts.
+    """
     labels = _Labels(store)
     anchors = {f.subject for f in wanted if isinstance(f.node, str)} | {
         ox.NamedNode(iri) for f in wanted if not isinstance(f.node, str) for _p, iri in f.node
@@ -280,11 +287,19 @@ def _trace_facts(store: ox.Store, kind: str, text: str, wanted: list[Fact]) -> T
         conflicts = _conflicts(wanted, held) if affirmed else []
         if not matched and not conflicts:
             continue
-        stance = "contradicting" if conflicts or not affirmed else "supporting"
+        if not _overlap(valid, d["valid"]):
+            stance = "other time"
+        else:
+            stance = "contradicting" if conflicts or not affirmed else "supporting"
         notes = [f"{labels.fact(t)} vs {labels(w.object)}" for w, t in conflicts]
         lines = labels.facts(matched + [t for _w, t in conflicts])
         traced.append((_traced(d, stance, lines, notes), d))
     return _summarise(store, text, kind, traced)
+
+
+def _overlap(a: str | None, b: str | None) -> bool:
+    """Whether two claims' valid times can both hold (one without a valid time holds at any)."""
+    return a is None or b is None or dates.bounds(a).overlaps(dates.bounds(b))
 
 
 def _details(store: ox.Store, claim: ox.NamedNode) -> Details:

@@ -88,6 +88,22 @@ def test_a_claim_of_a_withdrawn_source_is_flagged_with_where_to_find_the_source(
     )
 
 
+def test_a_claim_of_another_time_neither_supports_nor_contradicts(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    stance = {"@type": "Stance", "state": "state/MX", "toward": "state/US"}
+
+    def said(key: str, position: str, valid: str) -> dict[str, Any]:
+        claim = _claim(key, "s1", {**stance, "position": position})
+        claim["body"]["valid_time"] = valid
+        return claim
+
+    _load(sqlite_run, [_source("s1", "T", "P"), said("c-until-june", "willing", "../2025-06"),
+                       said("c-august", "refused", "2025-08-05"), said("c-august-too", "willing", "2025-08")])  # fmt: skip
+    found = _trace(sqlite_run, "c-august")
+    assert {c["key"]: c["stance"] for c in found["claims"]} == {
+        "c-until-june": "other time", "c-august": "supporting", "c-august-too": "contradicting"}  # fmt: skip
+    assert (found["supporting_active"], found["contradicting_active"]) == (1, 1)
+
+
 def test_a_claim_shows_its_fact_checks(sqlite_run) -> None:  # type: ignore[no-untyped-def]
     sqlite_run("import", str(SAMPLE))
     assert _trace(sqlite_run, "c-rwanda-paid")["claims"][0]["reviews"] is None
