@@ -15,6 +15,20 @@ def _describe(triple: Any, labels: Any) -> str:
     return f"{labels(s)} · {labels(p)} · {labels(o)}"
 
 
+def _claims(triple: Any, store: Any) -> str:
+    """The claims whose statement holds triple (by key, else short id): what to trace."""
+    from accords.graph.terms import ID, PROVENANCE, acc, short
+
+    s, p, o = triple
+    names = set()
+    for quad in store.quads_for_pattern(s, p, o, None):
+        claim = quad.graph_name
+        if isinstance(claim, type(PROVENANCE)) and claim.value.startswith(ID + "claim/"):
+            keys = list(store.quads_for_pattern(claim, acc("key"), None, PROVENANCE))
+            names.add(keys[0].object.value if keys else short(claim.value))
+    return ", ".join(sorted(names))
+
+
 @click.command()
 @click.option("--from", "start", type=int, default=1, help="First seq to show.")
 @click.option("--to", "stop", type=int, default=None, help="Last seq to show.")
@@ -66,7 +80,8 @@ def replay(start: int, stop: int | None, store: str | None, fmt: str | None) -> 
 def diff(a: str, b: str, store: str | None, fmt: str | None) -> None:
     """What the record believed at B that it did not at A (gained), and the reverse (lost).
 
-    A and B are points of record time: a seq or a UTC time.
+    A and B are points of record time: a seq or a UTC time. Each row names the claims
+    that said it (at B for what was gained, at A for what was lost), to trace.
 
     \b
     Example:
@@ -87,10 +102,12 @@ def diff(a: str, b: str, store: str | None, fmt: str | None) -> None:
         for p in sides
     ]
     labels = Labels(sides[1].store)
-    rows = [{"change": "gained", "statement": _describe(t, labels)} for t in beliefs[1] - beliefs[0]]
-    rows += [{"change": "lost", "statement": _describe(t, labels)} for t in beliefs[0] - beliefs[1]]
-    rows.sort(key=lambda r: (r["change"], r["statement"]))
-    render(rows, ["change", "statement"], fmt)
+    rows = [{"change": "gained", "statement": _describe(t, labels), "claims": _claims(t, sides[1].store)}
+            for t in beliefs[1] - beliefs[0]]  # fmt: skip
+    rows += [{"change": "lost", "statement": _describe(t, Labels(sides[0].store)), "claims": _claims(t, sides[0].store)}
+             for t in beliefs[0] - beliefs[1]]  # fmt: skip
+    rows.sort(key=lambda r: (r["change"], r["claims"], r["statement"]))
+    render(rows, ["change", "statement", "claims"], fmt)
 
 
 COMMANDS = [replay, diff]

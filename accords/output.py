@@ -60,13 +60,14 @@ def render(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str |
 def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> None:
     """A plain-text table that reads the same on a terminal, in a pipe and in the README."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(box=None, show_edge=False, pad_edge=False, header_style="bold")
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
+        table.add_row(*(escape(_cell(row.get(c))) for c in columns))  # "[statement]" is text, not a style
     width = 200 if not sys.stdout.isatty() else None
     Console(file=sys.stdout, width=width, soft_wrap=False).print(table)
 

@@ -282,6 +282,9 @@ def test_replay_and_diff_speak_in_labels(sqlite_run) -> None:  # type: ignore[no
     diff = json.loads(sqlite_run("diff", "3", "4", "--format", "json").stdout)
     assert {row["change"] for row in diff} == {"lost"}
     assert any("position · resisting" in row["statement"] for row in diff)
+    assert {row["claims"] for row in diff} == {"c-peru-resists"}  # the claim retracted at seq 4
+    table = sqlite_run("diff", "3", "4", "--format", "table").stdout
+    assert "[statement] · position · resisting" in table and "c-peru-resists" in table
 
 
 @settings(max_examples=3, deadline=None)
