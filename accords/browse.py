@@ -104,14 +104,25 @@ def log_(
 @click.argument("ref")
 @store_option
 def show(ref: str, store: str | None) -> None:
-    """Show one event whole: by key, id, or an unambiguous id prefix.
+    """Show one event whole: by key, id, an unambiguous id prefix, or seq.
+
+    A number is a seq unless it is also a key or the start of an id (then `accords log
+    --from-seq N --to-seq N` names it).
 
     \b
     Example:
       accords show c-rwanda-paid
       accords show 3f9a1c2b
+      accords show 42
     """
-    write_json(open_log(store).find(ref).envelope())
+    log = open_log(store)
+    if ref.isdigit() and not log.store.lookup(ref):
+        event = next(log.read(int(ref), int(ref)), None)
+        if event is None:
+            raise InputError(f"no event {ref!r} in {log.store.url}: the log ends at seq {log.store.head().seq}")
+        write_json(event.envelope())
+        return
+    write_json(log.find(ref).envelope())
 
 
 COMMANDS = [log_, show]

@@ -7,6 +7,7 @@ the whole envelope; re-importing them keeps recorded_at and recorded_by, so the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import IO, Any
@@ -70,7 +71,10 @@ def read_jsonl(stream: IO[bytes], name: str) -> Iterator[Draft]:
         try:
             data = orjson.loads(line)
         except orjson.JSONDecodeError as e:
-            raise InputError(f"{name}:{number}: malformed JSON: {e}") from None
+            # the line is the file's; of orjson's position, only the column means anything
+            where = re.sub(r": line 1 column (\d+) \(char \d+\)$", r" (column \1)", str(e))
+            hint = "YAML on stdin needs --input-format yaml" if name == "stdin" and number == 1 else None
+            raise InputError(f"{name}:{number}: malformed JSON: {where}", hint) from None
         yield draft(data, f"{name}:{number}")
 
 

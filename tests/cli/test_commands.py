@@ -67,6 +67,19 @@ def test_dry_run_checks_files_together_and_writes_nothing(run, tmp_path: Path, s
     assert snapshot(run.store) == before
 
 
+def test_show_by_seq_and_errors_that_point_the_way(sqlite_run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sqlite_run("import", str(SAMPLE))
+    assert json.loads(sqlite_run("show", "2").stdout)["key"] == "c-rwanda-paid"
+    past = sqlite_run("show", "9")
+    assert past.exit_code == 2 and "the log ends at seq 4" in past.stderr
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"type": "SourceRegistered", "body": {"title": "x",}}\n')
+    refused = sqlite_run("import", str(bad))
+    assert "bad.jsonl:1: malformed JSON: trailing comma is not allowed (column 51)" in refused.stderr
+    yaml_on_stdin = sqlite_run("import", "-", input=b"type: SourceRegistered\n")
+    assert yaml_on_stdin.exit_code == 2 and "--input-format yaml" in yaml_on_stdin.stderr
+
+
 def test_record_from_flags_json_and_yaml(sqlite_run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     run = sqlite_run
     result = run("record", "--type", "SourceRegistered", "--key", "src-ap",
