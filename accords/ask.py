@@ -127,6 +127,9 @@ def query(
             raise InputError(f"--param {item!r}: expected NAME=VALUE")
         given[key] = value
     values = bind(named, given)
+    defaulted = [f"{p.name}={values[p.name]}" for p in named.params if p.name not in given and p.name in values]
+    if defaulted:  # an example value answering quietly reads as the answer to the user's question
+        click.echo(f"note: {name} with the default {', '.join(defaulted)}; set it with --param NAME=VALUE", err=True)
     if engine == "cypher":
         from accords.graph.projection import parse_view
         from accords.options import open_recorder

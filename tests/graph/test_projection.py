@@ -212,6 +212,9 @@ def test_parameters_are_bound_not_pasted(sqlite_run) -> None:  # type: ignore[no
         assert bindings == []  # a literal that matches no publisher, not a change of query
     result = sqlite_run("query", "claims-by-outlet", "--param", "publisher=Example News", "--format", "json")
     assert len(json.loads(result.stdout)["results"]["bindings"]) == 2
+    assert "note" not in result.stderr
+    defaulted = sqlite_run("query", "claims-by-outlet", "--format", "json")  # an example value, said so
+    assert "note: claims-by-outlet with the default publisher=Example News" in defaulted.stderr
     bad_iri = sqlite_run("query", "agreements-by-state", "--param", "state=state/RW> } ?x <y")
     assert bad_iri.exit_code == 2
 
