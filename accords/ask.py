@@ -70,11 +70,13 @@ def sparql(
     The default graph is what the record believes now (graph:belief, with the
     vocabulary and state names); claims, sources and their provenance are in
     GRAPH graph:provenance, each claim's statement in its own graph. Prefixes acc:,
-    prov:, dcterms:, schema:, rdfs:, xsd:, id: and graph: are predefined.
+    prov:, dcterms:, schema:, rdfs:, xsd:, id: and graph: are predefined; in a
+    prefixed name a slash is escaped: id:state\\/PE is <https://w3id.org/accords/id/state/PE>.
 
     \b
     Example:
       accords sparql 'SELECT ?a ?p WHERE { ?a a acc:Agreement ; acc:party ?p }'
+      accords sparql 'SELECT ?a WHERE { ?a acc:party id:state\\/PE }'
       accords sparql --as-of 40 --file question.rq --format csv
       echo 'ASK { ?t a acc:Transfer }' | accords sparql -
     """
