@@ -17,13 +17,15 @@ def _describe(triple: Any, labels: Any) -> str:
 
 def _claims(triple: Any, store: Any) -> str:
     """The claims whose statement holds triple (by key, else short id): what to trace."""
+    import pyoxigraph as ox
+
     from accords.graph.terms import ID, PROVENANCE, acc, short
 
     s, p, o = triple
     names = set()
     for quad in store.quads_for_pattern(s, p, o, None):
         claim = quad.graph_name
-        if isinstance(claim, type(PROVENANCE)) and claim.value.startswith(ID + "claim/"):
+        if isinstance(claim, ox.NamedNode) and claim.value.startswith(ID + "claim/"):
             keys = list(store.quads_for_pattern(claim, acc("key"), None, PROVENANCE))
             names.add(keys[0].object.value if keys else short(claim.value))
     return ", ".join(sorted(names))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from importlib.resources import as_file
 from importlib.resources import files as files_of
-from collections.abc import Iterator
 from typing import IO, Any
 
 import click

@@ -29,6 +29,7 @@ def normalize_statement(value: Any) -> dict[str, Any]:
 
     return normalize(value)
 
+
 CERTAINTY = ("confirmed", "reported", "alleged", "rumoured")
 POLARITY = ("affirmed", "denied")
 SOURCE_KINDS = (

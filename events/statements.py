@@ -56,6 +56,8 @@ def _human_dates(node: dict[str, Any], name: str) -> dict[str, Any]:
         term = terms.get(key)
         if isinstance(value, dict):
             value = _human_dates(value, "a nested node")
+        elif isinstance(value, list):
+            value = [_human_dates(v, "a nested node") if isinstance(v, dict) else v for v in value]
         elif isinstance(value, str) and term is not None and term.iri in dated:
             try:
                 value = dates.normalize(value)
@@ -70,7 +72,7 @@ def check_statement(statement: dict[str, Any]) -> None:
     try:
         triples = expand(statement, BLANK)
     except (TypeError, ValueError, AttributeError) as e:
-        raise InputError(f"cannot be read as JSON-LD: {e}", "see accords.ttl and the examples in the README") from None
+        raise InputError(f"cannot be read as JSON-LD: {e}", "accords statements lists the keys of each @type") from None
     results = check_triples(triples, BLANK)
     if results:
         more = f"; and {len(results) - _SHOWN} more" if len(results) > _SHOWN else ""
