@@ -4,7 +4,8 @@
 
 Every figure is measured in this run on the same generated events (bench/generate.py,
 seed 1), next to a peer measured in the same run: the eventsourcing library's SQLite
-recorder for import (prebuilt StoredEvents; as a second row, also made by its Mapper),
+recorder for import (StoredEvents made from the same event dicts inside the clock; as a
+second row, made by its Mapper),
 orjson + hashlib for verify, `python -c pass` for latency. Timed
 figures are the median of --repeat runs (best shown too); nothing is asserted. Run it
 from any directory; subprocesses run the installed `accords` command.
