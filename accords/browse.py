@@ -35,11 +35,17 @@ def summary(event: Event) -> str:
     return str(body.get("reason", ""))
 
 
-def _mentions(event: Event, source_id: str) -> bool:
+def _mentions(event: Event, source_id: str, claims: set[str]) -> bool:
+    """Whether event is the source, cites it, or concerns a claim citing it (in claims,
+    which this adds such claims to, so that it must see the log in order)."""
     body = event.data()
-    return event.id == source_id or source_id in (
+    if event.id == source_id or source_id in (
         body.get("source"), *body.get("derived_from", ()), *body.get("sources", ())
-    )
+    ):  # fmt: skip
+        if event.type == "ClaimRecorded":
+            claims.add(event.id)
+        return True
+    return body.get("claim") in claims or body.get("replacement") in claims
 
 
 def _time(text: str | None, option: str) -> str | None:
@@ -56,21 +62,22 @@ def filtered(
     since: str | None, until: str | None,
 ) -> Iterator[Event]:  # fmt: skip
     source_id = log.find(source).id if source else None
-    for event in log.read(start, stop):
-        if types and event.type not in types:
+    claims: set[str] = set()  # of the source, from seq 1: a retraction names only its claim
+    for event in log.read(1 if source_id else start, stop):
+        if source_id and not _mentions(event, source_id, claims):
+            continue
+        if event.seq < start or types and event.type not in types:
             continue
         if since and event.recorded_at < since:
             continue
         if until and event.recorded_at > until:
             break
-        if source_id and not _mentions(event, source_id):
-            continue
         yield event
 
 
 @click.command("log")
 @click.option("--type", "types", multiple=True, type=click.Choice(list(SCHEMAS)), help="Only events of this type (repeatable).")
-@click.option("--source", help="Only the source (key or id) and the events citing it.")
+@click.option("--source", help="Only the source (key or id), the events citing it, and those about its claims.")
 @click.option("--from-seq", type=int, default=1, help="First seq.")
 @click.option("--to-seq", type=int, default=None, help="Last seq.")
 @click.option("--since", help="Recorded at or after (ISO 8601, UTC).")

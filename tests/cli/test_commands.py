@@ -120,12 +120,16 @@ def test_log_filters(sqlite_run) -> None:  # type: ignore[no-untyped-def]
     run = sqlite_run
     run("import", str(SAMPLE))
     rows = json.loads(run("log", "--source", "src-seed", "--from-seq", "2", "--format", "json").stdout)
-    assert [r["seq"] for r in rows] == [2, 3]
+    assert [r["seq"] for r in rows] == [2, 3, 4]  # 4 retracts a claim citing it, and names only the claim
+    rows = json.loads(run("log", "--source", "src-seed", "--type", "ClaimRetracted", "--format", "json").stdout)
+    assert [r["seq"] for r in rows] == [4]
     rows = json.loads(run("log", "--since", "2000-01-01", "--until", "2000-01-02", "--format", "json").stdout)
     assert rows == []
     csv_out = run("log", "--format", "csv").stdout.splitlines()
     assert csv_out[0] == "seq,type,key,id,recorded_at,recorded_by,summary"
     assert len(csv_out) == 5
+    run("record", "--type", "SourceRegistered", "--key", "src-other", "-f", "title=Other", "-f", "kind=news")
+    assert [r["seq"] for r in json.loads(run("log", "--source", "src-other", "--format", "json").stdout)] == [5]
 
 
 def test_errors_have_one_shape(sqlite_run) -> None:  # type: ignore[no-untyped-def]
