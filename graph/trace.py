@@ -248,16 +248,18 @@ def _find(text: str, find: Callable[[str], Event] | None) -> Event:
 
 
 def _trace_entity(store: ox.Store, text: str, entity: ox.NamedNode, claims: list[ox.NamedNode]) -> Trace:
-    """Every claim naming entity; affirmed claims that disagree on a value note each other."""
+    """Every claim naming entity; active affirmed claims that disagree on a value, at
+    overlapping valid times, note each other."""
     labels = _Labels(store)
     about = {c: _about(_claim_facts(store, c), entity) for c in claims}
     details = {c: _details(store, c) for c in claims}
     affirmed = [c for c in claims if details[c]["polarity"] == "affirmed"]
+    standing = [c for c in affirmed if details[c]["status"] == "active"]
     traced = []
     for c in claims:
         notes = [
             f"{labels.fact(t)} ({_ref(details[o])}) vs {labels(m.object)}"
-            for o in affirmed if o != c and c in affirmed and _overlap(details[c]["valid"], details[o]["valid"])
+            for o in standing if o != c and c in standing and _overlap(details[c]["valid"], details[o]["valid"])
             for m, t in _conflicts(about[c], about[o])
         ]  # fmt: skip
         stance = "supporting" if c in affirmed else "contradicting"

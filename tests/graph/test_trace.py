@@ -176,6 +176,9 @@ def test_trace_of_an_entity_notes_conflicting_values(sqlite_run) -> None:  # typ
     claims = {c["key"]: c for c in _trace(sqlite_run, "agreement/us-rw")["claims"]}
     assert claims["c-in-force"]["conflicts"] == ["agreement/us-rw status signed (c-signed) vs in_force"]
     assert claims["c-signed"]["conflicts"] == ["agreement/us-rw status in_force (c-in-force) vs signed"]
+    sqlite_run("retract", "c-signed", "--reason", "recording_error")
+    claims = {c["key"]: c for c in _trace(sqlite_run, "agreement/us-rw")["claims"]}
+    assert claims["c-in-force"]["conflicts"] == claims["c-signed"]["conflicts"] == []  # a retracted claim conflicts no more
 
 
 def test_anonymous_statements_match_by_their_frame(sqlite_run) -> None:  # type: ignore[no-untyped-def]
