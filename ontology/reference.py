@@ -55,7 +55,7 @@ def statement_keys() -> tuple[Key, ...]:
             path = shapes.value(prop, SH.path)
             if not isinstance(path, URIRef) or str(path) not in keys:
                 continue
-            seen = paths.setdefault(path, {"required": False, "many": True, "values": ()})
+            seen = paths.setdefault(path, {"required": False, "many": True, "values": (), "meaning": None})
             min_count, max_count, words = (shapes.value(prop, p) for p in (SH.minCount, SH.maxCount, SH["in"]))
             if isinstance(min_count, Literal) and int(min_count) > 0:
                 seen["required"] = True
@@ -63,10 +63,14 @@ def statement_keys() -> tuple[Key, ...]:
                 seen["many"] = False
             if words is not None:
                 seen["values"] = tuple(str(w).removeprefix(str(ACC)) for w in Collection(shapes, words))
+            description = shapes.value(prop, SH.description)  # the key for this type, where the
+            if description is not None:  # vocabulary's comment covers others too (acc:status)
+                seen["meaning"] = str(description)
         for path, seen in sorted(paths.items(), key=lambda p: (not p[1]["required"], keys[str(p[0])])):
             out.append(Key(
                 str(cls).removeprefix(str(ACC)), keys[str(path)], bool(seen["required"]), bool(seen["many"]),
-                _meaning(str(vocabulary.value(path, RDFS.comment) or "")), seen["values"],  # type: ignore[arg-type]
+                str(seen["meaning"] or _meaning(str(vocabulary.value(path, RDFS.comment) or ""))),
+                seen["values"],  # type: ignore[arg-type]
             ))  # fmt: skip
     return tuple(sorted(out, key=lambda k: k.type))
 
