@@ -19,8 +19,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def store_option(f: F) -> F:
     return click.option(
         "--store",
-        envvar="ACCORDS_STORE",
-        default=None,
+        default=None,  # not envvar: ACCORDS_STORE must not override `accords --store X CMD` (chosen_store)
         metavar="PATH|URL",
         help="The log: a SQLite file or a postgresql:// URL "
         "(default: $ACCORDS_STORE, else ./accords.db).",

@@ -80,6 +80,17 @@ def test_show_by_seq_and_errors_that_point_the_way(sqlite_run, tmp_path: Path) -
     assert yaml_on_stdin.exit_code == 2 and "--input-format yaml" in yaml_on_stdin.stderr
 
 
+def test_store_given_before_the_command_wins_over_the_environment(sqlite_run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    other = str(tmp_path / "other.db")
+    assert sqlite_run("init", "--store", other).exit_code == 0
+    recorded = sqlite_run("--store", other, "record", "--type", "SourceRegistered", "-f", "title=T", "-f", "kind=news")
+    assert recorded.exit_code == 0, recorded.stderr  # ACCORDS_STORE names sqlite_run's store
+    assert len(json.loads(sqlite_run("--store", other, "log", "--format", "json").stdout)) == 1
+    assert json.loads(sqlite_run("log", "--format", "json").stdout) == []
+    missing = sqlite_run("--store", str(tmp_path / "nowhere.db"), "log")
+    assert missing.exit_code == 2 and "no accords store" in missing.stderr
+
+
 def test_record_from_flags_json_and_yaml(sqlite_run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     run = sqlite_run
     result = run("record", "--type", "SourceRegistered", "--key", "src-ap",
