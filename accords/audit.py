@@ -91,10 +91,12 @@ def _read_json(stream: IO[bytes], name: str) -> Any:
 @click.option("--from", "old", type=click.File("rb"), help="A checkpoint file: prove the log extends it.")
 @click.option("--check", "to_check", type=click.File("rb"), help="Check a proof file (- for stdin).")
 @click.option("--root", help="With --check: a root you trust (e.g. from your checkpoint): the proof must be about it.")
+@click.option("--key", "public_key", metavar="HEX",
+              help="With --from: the checkpoint must be signed by this Ed25519 public key.")  # fmt: skip
 @store_option
 def prove(
     event: str | None, tree_size: int | None, old: IO[bytes] | None,
-    to_check: IO[bytes] | None, root: str | None, store: str | None,
+    to_check: IO[bytes] | None, root: str | None, public_key: str | None, store: str | None,
 ) -> None:  # fmt: skip
     """Prove an event is in the log, or that the log extends an old checkpoint.
 
@@ -107,6 +109,7 @@ def prove(
     Example:
       accords prove c-rwanda-paid > inclusion.json
       accords prove --from checkpoint-2025-06-01.json > consistency.json
+      accords prove --from checkpoint-2025-06-01.json --key "$(cat newsroom.pub)"
       accords prove --check consistency.json --root "$(jq -r .root checkpoint-2025-06-01.json)"
     """
     if to_check is not None:
@@ -129,6 +132,11 @@ def prove(
     recorder = open_recorder(store)
     if old is not None:
         cp = integrity.checkpoint_from_json(_read_json(old, old.name), old.name)
+        if cp.signature and not integrity.signature_valid(cp):
+            raise NotConforming(f"{old.name}: the checkpoint's signature does not verify")
+        if public_key is not None and (not cp.signature or cp.public_key != public_key.lower()):
+            raise NotConforming(f"{old.name}: the checkpoint is not signed by key {public_key}",
+                                "a signature proves who made a checkpoint only against a key you hold")  # fmt: skip
         proof = integrity.consistency(recorder, cp, tree_size)
         write_json(proof)
         if not integrity.check_proof(proof, "consistency"):

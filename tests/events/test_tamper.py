@@ -222,6 +222,14 @@ def test_signed_checkpoint(run, tmp_path: Path) -> None:  # type: ignore[no-unty
     run("import", str(DATA / "sample.jsonl"))
     doc = json.loads(run("checkpoint", "--sign", str(key)).stdout)
     assert len(doc["signature"]) == 128
+    held = tmp_path / "cp.json"
+    held.write_text(json.dumps(doc))
+    assert run("prove", "--from", str(held), "--key", doc["public_key"]).exit_code == 0
+    other = run("prove", "--from", str(held), "--key", flip(doc["public_key"], 0))
+    assert other.exit_code == 1 and "not signed by key" in other.stderr
+    held.write_text(json.dumps({**doc, "signature": flip(doc["signature"], 5)}))
+    forged = run("prove", "--from", str(held))
+    assert forged.exit_code == 1 and "signature does not verify" in forged.stderr
     assert run("verify").exit_code == 0
     attack(run.store, ["UPDATE checkpoints SET created_at = '2000-01-01T00:00:00.000000Z'"])
     result = run("verify")
