@@ -42,9 +42,10 @@ def init(store: str | None) -> None:
     click.echo(f"store {recorder.url}: {recorder.head().seq} events")
 
 
-def _field_value(text: str) -> Any:
-    """A --field value: JSON for objects, lists and booleans; text otherwise."""
-    if text[:1] in ("{", "[") or text in ("true", "false"):
+def _field_value(text: str, boolean: bool) -> Any:
+    """A --field value: JSON for objects and lists, and for true/false in a yes-or-no
+    field (a rating of "true" is text); text otherwise."""
+    if text[:1] in ("{", "[") or boolean and text in ("true", "false"):
         try:
             return orjson.loads(text)
         except orjson.JSONDecodeError as e:
@@ -106,12 +107,13 @@ def record_(
         if key:
             draft = Draft(draft.type, draft.body, key, where=draft.where)
     elif type_:
+        booleans = {f.name for f in SCHEMAS[type_] if f.kind == "bool"}
         body: dict[str, Any] = {}
         for item in fields:
             name, sep, value = item.partition("=")
             if not sep or not name:
                 raise InputError(f"--field {item!r}: expected NAME=VALUE")
-            body[name] = _field_value(value)
+            body[name] = _field_value(value, name in booleans)
         draft = Draft(type_, body, key)
     else:
         raise InputError("nothing to record", "give a FILE (or -), or --type with --field NAME=VALUE")

@@ -113,6 +113,11 @@ def test_record_from_flags_json_and_yaml(sqlite_run, tmp_path: Path) -> None:  #
     again = run("record", "-", input=json.dumps(claim))
     assert again.exit_code == 0
     assert again.stdout.startswith("already recorded as seq 2")
+    rated = run("record", "--type", "ClaimReviewed", "-f", "claim=c-ap", "-f", "rating=true", "-f", "reviewer=Desk")
+    assert rated.exit_code == 0, rated.stderr  # the rating "true", not the boolean
+    withdrawn = run("record", "--type", "SourceCorrected", "-f", "source=src-ap", "-f", "correction=x", "-f", "retracted=true")
+    assert withdrawn.exit_code == 0, withdrawn.stderr
+    assert json.loads(run("show", withdrawn.stdout.split()[-1]).stdout)["body"]["retracted"] is True
 
 
 def test_retract_and_correct(sqlite_run) -> None:  # type: ignore[no-untyped-def]
