@@ -274,6 +274,12 @@ def check_expected_head(head: Head, expected: str | None) -> None:
     """ConflictError unless expected (a hash or hash prefix, or 0 for empty) is the head."""
     if expected is None:
         return
+    expected = expected.lower()
+    if expected not in ("0", "empty") and not _ID_LIKE.match(expected):
+        raise InputError(
+            f"expected_head: {expected!r} is not a hash or a prefix of one",
+            "4 to 64 lowercase hex characters, as verify prints the head; 0 for an empty log",
+        )
     if expected in ("0", "empty") and head.empty:
         return
     if len(expected) >= 4 and not head.empty and head.hash.startswith(expected):

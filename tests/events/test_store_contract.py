@@ -91,7 +91,11 @@ def test_expected_head(store_url: str) -> None:
     log.append([source("s2", "Another")], expected_head=head.hash[:10])
     with pytest.raises(ConflictError, match="log head is seq 2"):
         log.append([source("s3", "Third")], expected_head=head.hash)
-    assert log.store.head().seq == 2
+    log.append([source("s3", "Third")], expected_head=log.store.head().hash[:8].upper())  # as some tools print it
+    for malformed in ("c4", "zzzz", "0x12ab"):  # no head at all: bad input, not a conflict
+        with pytest.raises(InputError, match="is not a hash or a prefix of one"):
+            log.append([source("s4", "Fourth")], expected_head=malformed)
+    assert log.store.head().seq == 3
 
 
 def test_batch_is_all_or_nothing(store_url: str) -> None:
