@@ -1,5 +1,5 @@
 // title: Transfers to a state with no agreement in force that day
-// description: Believed transfers whose destination had no believed agreement with the sending state in force on the transfer's date (in force on or before the date, and not terminated or suspended before it) - an investigative lead, not an error.
+// description: Believed transfers whose destination had no believed agreement with the sending state in force on the transfer's date (in force for certain by the transfer's earliest day: the latest day its entry into force may be, and not terminated or suspended before it) - an investigative lead, not an error. Stricter than validate's TransferAgreementShape warning, which spares a transfer any agreement whose dates may cover it.
 // A claim is believed on the clocks ($as_of, $known_by, $valid_at) when in view, affirmed, and not yet
 // retracted or corrected. Dates compare by their bounds: the transfer's earliest day, the agreement's
 // latest day of entry into force, the earliest day it ended.
