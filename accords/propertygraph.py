@@ -173,7 +173,9 @@ def cypher(query: str | None, file: IO[str] | None, params: tuple[str, ...], as_
     $as_of + 1) > $as_of. A node or relationship x is believed when one of the claims
     in x.claims is; by record time alone, when any(i IN range(0,
     size(x.believed_from)-1) WHERE x.believed_from[i] <= $as_of AND
-    coalesce(x.believed_until[i], $as_of + 1) > $as_of).
+    coalesce(x.believed_until[i], $as_of + 1) > $as_of). A node's own properties
+    (a stance's position, say) hold what the record believes now; what a claim said
+    at any time is the value of its STATES relationship (c)-[:STATES {property}]->(x).
 
     \b
     Example:
@@ -192,7 +194,11 @@ def cypher(query: str | None, file: IO[str] | None, params: tuple[str, ...], as_
     refuse_unread_clocks(at, text)
     graph = connect(neo4j)
     values: dict[str, Any] = dict(parse_params(params))
-    values.update(clock_values(at, Neo4jProjection(graph).head().seq))
+    head = Neo4jProjection(graph).head().seq
+    if at.as_of is not None and at.as_of > head:
+        raise InputError(f"--as-of: seq {at.as_of} is past what Neo4j reflects (seq {head})",
+                         "run accords project neo4j to catch up, or give a smaller seq")  # fmt: skip
+    values.update(clock_values(at, head))
     columns, rows = graph.read(text, values)
     show(columns, rows, fmt)
 

@@ -66,6 +66,8 @@ def test_cypher_formats_and_stdin(accords: Any) -> None:
     past = accords.ok("cypher", "MATCH (c:Claim) WHERE c.seq <= toInteger($as_of) RETURN count(c) AS n",
                       "--as-of", "2", "--format", "json")  # fmt: skip
     assert json.loads(past.stdout) == [{"n": 1}]
+    ahead = accords("cypher", "MATCH (c:Claim) WHERE c.seq <= toInteger($as_of) RETURN count(c) AS n", "--as-of", "5")
+    assert ahead.exit_code == 2 and "past what Neo4j reflects (seq 4)" in ahead.stderr
 
 
 def test_the_clocks_are_bound_and_a_clock_the_query_never_reads_is_refused(accords: Any) -> None:
