@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
@@ -17,8 +17,11 @@ from accords.output import format_option, render, write_json
 LOG_COLUMNS = ("seq", "type", "key", "id", "recorded_at", "recorded_by", "summary")
 
 
-def summary(event: Event) -> str:
-    """A line a person can scan: a source's title, a claim's statement type and quote."""
+def summary(event: Event, name: Callable[[str], str] = lambda id_: id_[:12]) -> str:
+    """A line a person can scan: a source's title, a claim's statement type and quote.
+
+    name gives how an event the body refers to (by full id) is shown: by default its id's
+    first 12 characters."""
     body = event.data()
     if event.type == "SourceRegistered":
         return f"{body['title']} ({body.get('publisher', '?')}, {body.get('published', '?')})"
@@ -27,9 +30,9 @@ def summary(event: Event) -> str:
         quote = quote if len(quote) <= 80 else quote[:77] + "..."
         return f"{body['statement']['@type']}: \"{quote}\""
     if event.type in ("ClaimRetracted", "ClaimCorrected", "ClaimReviewed"):
-        return f"{body['claim'][:12]}: {body.get('reason') or body.get('rating')}"
+        return f"{name(body['claim'])}: {body.get('reason') or body.get('rating')}"
     if event.type == "SourceCorrected":
-        return f"{body['source'][:12]}: {body['correction']}"
+        return f"{name(body['source'])}: {body['correction']}"
     if event.type == "EntitiesMerged":
         return " = ".join(body["entities"])
     return str(body.get("reason", ""))
@@ -46,6 +49,16 @@ def _mentions(event: Event, source_id: str, claims: set[str]) -> bool:
             claims.add(event.id)
         return True
     return body.get("claim") in claims or body.get("replacement") in claims
+
+
+def _named(log: Log) -> Callable[[str], str]:
+    """An event's key, looked up by its full id; its id's first 12 characters if it has none."""
+
+    def name(id_: str) -> str:
+        found = log.store.lookup(id_)
+        return (found[0].key or id_[:12]) if found else id_[:12]
+
+    return name
 
 
 def _time(text: str | None, option: str) -> str | None:
@@ -101,7 +114,7 @@ def log_(
                       _time(since, "--since"), _time(until, "--until"))  # fmt: skip
     rows: Iterator[dict[str, Any]] = (
         {"seq": e.seq, "type": e.type, "key": e.key, "id": e.id[:12],
-         "recorded_at": e.recorded_at, "recorded_by": e.recorded_by, "summary": summary(e)}
+         "recorded_at": e.recorded_at, "recorded_by": e.recorded_by, "summary": summary(e, _named(log))}
         for e in events
     )  # fmt: skip
     render(rows, LOG_COLUMNS, fmt)

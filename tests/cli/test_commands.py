@@ -139,6 +139,7 @@ def test_log_filters(sqlite_run) -> None:  # type: ignore[no-untyped-def]
     assert [r["seq"] for r in rows] == [2, 3, 4]  # 4 retracts a claim citing it, and names only the claim
     rows = json.loads(run("log", "--source", "src-seed", "--type", "ClaimRetracted", "--format", "json").stdout)
     assert [r["seq"] for r in rows] == [4]
+    assert rows[0]["summary"].startswith("c-peru-resists: ")  # the retracted claim by its key
     rows = json.loads(run("log", "--since", "2000-01-01", "--until", "2000-01-02", "--format", "json").stdout)
     assert rows == []
     csv_out = run("log", "--format", "csv").stdout.splitlines()
