@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from contextlib import ExitStack
 from importlib.resources import as_file
 from importlib.resources import files as files_of
 from typing import IO, Any
@@ -178,13 +179,9 @@ def _import_files(
 ) -> None:
     """Import each file in its own transaction, saying on stderr what each committed."""
     for path in paths:
-        name, stream = _open(path)
-        try:
-            drafts = read_events(stream, name, input_format)
-            done = log.append(drafts, expected_head, _progress(name), processes)
-        finally:
-            if stream is not sys.stdin.buffer:
-                stream.close()
+        with ExitStack() as files:
+            name, stream = _open(path, files)
+            done = log.append(read_events(stream, name, input_format), expected_head, _progress(name), processes)
         expected_head = None
         click.echo(f"{name}: committed {_added(done)}", err=True)
 
@@ -194,21 +191,15 @@ def _check_files(
 ) -> None:
     """Append every file in one transaction, then roll it back: what importing them would do."""
     names: list[str] = []
-    streams: list[IO[bytes]] = []
 
-    def drafts() -> Iterator[Draft]:
+    def drafts(files: ExitStack) -> Iterator[Draft]:
         for path in paths:
-            name, stream = _open(path)
+            name, stream = _open(path, files)
             names.append(name)
-            streams.append(stream)
             yield from read_events(stream, name, input_format)
 
-    try:
-        done = log.append(drafts(), expected_head, _progress("--dry-run"), processes, commit=False)
-    finally:
-        for stream in streams:
-            if stream is not sys.stdin.buffer:
-                stream.close()
+    with ExitStack() as files:
+        done = log.append(drafts(files), expected_head, _progress("--dry-run"), processes, commit=False)
     click.echo(f"{', '.join(names)}: would commit {_added(done)}; --dry-run: nothing written", err=True)
 
 
@@ -217,13 +208,14 @@ def _added(done: Appended) -> str:
     return f"{done.added} new events{span}, {done.existing} already recorded"
 
 
-def _open(path: str) -> tuple[str, IO[bytes]]:
-    """The name to report a file by, and the file open for reading (stdin for -)."""
+def _open(path: str, files: ExitStack) -> tuple[str, IO[bytes]]:
+    """The name to report a file by, and the file open for reading (stdin for -), closed
+    with files."""
     name = "stdin" if path == "-" else "seed" if path.endswith(SEED) else path
     if path == "-":
         return name, sys.stdin.buffer
     try:
-        return name, open(path, "rb")
+        return name, files.enter_context(open(path, "rb"))
     except OSError as e:
         raise InputError(f"{path}: cannot read: {e.strerror}") from None
 
