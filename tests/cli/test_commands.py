@@ -181,6 +181,20 @@ def test_installed_command_end_to_end(tmp_path: Path) -> None:
     assert bad.stderr.startswith(b"error: stdin:1: type: unknown event type 'Nope'")
 
 
+
+def test_installed_command_checks_without_writing_and_obeys_the_store_before_it(tmp_path: Path) -> None:
+    """--dry-run, and `accords --store B` while ACCORDS_STORE names A, as a user runs them."""
+    assert _accords("init", cwd=tmp_path).returncode == 0  # A: ACCORDS_STORE
+    checked = _accords("import", "--dry-run", str(SAMPLE), cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert b"would commit 4 new events (seq 1-4), 0 already recorded; --dry-run: nothing written" in checked.stderr
+    other = str(tmp_path / "other.db")
+    assert _accords("init", "--store", other, cwd=tmp_path).returncode == 0
+    assert _accords("--store", other, "import", str(SAMPLE), cwd=tmp_path).returncode == 0
+    assert _accords("--store", other, "verify", cwd=tmp_path).stdout.startswith(b"ok: 4 events verify")
+    assert _accords("verify", cwd=tmp_path).stdout.startswith(b"ok: 0 events verify")  # A: nothing written
+
+
 def test_a_pipe_closed_early_is_not_an_error(tmp_path: Path) -> None:
     _accords("init", cwd=tmp_path)
     lines = "\n".join(json.dumps({"type": "SourceRegistered", "body": {"title": f"t{i}", "kind": "news"}}) for i in range(3000))
