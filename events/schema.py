@@ -18,11 +18,14 @@ from accords.events import dates
 Resolve = Callable[[str, tuple[str, ...]], str]
 """Resolve a reference to the full id of an earlier event of one of the given types."""
 
-Normalize = Callable[[Any], dict[str, Any]]
+Statement = dict[str, Any] | list[dict[str, Any]]
+"""A claim's statement: one node, or a list of nodes when one quote states several facts."""
+
+Normalize = Callable[[Any], Statement]
 """Normalise a claim's statement (statements.normalize_statement), or give its outcome."""
 
 
-def normalize_statement(value: Any) -> dict[str, Any]:
+def normalize_statement(value: Any) -> Statement:
     """statements.normalize_statement, imported on the first claim: the statement check
     brings rdflib and the compiled shapes, which no other event and no reading command needs."""
     from accords.events.statements import normalize_statement as normalize
@@ -33,8 +36,9 @@ def normalize_statement(value: Any) -> dict[str, Any]:
 CERTAINTY = ("confirmed", "reported", "alleged", "rumoured")
 POLARITY = ("affirmed", "denied")
 SOURCE_KINDS = (
-    "news", "government", "court", "ngo", "intergovernmental", "leaked_document",
-    "statement", "report", "social_media", "interview", "other",
+    "news", "wire", "aggregator", "opinion", "press_release", "government", "official_register",
+    "court", "court_filing", "ngo", "intergovernmental", "leaked_document", "statement", "report",
+    "academic", "social_media", "interview", "other",
 )  # fmt: skip
 REASONS = ("source_correction", "recording_error", "legal", "other")
 RATINGS = ("true", "mostly_true", "mixed", "mostly_false", "false", "unproven", "misleading")
@@ -169,14 +173,15 @@ def _check(field: Field, value: Any, resolve: Resolve, statement: Normalize) -> 
         items = value if isinstance(value, list) else [value]
         return [_ref(item, field, resolve) for item in items]
     if kind == "entities":
-        if (
-            not isinstance(value, list)
-            or len(value) < 2
-            or not all(isinstance(v, str) and "/" in v for v in value)
-        ):
-            raise InputError(
-                f"body.{name}: expected two or more entity ids such as 'agreement/us-rw'"
-            )
+        if not isinstance(value, list) or len(value) < 2 or not all(isinstance(v, str) for v in value):
+            raise InputError(f"body.{name}: expected two or more entity ids such as 'agreement/us-rw'")
+        from accords.ontology.expansion import reference_iri
+
+        for item in value:
+            try:
+                reference_iri(item)  # the rule the projection mints the entity's IRI by
+            except InputError as e:
+                raise InputError(f"body.{name}: {e.message}", e.hint) from None
         return value
     if kind == "object":
         if not isinstance(value, dict):

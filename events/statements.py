@@ -14,8 +14,9 @@ import pyoxigraph as ox
 
 from accords.errors import InputError
 from accords.events import dates
+from accords.events.schema import Statement
 from accords.ontology.expansion import Term, Triple, compiled, expand
-from accords.ontology.quantities import parse_amount, parse_quantity, quantity_properties
+from accords.ontology.quantities import Amount, parse_amount, parse_quantity, quantity_properties
 from accords.ontology.shapecheck import Result, check_triples
 from accords.ontology.states import normalize_state_refs
 from accords.ontology.vocabulary import ID_BASE, bounded_properties
@@ -26,8 +27,31 @@ BLANK = "urn:accords:statement"
 _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
-def normalize_statement(value: Any) -> dict[str, Any]:
-    """The statement as it will be stored, or InputError saying what is wrong."""
+def normalize_statement(value: Any) -> Statement:
+    """The statement as it will be stored, or InputError saying what is wrong.
+
+    One object states one fact; a list of objects is one quote stating several (a tally of
+    seven states is seven facts), each checked as a statement of its own and stored together.
+    """
+    if isinstance(value, list):
+        if not value:
+            raise InputError("an empty list states nothing", "give one statement object, or a list of them")
+        nodes = []
+        for n, item in enumerate(value, 1):
+            try:
+                node = _normalize_node(item)
+                check_statement(node)
+            except InputError as e:
+                raise InputError(f"[{n}] {e.message}", e.hint) from None
+            nodes.append(node)
+        return nodes
+    statement = _normalize_node(value)
+    check_statement(statement)
+    return statement
+
+
+def _normalize_node(value: Any) -> dict[str, Any]:
+    """One statement node with its state references and dates as stored, unchecked otherwise."""
     if not isinstance(value, dict):
         raise InputError(f"expected a JSON object, got {type(value).__name__}")
     if "@context" in value:
@@ -40,9 +64,7 @@ def normalize_statement(value: Any) -> dict[str, Any]:
         raise InputError('needs an "@type", such as "Agreement" or "Transfer"')
     # "state/Rwanda" and "state/rw" are stored as "state/RW", "5 August 2025" as
     # "2025-08-05", as in a body's dates: the log holds what it means.
-    statement = _human_dates(normalize_state_refs(value), "the statement")
-    check_statement(statement)
-    return statement
+    return _human_dates(normalize_state_refs(value), "the statement")
 
 
 def _human_dates(node: dict[str, Any], name: str) -> dict[str, Any]:
@@ -67,7 +89,7 @@ def _human_dates(node: dict[str, Any], name: str) -> dict[str, Any]:
     return out
 
 
-def check_statement(statement: dict[str, Any]) -> None:
+def check_statement(statement: Statement) -> None:
     """InputError naming the node, the property and what was expected, unless it conforms."""
     try:
         triples = expand(statement, BLANK)
@@ -81,6 +103,7 @@ def check_statement(statement: dict[str, Any]) -> None:
             "accords statements TYPE lists the keys a statement of that @type takes",
         )
     _check_readable(triples)
+    _check_parts(triples)
 
 
 _SHOWN = 5  # results named in one message: a statement is a few keys, each wrong one counts
@@ -151,3 +174,43 @@ def _unreadable(kind: str, text: str, integer: bool) -> tuple[str, str | None] |
     except InputError as e:
         return e.message, e.hint
     return None
+
+
+
+_QUANTITY, _ROLE, _UNIT, _NUMBER = (compiled().terms[k].iri for k in ("quantities", "role", "unit", "number"))
+
+
+def _check_parts(triples: list[Triple]) -> None:
+    """InputError for a part stated larger than its whole: a subset above the total in its unit."""
+    nodes: dict[Term, dict[str, Term]] = {}
+    counts: dict[Term, list[Term]] = {}
+    for subject, predicate, obj in triples:
+        nodes.setdefault(subject, {})[predicate.value] = obj
+        if predicate.value == _QUANTITY:
+            counts.setdefault(subject, []).append(obj)
+    for parent, children in counts.items():
+        quantities = [nodes.get(child, {}) for child in children]
+        for part in (q for q in quantities if _role(q) == "subset"):
+            for whole in (q for q in quantities if _role(q) == "total" and _unit(q) == _unit(part)):
+                low, high = _number(part).low, _number(whole).high
+                if low is not None and high is not None and low > high:
+                    raise InputError(
+                        f'{_node(parent)}, "quantities": a subset of {_number(part).text!r} is more '
+                        f"than its total of {_number(whole).text!r}",
+                        'a "subset" counts part of the "total" in the same unit: check both numbers',
+                    )
+
+
+def _role(quantity: dict[str, Term]) -> str | None:
+    role = quantity.get(_ROLE)
+    return role.value.removeprefix(compiled().vocab) if isinstance(role, ox.NamedNode) else None
+
+
+def _unit(quantity: dict[str, Term]) -> str:
+    unit = quantity.get(_UNIT)
+    return unit.value if isinstance(unit, ox.Literal) else "people"
+
+
+def _number(quantity: dict[str, Term]) -> Amount:
+    number = quantity.get(_NUMBER)
+    return parse_amount(number.value) if isinstance(number, ox.Literal) else Amount("", None, None)

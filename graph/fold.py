@@ -16,7 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from accords.events.dates import bounds
+from accords.events.dates import bounds, publication
 from accords.events.model import Event
 from accords.graph.statements import Triple, entity_iri, statement_triples
 from accords.graph.terms import (
@@ -173,11 +173,12 @@ class Fold:
         if "publisher" in body:
             publisher, described = self._agent("publisher", body["publisher"])
             t += [(s, ox.NamedNode(DCT + "publisher"), publisher), *described]
-        published: list[Triple] = []
         if "published" in body:
             t.append((s, ox.NamedNode(DCT + "issued"), _lit(body["published"])))
-            published = _date_bounds(s, body["published"], "publishedEarliest", "publishedLatest")
-            t += published
+        when = publication(body.get("published"), event.recorded_at)
+        published = [(s, acc(name), _lit(day.isoformat(), "date"))
+                     for name, day in (("publishedEarliest", when.earliest), ("publishedLatest", when.latest)) if day]  # fmt: skip
+        t += published
         self.published_cache[s.value] = [(p, o) for _, p, o in published]
         for name, predicate in (("url", SCHEMA + "url"), ("language", DCT + "language"),
                                 ("author", DCT + "creator"), ("archive_url", SCHEMA + "archivedAt"),
@@ -214,6 +215,8 @@ class Fold:
         if "valid_time" in body:
             t.append((c, acc("validTime"), _lit(body["valid_time"])))
             t += _date_bounds(c, body["valid_time"], "validFrom", "validUntil")
+        if "note" in body:
+            t.append((c, ox.NamedNode(SCHEMA + "comment"), _lit(body["note"])))
         t += [(c, p, o) for p, o in self._published(source)]
         self._add(t, PROVENANCE)
         self._add(statement, c)

@@ -173,8 +173,11 @@ class Fold:
                      "archive_url", "content_hash", "retrieved", "note"):  # fmt: skip
             if name in body:
                 props[name] = body[name]
-        if "published" in body:
-            props.update(_dates(body["published"], "published_earliest", "published_latest"))
+        from accords.events.dates import publication
+
+        when = publication(body.get("published"), event.recorded_at)
+        props.update({name: day for name, day in (("published_earliest", when.earliest),
+                                                  ("published_latest", when.latest)) if day})  # fmt: skip
         plan.add("source", {"id": event.id, "props": props})
         for upstream in body.get("derived_from", []):
             plan.add("derived", {"id": event.id, "upstream": upstream})

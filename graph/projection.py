@@ -19,7 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from accords.errors import InputError, StoreError
-from accords.events.dates import bounds
+from accords.events.dates import bounds, publication
 from accords.events.model import EMPTY, Event, Head
 from accords.events.store import Recorder
 from accords.graph.fold import Delta, Fold, Sink
@@ -76,7 +76,6 @@ class View:
                     return False
             if self.known_by is not None:
                 latest = published.get(source.value)
-                # a source with no date was not certainly published by then
                 return latest is not None and latest <= self.known_by
             return True
 
@@ -142,7 +141,7 @@ class Projection:
                 )
             if admit is not None and event.type == "SourceRegistered":
                 body = event.data()
-                published = bounds(body["published"]).latest if "published" in body else None
+                published = publication(body.get("published"), event.recorded_at).latest
                 admit.published[source_iri(event.id).value] = published
             delta = fold.apply(event)
             if on_event:

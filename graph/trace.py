@@ -22,6 +22,7 @@ from accords.events.model import Event
 from accords.graph.labels import ANONYMOUS, Labels
 from accords.graph.projection import Projection
 from accords.graph.statements import entity_iri, statement_triples
+from accords.ontology.expansion import REFERENCE
 from accords.graph.terms import ACC, PREFIXES, RDF, VOCABULARY, Term, acc, claim_iri, short
 from accords.ontology.states import entity_ref
 from accords.ontology.vocabulary import bounded_properties
@@ -216,10 +217,11 @@ def trace(projection: Projection, target: str, find: Callable[[str], Event] | No
             raise InputError("a statement is a JSON object with @type")
         return _trace_facts(store, "statement", text, facts(statement_triples(statement, STATEMENT_BLANK)))
     text = entity_ref(text)
-    entity = entity_iri(text)
-    claims = _mentions(store, entity)
-    if claims or any(True for _ in store.quads_for_pattern(entity, None, None, VOCABULARY)):
-        return _trace_entity(store, text, entity, claims)
+    if REFERENCE.match(text):  # else a claim's key, or nothing the record knows
+        entity = entity_iri(text)
+        claims = _mentions(store, entity)
+        if claims or any(True for _ in store.quads_for_pattern(entity, None, None, VOCABULARY)):
+            return _trace_entity(store, text, entity, claims)
     event = _find(text, find)
     claim = claim_iri(event.id)
     if not any(True for _ in store.quads_for_pattern(None, None, None, claim)):

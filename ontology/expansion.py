@@ -10,12 +10,14 @@ projection's business: graph.statements adds them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
 import pyoxigraph as ox
 
+from accords.errors import InputError
 from accords.ontology.vocabulary import ID_BASE, context
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -102,6 +104,12 @@ def _literal(value: Any, datatype: str | None) -> ox.Literal:
     return ox.Literal(value)
 
 
+# What an identifier may be: a folder of lower-case letters, "/", then a name of characters
+# an IRI holds as they are (no space, quote, angle bracket, brace, bar, caret, backquote,
+# backslash or control character): "state/RW", "actor/iom", "transfer/us-sv-2025-03-15".
+REFERENCE = re.compile(r"^[a-z][a-z_]*/[^\s<>\"{}|\\^`\x00-\x1f\x7f]+$")
+
+
 @lru_cache(maxsize=65536)
 def _node_iri(ref: str) -> ox.NamedNode:
     ctx = compiled()
@@ -109,7 +117,21 @@ def _node_iri(ref: str) -> ox.NamedNode:
         return ox.NamedNode(ctx.expand(ref))
     if "://" in ref:
         return ox.NamedNode(ref)
-    return ox.NamedNode(ctx.base + ref)
+    return reference_iri(ref)
+
+
+def reference_iri(ref: str) -> ox.NamedNode:
+    """The IRI of an identifier as a statement writes it ("state/RW", "actor/iom"), by the one
+    rule every identifier is checked with at append; InputError saying how to write it."""
+    if REFERENCE.match(ref):
+        return ox.NamedNode(ID_BASE + ref)
+    from accords.ontology.states import resolve_state
+
+    try:
+        hint = f'for a state, write "state/{resolve_state(ref)}"'
+    except InputError:
+        hint = 'write a folder and a name without spaces: "state/US", "actor/iom", "agreement/us-rw"'
+    raise InputError(f"{ref!r} is not an identifier", hint)
 
 
 @lru_cache(maxsize=4096)
@@ -117,8 +139,9 @@ def _vocab_iri(name: str) -> ox.NamedNode:
     return ox.NamedNode(compiled().expand(name))
 
 
-def expand(statement: dict[str, Any], blank: str) -> list[Triple]:
-    """The triples of a statement. A node without @id gets the IRI blank (+ -n for nested)."""
+def expand(statement: dict[str, Any] | list[dict[str, Any]], blank: str) -> list[Triple]:
+    """The triples of a statement (one node, or a list of them). A node without @id gets the
+    IRI blank, the next ones blank-1, blank-2… (nested nodes too)."""
     ctx = compiled()
     out: list[Triple] = []
     counter = [0]
@@ -150,10 +173,11 @@ def expand(statement: dict[str, Any], blank: str) -> list[Triple]:
                     out.append((subject, predicate, _literal(item, term.datatype if term else None)))
         return subject
 
-    node(statement)
+    for top in statement if isinstance(statement, list) else [statement]:
+        node(top)
     return out
 
 
 def entity_iri(ref: str) -> ox.NamedNode:
     """An entity named as users write it ("state/RW", "agreement/us-rw") as an IRI."""
-    return ox.NamedNode(ref if "://" in ref else ID_BASE + ref)
+    return ox.NamedNode(ref) if "://" in ref else reference_iri(ref)

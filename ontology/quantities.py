@@ -11,8 +11,10 @@ The rules, so that a reader can predict every bound:
   "more than N", "over N" give low = N + 1 for counts (N for amounts);
 - "at most N", "up to N", "no more than N", "N or fewer" give high = N, no low;
   "fewer than N", "less than N", "under N" give high = N - 1 for counts (N for amounts);
-- "N-M", "N to M", "between N and M", "from N to M" give N to M;
+- "N-M", "N to M", "N or M", "between N and M", "from N to M" give N to M;
 - vague words have fixed ranges (see VAGUE): "dozens" is 24 to 99, "hundreds" 200 to 999;
+- "undisclosed", "unknown", "not disclosed" are a number the source says it does not know:
+  no bounds at all, and nothing to compare;
 - anything else is an error naming the text: nothing is guessed.
 
 Every reading except a plain number is marked approximate when the source hedged
@@ -103,7 +105,7 @@ _FORMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?:fewer than|less than|under|below)\s+(?P<n>.+)$"), "below"),
 ]
 _BETWEEN = re.compile(r"^(?:between|from)\s+(?P<rest>.+)$")
-_RANGE_SEPARATOR = re.compile(r"\s*(?:-|\u2013|\u2014)\s*|\s+to\s+")
+_RANGE_SEPARATOR = re.compile(r"\s*(?:-|\u2013|\u2014)\s*|\s+(?:to|or)\s+")
 _AND = re.compile(r"\s+(?:and|to)\s+")
 
 
@@ -144,7 +146,7 @@ def _number(text: str) -> Decimal | None:
 
 
 def _range(text: str) -> tuple[Decimal, Decimal] | None:
-    """Two numbers joined by a dash or "to" ("200-300"), or after "between"/"from"."""
+    """Two numbers joined by a dash, "to" or "or" ("200-300", "one or two"), or after "between"/"from"."""
     between = _BETWEEN.match(text)
     text, separator = (between["rest"], _AND) if between else (text, _RANGE_SEPARATOR)
     # Try every split: "twenty-five to thirty" must not split at its first hyphen.
@@ -161,8 +163,13 @@ def _normalize(text: str) -> str:
     return " ".join(text.casefold().replace("\u00a0", " ").split()).rstrip(".")
 
 
+UNDISCLOSED = frozenset({"undisclosed", "unknown", "not disclosed"})
+
+
 def _read(text: str) -> _Reading:
     plain = _normalize(text)
+    if plain in UNDISCLOSED:
+        return _Reading(None, None)
     if plain in VAGUE:
         low, high = VAGUE[plain]
         return _Reading(Decimal(low), Decimal(high), approximate=True)

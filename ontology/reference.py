@@ -62,7 +62,8 @@ def statement_keys() -> tuple[Key, ...]:
             if isinstance(max_count, Literal) and int(max_count) == 1:
                 seen["many"] = False
             if words is not None:
-                seen["values"] = tuple(str(w).removeprefix(str(ACC)) for w in Collection(shapes, words))
+                # a word is its local name; a property ("unknown": ["signed"]) its JSON key
+                seen["values"] = tuple(keys.get(str(w), str(w).removeprefix(str(ACC))) for w in Collection(shapes, words))
             description = shapes.value(prop, SH.description)  # the key for this type, where the
             if description is not None:  # vocabulary's comment covers others too (acc:status)
                 seen["meaning"] = str(description)

@@ -141,11 +141,13 @@ def _normalize_value(value: Any) -> Any:
         return state_ref(value)
     if isinstance(value, list):
         return [_normalize_value(item) for item in value]
+    if isinstance(value, dict):
+        return normalize_state_refs(value)
     return value
 
 
 def normalize_state_refs(statement: dict[str, Any]) -> dict[str, Any]:
-    """A copy of a statement whose "state/..." references all carry canonical codes."""
+    """A copy of a statement whose "state/..." references all carry canonical codes, nested nodes too."""
     # Values starting "state/" are references ("@id" or a reference key); text never is.
     return {key: value if key == "@type" else _normalize_value(value) for key, value in statement.items()}
 

@@ -212,9 +212,9 @@ def test_statements_lists_each_type_from_the_shapes(sqlite_run) -> None:  # type
     for row in rows:
         by_type.setdefault(row["type"], {})[row["key"]] = row
     assert set(by_type) == {"Agreement", "Transfer", "Request", "Payment", "Stance", "CourtRuling", "Target",
-                            "ConditionReport", "State"}  # fmt: skip
-    assert by_type["Agreement"]["parties"]["required"] == "yes"
-    assert by_type["Agreement"]["status"]["takes"].startswith("one: reported, negotiating, signed, in_force")
+                            "ConditionReport", "State", "Actor", "Pressure", "Quantity"}  # fmt: skip
+    assert by_type["Quantity"]["number"]["required"] == "yes"
+    assert by_type["Agreement"]["status"]["takes"].startswith("one: reported, negotiating, concluded, signed, in_force")
     assert by_type["Transfer"]["via"]["takes"] == "a list"
     unknown = sqlite_run("statements", "Deal")
     assert unknown.exit_code == 2 and "no statement type 'Deal'" in unknown.stderr

@@ -96,10 +96,10 @@ def test_a_nonconforming_claim_is_refused_naming_the_property(tmp_path: Path) ->
     log = Log(open_store(str(tmp_path / "a.db"), create=True), "tester")
     log.append([Draft("SourceRegistered", {"title": "T", "kind": "news"}, "s1")])
     claim = {"source": "s1", "quote": "q", "attributed_to": "a", "certainty": "reported",
-             "statement": {"@id": "agreement/us-rw", "@type": "Agreement", "parties": ["state/US"]}}  # fmt: skip
+             "statement": {"@type": "Agreement", "parties": ["state/US"]}}  # fmt: skip
     with pytest.raises(InputError) as refused:
         log.append([Draft("ClaimRecorded", claim, "c1", where="claims.jsonl:7")])
-    assert refused.value.message.startswith("claims.jsonl:7: body.statement: agreement/us-rw: An agreement needs at least two parties")
+    assert refused.value.message.startswith('claims.jsonl:7: body.statement: the statement: An agreement needs at least two "parties"')
     assert "acc:party" in refused.value.message
     assert log.store.head().seq == 1  # nothing written
 

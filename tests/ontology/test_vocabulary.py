@@ -10,6 +10,7 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, SH
 
+from accords.ontology.expansion import compiled
 from accords.ontology.jsonld import statement_graph
 from accords.ontology.vocabulary import (
     ACC,
@@ -23,7 +24,7 @@ from accords.ontology.vocabulary import (
 
 CLASSES = [
     "State", "Agreement", "Transfer", "Request", "Payment", "Stance", "CourtRuling", "Target",
-    "ConditionReport", "Claim", "Source",
+    "ConditionReport", "Actor", "Pressure", "Quantity", "Claim", "Source",
 ]
 PREFIXES = {"acc", "dcterms", "oa", "owl", "prov", "rdf", "rdfs", "schema", "skos", "time", "xsd"}
 # Enumerated keys, the class their words belong to, and the words the contract names.
@@ -38,7 +39,8 @@ ENUMERATIONS = {
     "conditions": ("ConditionKind", {"conflict", "instability", "human_rights_violations"}),
     "source_kind": ("SourceKind", {"news", "government", "court", "ngo", "leaked_document", "statement"}),
 }
-AGREEMENT_STATUS = {"reported", "negotiating", "signed", "in_force", "suspended", "terminated"}
+AGREEMENT_STATUS = {"reported", "negotiating", "concluded", "signed", "in_force", "suspended", "terminated"}
+TRANSFER_STATUS = {"planned", "completed", "blocked", "diverted", "stranded", "cancelled"}
 CLAIM_STATUS = {"active", "retracted", "corrected"}
 RECORD_TERMS = [
     "seq", "eventHash", "certainty", "polarity", "status", "validFrom", "validUntil", "validTime",
@@ -49,6 +51,10 @@ RECORD_TERMS = [
 # Loaded once: each call returns a fresh copy, which is right for users and slow for loops.
 ONTOLOGY = ontology_graph()
 SHAPES = statement_shapes()
+
+
+def _context_iri(key: str) -> str:
+    return compiled().terms[key].iri
 
 
 def _terms() -> dict[str, Any]:
@@ -138,6 +144,7 @@ def test_enumeration_words_exist(key: str) -> None:
 
 def test_status_words_exist() -> None:
     assert AGREEMENT_STATUS == _members("AgreementStatus")
+    assert TRANSFER_STATUS == _members("TransferStatus")
     assert CLAIM_STATUS == _members("ClaimStatus")
 
 
@@ -152,7 +159,7 @@ def test_every_enumeration_word_has_labels() -> None:
 def _enum_keys() -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for key, value in _terms().items():
-        if isinstance(value, dict) and value.get("@type") == "@vocab":
+        if isinstance(value, dict) and value.get("@type") == "@vocab" and key != "unknown":
             pairs.extend((key, word) for word in value["@context"])
     return pairs
 
@@ -165,6 +172,13 @@ def test_enumeration_word_becomes_its_own_iri(key: str, word: str) -> None:
     assert (ACC[word], RDF.type, None) in ONTOLOGY
 
 
+def test_unknown_names_a_key_by_its_property() -> None:
+    # "unknown": ["signed"] says the signing date is unknown: the word is a key, its IRI the key's property.
+    for word in _terms()["unknown"]["@context"]:
+        graph = statement_graph({"@id": "x/1", "unknown": [word]})
+        assert set(graph.objects()) == {URIRef(_context_iri(word))}, word
+
+
 def test_shape_choices_match_the_vocabulary() -> None:
     shapes = SHAPES
     ranges = {p: ONTOLOGY.value(p, RDFS.range) for p in ONTOLOGY.subjects(RDFS.range, None)}
@@ -175,10 +189,15 @@ def test_shape_choices_match_the_vocabulary() -> None:
         head = shapes.value(shape, SH["in"])
         assert head is not None
         allowed = set(Collection(shapes, head))
-        members = set(ONTOLOGY.subjects(RDF.type, ranges[path])) if path != ACC.status else {
-            ACC[w] for w in AGREEMENT_STATUS
-        }
-        assert allowed == members, path
+        if all(isinstance(word, Literal) for word in allowed):
+            continue  # words a source writes in a text value ("undisclosed"), not vocabulary terms
+        if path == ACC.status:  # an agreement's stage, or whether a transfer took place
+            assert allowed in ({ACC[w] for w in AGREEMENT_STATUS}, {ACC[w] for w in TRANSFER_STATUS})
+            continue
+        if path == ACC.unknown:  # keys, named by their properties
+            assert allowed == {URIRef(_context_iri(w)) for w in _terms()["unknown"]["@context"]}
+            continue
+        assert allowed == set(ONTOLOGY.subjects(RDF.type, ranges[path])), path
 
 
 def test_every_shape_constraint_has_a_message_and_severity() -> None:

@@ -1,0 +1,92 @@
+"""What real pages say, through the installed accords command: each new form in, its bad twin out."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SOURCE = {"type": "SourceRegistered", "key": "src", "body": {"title": "T", "publisher": "P", "kind": "wire"}}
+
+
+def _run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["accords", *args], cwd=folder, capture_output=True, text=True)
+
+
+def _claim(key: str, statement: Any, **body: Any) -> dict[str, Any]:
+    return {"type": "ClaimRecorded", "key": key, "body": {
+        "source": "src", "quote": "q", "attributed_to": "a", "certainty": "reported", "statement": statement, **body}}  # fmt: skip
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    assert _run(tmp_path, "init").returncode == 0
+    return tmp_path
+
+
+def _import(folder: Path, *events: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+    (folder / "in.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
+    return _run(folder, "import", "in.jsonl")
+
+
+def _rows(folder: Path, query: str, *clock: str) -> list[dict[str, str]]:
+    done = _run(folder, "sparql", query, "--format", "json", *clock)
+    assert done.returncode == 0, done.stderr
+    return [{k: v["value"] for k, v in b.items()} for b in json.loads(done.stdout)["results"]["bindings"]]
+
+
+TRANSFER = {"@id": "transfer/us-gh-1", "@type": "Transfer", "from": "state/US", "to": "state/GH"}
+
+
+@pytest.mark.parametrize(("statement", "words"), [
+    ({**TRANSFER, "quantities": [{"number": 14, "role": "total"}, {"number": "about 30", "role": "subset"}]},
+     "a subset of 'about 30' is more than its total of '14'"),
+    ({**TRANSFER, "quantities": [{"number": "up to 50", "role": "cap", "per": "yearly"}]}, '"per"'),
+    ({"@id": "actor/x-ministry", "@type": "Actor", "name": "Ministry", "state": "state/Atlantis"}, "unknown state 'Atlantis'"),
+    ({"@type": "Transfer", "from": "United States", "to": "state/GH"}, 'write "state/US"'),
+    ({"@type": "Transfer", "from": "state/US"}, 'needs its "from" and "to"'),
+    ([TRANSFER, {"@type": "Stance", "position": "willing"}], "[2] the statement: A stance needs whose it is"),
+    ({**TRANSFER, "unknown": ["colour"]}, '"unknown" must name a key'),
+])  # fmt: skip
+def test_bad_input_in_a_new_form_exits_2_naming_file_line_and_field(folder: Path, statement: Any, words: str) -> None:
+    done = _import(folder, SOURCE, _claim("c1", statement))
+    assert done.returncode == 2
+    assert "in.jsonl:2: body.statement" in done.stderr and words in done.stderr, done.stderr
+    assert _run(folder, "log", "--format", "jsonl").stdout == ""  # nothing written, not even the source
+
+
+def test_a_ministry_speaks_for_its_state_and_stays_distinguishable(folder: Path) -> None:
+    ministry = {"@id": "actor/ug-foreign-ministry", "@type": "Actor", "name": "Ministry of Foreign Affairs",
+                "actor_kind": "ministry", "state": "state/UG"}  # fmt: skip
+    stance = {"@type": "Stance", "actor": "actor/ug-foreign-ministry", "position": "willing", "toward": "state/US"}
+    assert _import(folder, SOURCE, _claim("c1", [ministry, stance])).returncode == 0
+    rows = _rows(folder, "SELECT ?state ?actor ?position WHERE { ?s acc:actor ?actor ; acc:position ?position . "
+                         "?actor acc:state ?state }")  # fmt: skip
+    assert rows == [{"state": "https://w3id.org/accords/id/state/UG",
+                     "actor": "https://w3id.org/accords/id/actor/ug-foreign-ministry",
+                     "position": "https://w3id.org/accords/ns#willing"}]  # fmt: skip
+
+
+def test_the_several_dates_of_a_flight_each_have_bounds(folder: Path) -> None:
+    flight = {**TRANSFER, "departed": "2025-07-04", "arrived": "2025-07-05", "announced": "2025-07-16",
+              "status": "completed", "detained": True, "onward_to": ["state/TG"]}  # fmt: skip
+    assert _import(folder, SOURCE, _claim("c1", flight)).returncode == 0
+    rows = _rows(folder, "SELECT ?d ?a WHERE { ?t acc:departedDateLatest ?d ; acc:arrivedDateEarliest ?a ; "
+                         "acc:onwardTo <https://w3id.org/accords/id/state/TG> ; acc:status acc:completed }")  # fmt: skip
+    assert rows == [{"d": "2025-07-04", "a": "2025-07-05"}]
+
+
+def test_an_undated_page_is_known_from_the_day_it_was_recorded(folder: Path) -> None:
+    undated = {**SOURCE, "body": {**SOURCE["body"], "note": "no date on the page"}}
+    assert _import(folder, undated, _claim("c1", TRANSFER, note="the analyst's own sentence")).returncode == 0
+    count = "SELECT (COUNT(?c) AS ?n) WHERE { GRAPH graph:provenance { ?c a acc:Claim } }"
+    assert _rows(folder, count, "--known-by", "2025-12-31") == [{"n": "0"}]
+    assert _rows(folder, count, "--known-by", "2100-01-01") == [{"n": "1"}]
+    notes = _rows(folder, "SELECT ?note WHERE { GRAPH graph:provenance { ?c a acc:Claim ; schema:comment ?note } }")
+    assert notes == [{"note": "the analyst's own sentence"}]
+    validated = _run(folder, "validate", "--format", "json")
+    assert validated.returncode == 0, validated.stdout  # an info, not a violation nobody can mend
+    assert [f["severity"] for f in json.loads(validated.stdout) if f["path"] == "dcterms:issued"] == ["Info"]
