@@ -94,7 +94,6 @@ _NUMERIC = re.compile(r"^[\d\s./-]+$")
 _DAY_MONTH = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$")
 
 
-@lru_cache(maxsize=65536)
 def publication(published: str | None, recorded_at: str) -> Bounds:
     """When a source was published: the bounds of its EDTF date; a source with no visible
     date was published no later than the day it was recorded, and nothing earlier is known."""
@@ -103,6 +102,7 @@ def publication(published: str | None, recorded_at: str) -> Bounds:
     return Bounds(None, dt.date.fromisoformat(recorded_at[:10]))
 
 
+@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """An EDTF string for text that is EDTF already or a human date such as "5 August 2025".
 

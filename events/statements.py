@@ -176,12 +176,13 @@ def _unreadable(kind: str, text: str, integer: bool) -> tuple[str, str | None] |
     return None
 
 
-
 _QUANTITY, _ROLE, _UNIT, _NUMBER = (compiled().terms[k].iri for k in ("quantities", "role", "unit", "number"))
 
 
 def _check_parts(triples: list[Triple]) -> None:
     """InputError for a part stated larger than its whole: a subset above the total in its unit."""
+    if not any(predicate.value == _QUANTITY for _, predicate, _ in triples):
+        return
     nodes: dict[Term, dict[str, Term]] = {}
     counts: dict[Term, list[Term]] = {}
     for subject, predicate, obj in triples:

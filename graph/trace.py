@@ -22,8 +22,8 @@ from accords.events.model import Event
 from accords.graph.labels import ANONYMOUS, Labels
 from accords.graph.projection import Projection
 from accords.graph.statements import entity_iri, statement_triples
-from accords.ontology.expansion import REFERENCE
 from accords.graph.terms import ACC, PREFIXES, RDF, VOCABULARY, Term, acc, claim_iri, short
+from accords.ontology.expansion import REFERENCE
 from accords.ontology.states import entity_ref
 from accords.ontology.vocabulary import bounded_properties
 

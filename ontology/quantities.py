@@ -13,8 +13,9 @@ The rules, so that a reader can predict every bound:
   "fewer than N", "less than N", "under N" give high = N - 1 for counts (N for amounts);
 - "N-M", "N to M", "N or M", "between N and M", "from N to M" give N to M;
 - vague words have fixed ranges (see VAGUE): "dozens" is 24 to 99, "hundreds" 200 to 999;
-- "undisclosed", "unknown", "not disclosed" are a number the source says it does not know:
-  no bounds at all, and nothing to compare;
+- "undisclosed", "unknown", "not disclosed" are a number the source says it does not know,
+  and "all", "most", "a majority", "a vast majority" a share of a total the source may not
+  give: no bounds at all, and nothing to compare;
 - anything else is an error naming the text: nothing is guessed.
 
 Every reading except a plain number is marked approximate when the source hedged
@@ -163,12 +164,14 @@ def _normalize(text: str) -> str:
     return " ".join(text.casefold().replace("\u00a0", " ").split()).rstrip(".")
 
 
-UNDISCLOSED = frozenset({"undisclosed", "unknown", "not disclosed"})
+NO_BOUNDS = frozenset({"undisclosed", "unknown", "not disclosed",
+                       "all", "most", "a majority", "the majority", "a vast majority", "the vast majority",
+                       "a large majority", "the large majority"})
 
 
 def _read(text: str) -> _Reading:
     plain = _normalize(text)
-    if plain in UNDISCLOSED:
+    if plain in NO_BOUNDS:
         return _Reading(None, None)
     if plain in VAGUE:
         low, high = VAGUE[plain]

@@ -71,7 +71,9 @@ class TripleData:
     def __init__(self, triples: Iterable[Triple], blank: str | None = None) -> None:
         index: dict[Term, dict[ox.NamedNode, list[Term]]] = {}
         typed: dict[Term, set[Term]] = {}
+        present: set[ox.NamedNode] = set()
         for s, p, o in triples:  # a statement has a few triples: build no dict or list twice
+            present.add(p)
             props = index.get(s)
             if props is None:
                 props = index[s] = {}
@@ -82,7 +84,7 @@ class TripleData:
                 values.append(o)
             if p == RDF_TYPE:
                 typed.setdefault(o, set()).add(s)
-        self.index, self.typed = index, typed
+        self.index, self.typed, self.present = index, typed, present
         self.subclass = any(SUBCLASS in props for props in index.values())
         self.blank = blank
 
@@ -98,9 +100,13 @@ class TripleData:
         return props.keys() if props else ()
 
     def subjects_of(self, predicate: ox.NamedNode) -> set[Term]:
+        if predicate not in self.present:  # most target predicates are in no statement
+            return _NONE
         return {s for s, props in self.index.items() if predicate in props}
 
     def objects_of(self, predicate: ox.NamedNode) -> set[Term]:
+        if predicate not in self.present:
+            return _NONE
         return {o for props in self.index.values() for o in props.get(predicate, [])}
 
     def _classes(self, cls: ox.NamedNode) -> set[Term]:

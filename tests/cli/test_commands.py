@@ -212,7 +212,7 @@ def test_statements_lists_each_type_from_the_shapes(sqlite_run) -> None:  # type
     for row in rows:
         by_type.setdefault(row["type"], {})[row["key"]] = row
     assert set(by_type) == {"Agreement", "Transfer", "Request", "Payment", "Stance", "CourtRuling", "Target",
-                            "ConditionReport", "State", "Actor", "Pressure", "Quantity"}  # fmt: skip
+                            "ConditionReport", "State", "Actor", "Pressure", "Lawsuit", "Quantity"}  # fmt: skip
     assert by_type["Quantity"]["number"]["required"] == "yes"
     assert by_type["Agreement"]["status"]["takes"].startswith("one: reported, negotiating, concluded, signed, in_force")
     assert by_type["Transfer"]["via"]["takes"] == "a list"

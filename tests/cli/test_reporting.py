@@ -90,3 +90,20 @@ def test_an_undated_page_is_known_from_the_day_it_was_recorded(folder: Path) -> 
     validated = _run(folder, "validate", "--format", "json")
     assert validated.returncode == 0, validated.stdout  # an info, not a violation nobody can mend
     assert [f["severity"] for f in json.loads(validated.stdout) if f["path"] == "dcterms:issued"] == ["Info"]
+
+
+def test_one_quote_states_several_facts_each_traced_to_it(folder: Path) -> None:
+    pressure = {"@id": "pressure/us-gh-visas", "@type": "Pressure", "by": "state/US", "on": ["state/GH"],
+                "instrument": "visa_restrictions", "stage": "lifted", "until": "until Ghana takes deportees"}
+    payment = {"@id": "payment/us-gh", "@type": "Payment", "payer": "state/US", "payee": "state/GH",
+               "amount": "undisclosed", "consideration": ["visa_relief"], "unknown": ["currency"]}
+    lawsuit = {"@id": "lawsuit/gh-deportees", "@type": "Lawsuit", "by": ["actor/gh-lawyers"], "against": ["state/GH"],
+               "status": "filed", "court": "High Court, Accra"}  # fmt: skip
+    assert _import(folder, SOURCE, _claim("c1", [pressure, payment, lawsuit], quote="Visas back, no cash, and a suit.")).returncode == 0
+    for entity in ("pressure/us-gh-visas", "payment/us-gh", "lawsuit/gh-deportees"):
+        traced = _run(folder, "trace", entity, "--format", "json")
+        assert traced.returncode == 0, traced.stderr
+        (claim,) = json.loads(traced.stdout)["claims"]
+        assert (claim["key"], claim["quote"]) == ("c1", "Visas back, no cash, and a suit.")
+    rows = _rows(folder, "SELECT ?what ?unknown WHERE { ?p acc:consideration ?what ; acc:unknown ?unknown }")
+    assert rows == [{"what": "https://w3id.org/accords/ns#visa_relief", "unknown": "https://schema.org/currency"}]

@@ -24,7 +24,7 @@ from accords.ontology.vocabulary import (
 
 CLASSES = [
     "State", "Agreement", "Transfer", "Request", "Payment", "Stance", "CourtRuling", "Target",
-    "ConditionReport", "Actor", "Pressure", "Quantity", "Claim", "Source",
+    "ConditionReport", "Actor", "Pressure", "Lawsuit", "Quantity", "Claim", "Source",
 ]
 PREFIXES = {"acc", "dcterms", "oa", "owl", "prov", "rdf", "rdfs", "schema", "skos", "time", "xsd"}
 # Enumerated keys, the class their words belong to, and the words the contract names.
@@ -41,6 +41,8 @@ ENUMERATIONS = {
 }
 AGREEMENT_STATUS = {"reported", "negotiating", "concluded", "signed", "in_force", "suspended", "terminated"}
 TRANSFER_STATUS = {"planned", "completed", "blocked", "diverted", "stranded", "cancelled"}
+LAWSUIT_STATUS = {"filed", "pending", "dismissed", "withdrawn", "decided"}
+REQUEST_STATUS = {"planned", "made", "negotiating"}
 CLAIM_STATUS = {"active", "retracted", "corrected"}
 RECORD_TERMS = [
     "seq", "eventHash", "certainty", "polarity", "status", "validFrom", "validUntil", "validTime",
@@ -145,6 +147,8 @@ def test_enumeration_words_exist(key: str) -> None:
 def test_status_words_exist() -> None:
     assert AGREEMENT_STATUS == _members("AgreementStatus")
     assert TRANSFER_STATUS == _members("TransferStatus")
+    assert LAWSUIT_STATUS == _members("LawsuitStatus")
+    assert REQUEST_STATUS == _members("RequestStatus")
     assert CLAIM_STATUS == _members("ClaimStatus")
 
 
@@ -191,8 +195,8 @@ def test_shape_choices_match_the_vocabulary() -> None:
         allowed = set(Collection(shapes, head))
         if all(isinstance(word, Literal) for word in allowed):
             continue  # words a source writes in a text value ("undisclosed"), not vocabulary terms
-        if path == ACC.status:  # an agreement's stage, or whether a transfer took place
-            assert allowed in ({ACC[w] for w in AGREEMENT_STATUS}, {ACC[w] for w in TRANSFER_STATUS})
+        if path == ACC.status:  # an agreement's stage, whether a transfer took place, a lawsuit's state
+            assert allowed in [{ACC[w] for w in words} for words in (AGREEMENT_STATUS, TRANSFER_STATUS, LAWSUIT_STATUS, REQUEST_STATUS)]
             continue
         if path == ACC.unknown:  # keys, named by their properties
             assert allowed == {URIRef(_context_iri(w)) for w in _terms()["unknown"]["@context"]}
