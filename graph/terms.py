@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 
@@ -61,8 +62,11 @@ def event_iri(event_id: str) -> ox.NamedNode:
 
 @lru_cache(maxsize=65536)
 def agent_iri(kind: str, name: str) -> ox.NamedNode:
-    """A speaker, publisher or recorder named in free text, as a stable IRI."""
+    """A speaker, publisher or recorder named in free text, as a stable IRI: readable, and one
+    per name as written ("Officials" and "officials" are two names, each quoted as given)."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "unnamed"
+    if slug != name:  # the slug lost a capital, a space or a sign: keep the names apart
+        slug += "-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
     return ox.NamedNode(f"{ID}{kind}/{slug}")
 
 

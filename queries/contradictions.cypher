@@ -41,7 +41,7 @@ CALL () {
   RETURN subject, 'affirmed and denied' AS kind, a, o.iri AS says_a, b, 'not ' + o.iri AS says_b
 }
 WITH subject, kind, a, says_a, b, says_b
-WHERE (a.iri < b.iri OR kind IN ['affirmed and denied', 'agreement with a state that refused'])
+WHERE (a.iri < b.iri OR kind IN ['affirmed and denied', 'agreement with a state that refused']) AND a <> b
   AND a.seq <= $as_of
     AND ($known_by IS NULL OR a.published_latest <= $known_by)
     AND ($valid_at IS NULL OR (coalesce(a.valid_from <= $valid_at, true) AND coalesce(a.valid_until >= $valid_at, true)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -120,8 +121,9 @@ def test_prov_export_reads_in_the_prov_package(store) -> None:  # type: ignore[n
     entities, agents = ids(pm.ProvEntity), ids(pm.ProvAgent)
     assert sum(1 for e in entities if e.startswith(ID + "claim/")) == 3
     assert sum(1 for e in entities if e.startswith(ID + "source/")) == 2
-    assert agents == {ID + "speaker/u-s-officials", ID + "speaker/rwandan-officials",
-                      ID + "publisher/example-news", ID + "publisher/ap", ID + "recorder/tester"}  # fmt: skip
+    readable = {re.sub(r"-[0-9a-f]{8}$", "", a.removeprefix(ID)) for a in agents}  # each name's own IRI
+    assert readable == {"speaker/u-s-officials", "speaker/rwandan-officials", "publisher/example-news",
+                        "publisher/ap", "recorder/tester"}  # fmt: skip
     # two claims from the seed, one from AP, and AP's report from the seed
     assert len(list(document.get_records(pm.ProvDerivation))) == 4
     assert len(list(document.get_records(pm.ProvAttribution))) == 5

@@ -101,14 +101,17 @@ def test_a_build_interrupted_before_its_head_is_redone(tmp_path: Path) -> None:
     assert nquads(open_projection(log.store, tmp_path / "partial")) == rebuilt
 
 
-def test_agents_named_alike_keep_every_label(tmp_path: Path) -> None:
-    """An agent is described once per name: two names with one IRI keep both labels."""
+def test_agents_named_alike_stay_apart_each_quoted_as_written(tmp_path: Path) -> None:
+    """"officials" and "Officials" are two names: each claim's speaker reads as its claim wrote it."""
     shouting = Draft("ClaimRecorded", {**agreement("c2", "s1", "CR").body, "attributed_to": "Officials"}, "c2")
     log = fresh_log(tmp_path, "a.db", [source("s1"), agreement("c1", "s1", "RW"), shouting, agreement("c3", "s1", "MX")])
-    speaker = ox.NamedNode("https://w3id.org/accords/id/speaker/officials")
+    said = ox.NamedNode("http://www.w3.org/ns/prov#wasAttributedTo")
     for projection in (open_projection(log.store, tmp_path / "g"), view(log.store, View(as_of=4))):
-        labels = {q.object.value for q in projection.store.quads_for_pattern(speaker, ox.NamedNode(RDFS + "label"), None)}
-        assert labels == {"officials", "Officials"}
+        speakers = {q.object for q in projection.store.quads_for_pattern(None, said, None)}
+        labels = {q.object.value for s in speakers for q in projection.store.quads_for_pattern(s, ox.NamedNode(RDFS + "label"), None)}
+        assert len(speakers) == 2 and labels == {"officials", "Officials"}
+        for speaker in speakers:  # one label each
+            assert len(list(projection.store.quads_for_pattern(speaker, ox.NamedNode(RDFS + "label"), None))) == 1
 
 
 def test_a_triple_stays_while_one_supporting_claim_is_active(tmp_path: Path) -> None:

@@ -188,6 +188,15 @@ def test_the_projections_agree_on_the_sample(accords: Any) -> None:
     assert sum(seen.values()) > 20
 
 
+def test_the_projections_agree_on_real_reporting(accords: Any) -> None:
+    # actors as parties, payers and speakers, statements in lists, quantities, undated pages
+    accords.ok("import", *map(str, sorted((HERE.parent / "corpus").glob("*.jsonl"))))
+    accords.ok("project", "neo4j")
+    seen = agree_everywhere(accords, ["SZ", "SS", "GH", "UG", "SV", "CR", "XK", "US"],
+                            clock_points([40, 200], ["2025-07-16", "2025-12-31"]), publisher="Reuters")  # fmt: skip
+    assert sum(seen.values()) > 100
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_the_projections_agree_on_a_generated_history(accords: Any, seed: int) -> None:
     rng = random.Random(seed)
