@@ -33,7 +33,7 @@ PROVENANCE = ox.NamedNode("https://w3id.org/accords/graph/provenance")
 ATTRIBUTED = ox.NamedNode("http://www.w3.org/ns/prov#wasAttributedTo")
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 VARIABLE = "urn:accords:expected"
-FLOOR = 0.86  # the share held today; the aim is 0.95 (what is left out: the facts marked null, with why)
+FLOOR = 0.90  # the share held today; the aim is 0.95 (what is left out: the facts marked null, with why)
 
 
 def _facts() -> Iterator[tuple[str, str, dict[str, Any]]]:
