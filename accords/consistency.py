@@ -107,9 +107,9 @@ def validate(
 
     Severities: Violation (the record is wrong: an agreement with fewer than two
     parties, a lifecycle out of order, a belief no active sourced claim supports, a
-    source without publisher or date), Warning (a lead: a transfer with no agreement in
-    force on its date, a payment with no agreement, a claim on one source that the state
-    denies), Info (claims that contradict each other, with both sources).
+    source without publisher), Warning (a lead: a transfer with no agreement in force on
+    its date, a payment with no agreement, a claim on one source that the state denies),
+    Info (claims that contradict each other, with both sources; a page with no date).
 
     \b
     Example:
