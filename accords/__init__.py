@@ -1,1 +1,22 @@
-"""accords: an event-sourced knowledge graph with a provenance audit trail."""
+"""accords: an event-sourced knowledge graph with a provenance audit trail.
+
+    import accords
+    record = accords.open("accords.db")   # or a postgresql:// URL
+
+The Record's methods do what the commands do (accords.api); they are imported on first use,
+so that a command pays only for what it uses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["Answer", "Record", "Rows", "open"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from accords import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'accords' has no attribute {name!r}")

@@ -9,7 +9,7 @@ import click
 import pyoxigraph as ox
 
 from accords.errors import InputError
-from accords.options import clock_options, open_live, open_view, store_option
+from accords.options import clock_options, clocks, open_record, store_option
 from accords.output import render, resolve_format, write_table
 from accords.propertygraph import neo4j_options
 
@@ -80,10 +80,9 @@ def sparql(
       accords sparql --as-of 40 --file question.rq --format csv
       echo 'ASK { ?t a acc:Transfer }' | accords sparql -
     """
-    from accords.graph.sparql import run
-
     text = _query_text(query, file)
-    show_results(run(open_view(store, as_of, known_by, valid_at), text), fmt)
+    record = open_record(store)
+    show_results(record.sparql(text, **clocks(record, as_of, known_by, valid_at)).results, fmt)
 
 
 @click.command()
@@ -109,8 +108,7 @@ def query(
       accords query agreements-by-state -p state=state/RW --as-of 2025-05-01
       accords query payments --engine cypher --neo4j bolt://localhost:7687
     """
-    from accords.graph.sparql import run
-    from accords.queries.library import bind, get, library, sparql_value
+    from accords.queries.library import bind, get, library
 
     if list_ or name is None:
         rows = [
@@ -132,18 +130,13 @@ def query(
     defaulted = [f"{p.name}={values[p.name]}" for p in named.params if p.name not in given and p.name in values]
     if defaulted:  # an example value answering quietly reads as the answer to the user's question
         click.echo(f"note: {name} with the default {', '.join(defaulted)}; set it with --param NAME=VALUE", err=True)
+    record = open_record(store)
+    at = clocks(record, as_of, known_by, valid_at)
     if engine == "cypher":
-        from accords.graph.projection import parse_view
-        from accords.options import open_recorder
         from accords.propertygraph import run_named
 
-        return run_named(named, values, parse_view(as_of, known_by, valid_at, open_recorder(store)), neo4j, store, fmt)
-    if named.sparql is None:
-        raise InputError(f"{name} has no SPARQL form", "run it with --engine cypher")
-    by_name = {p.name: p for p in named.params}
-    bindings = {k: sparql_value(by_name[k], v) for k, v in values.items()}
-    projection, at = open_live(store, as_of, known_by, valid_at)
-    show_results(run(projection, named.sparql, bindings, at), fmt)
+        return run_named(named, values, record.view(**at), neo4j, store, fmt)
+    show_results(record.query(name, values, **at).results, fmt)
 
 
 COMMANDS = [sparql, query]

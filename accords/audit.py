@@ -13,7 +13,7 @@ from accords.errors import InputError, NotConforming
 from accords.events import integrity
 from accords.events.model import timestamp
 from accords.events.log import Log
-from accords.options import open_recorder, processes_option, store_option
+from accords.options import open_record, open_recorder, processes_option, store_option
 from accords.output import format_option, render, write_json
 
 
@@ -37,7 +37,7 @@ def verify(processes: int | None, store: str | None, fmt: str | None) -> None:
       accords verify
       accords verify --store postgresql://me@localhost/accords --format json
     """
-    result = integrity.verify(open_recorder(store), _progress, processes)
+    result = open_record(store).verify(processes, progress=_progress)
     row = {
         "ok": result.problem is None,
         "events": result.events,

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from accords.options import clock_options, open_recorder, open_view, store_option
+from accords.options import clock_options, clocks, open_record, store_option
 from accords.output import format_option, render, resolve_format
 
 COLUMNS = ["severity", "shape", "focus", "path", "value", "message"]
@@ -118,28 +118,23 @@ def validate(
       accords validate --shapes my-rules.ttl --format turtle > report.ttl
       accords validate --over-time --format json
     """
-    from accords.graph.validation import Validator, builtin_shapes, load_shapes
+    from accords.graph.validation import builtin_shapes, load_shapes
 
     shapes = builtin_shapes() + load_shapes(shapes_file) if shapes_file else builtin_shapes()
     owners = shapes.owners()
     chosen = fmt or ("summary" if sys.stdout.isatty() else "json")
+    if over_time and chosen == "turtle":
+        raise click.UsageError("--over-time reports events; use --format summary, table or json")
+    record = open_record(store)
+    at = clocks(record, as_of, known_by, valid_at)
     if over_time:
-        if chosen == "turtle":
-            raise click.UsageError("--over-time reports events; use --format summary, table or json")
-        from accords.graph.projection import parse_view
-        from accords.graph.timeline import over_time as walk
-
-        recorder = open_recorder(store)
-        at = parse_view(as_of, known_by, valid_at, recorder)
-        spans = walk(recorder.read(1, at.as_of), shapes, admit=at.admit())
+        spans = record.validate_over_time(**at, shapes=shapes)
         rows = [{**_row(s.result, owners), "introduced": _event(s.introduced), "resolved": _event(s.resolved)} for s in spans]
-        head = f"history to seq {at.as_of or recorder.head().seq}"
+        head = f"history to seq {record.view(**at).as_of or record.head.seq}"
         violated = any(s.result.severity == "Violation" and s.resolved is None for s in spans)
         columns = TIME_COLUMNS
     else:
-        projection = open_view(store, as_of, known_by, valid_at)
-        results = Validator(projection.store, shapes).validate()
-        log_head = projection.head()
+        results, log_head = record.validate(**at, shapes=shapes)
         if chosen == "turtle":
             _turtle(results, log_head.seq, log_head.hash)
         rows = [_row(r, owners) for r in results]

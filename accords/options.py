@@ -11,7 +11,7 @@ from accords.events.log import Log
 from accords.events.store import Recorder, open_store, store_url
 
 if TYPE_CHECKING:
-    from accords.graph.projection import Projection, View
+    from accords.api import Record
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,39 +86,23 @@ def clock_options(f: F) -> F:
                         help="Record time: the log as it stood at this seq or UTC time.")(f)  # fmt: skip
 
 
-def open_view(store: str | None, as_of: str | None, known_by: str | None, valid_at: str | None) -> "Projection":
-    """The RDF dataset a read command answers from: the live projection, caught up, or a
-    view folded from the log at the point the clock options name."""
-    # imported here: the write commands should not pay for loading the RDF stack
-    from accords.graph.projection import open_projection, view
+def open_record(store: str | None) -> "Record":
+    """The Record (accords.api) of the store a command names, closed when the command ends."""
+    from accords.api import Record
 
-    recorder = open_recorder(store)
-    at = _view(as_of, known_by, valid_at, recorder)
-    live = open_projection(recorder) if at.current else None
-    return view(recorder, at, live)
+    record = Record(chosen_store(store))
+    click.get_current_context().call_on_close(record.close)
+    return record
 
 
-def open_live(
-    store: str | None, as_of: str | None, known_by: str | None, valid_at: str | None
-) -> tuple[Projection, View]:
-    """The live projection, caught up, and the view the clock options name: for queries
-    that place claims in time themselves (the named queries, through graph.clocks)."""
-    from accords.graph.projection import open_projection
-
-    recorder = open_recorder(store)
-    return open_projection(recorder), _view(as_of, known_by, valid_at, recorder)
-
-
-def _view(as_of: str | None, known_by: str | None, valid_at: str | None, recorder: Recorder) -> View:
-    """The view the clock options name; a note on stderr when --as-of is before the first
-    event (record time is when it was recorded here, not when anything happened)."""
-    from accords.graph.projection import parse_view
-
-    at = parse_view(as_of, known_by, valid_at, recorder)
-    if at.as_of == 0 and as_of is not None and not as_of.isdigit() and not recorder.head().empty:
+def clocks(record: "Record", as_of: str | None, known_by: str | None, valid_at: str | None) -> dict[str, str | None]:
+    """The clock options as a Record's keywords, checked; a note on stderr when --as-of is
+    before the first event (record time is when it was recorded here, not when anything happened)."""
+    at = record.view(as_of, known_by, valid_at)
+    if at.as_of == 0 and as_of is not None and not as_of.isdigit() and not record.head.empty:
         click.echo(
             f"note: nothing was recorded in this log by {as_of} (--as-of is record time); for what "
             "sources had published by a date use --known-by, for what was true then --valid-at",
             err=True,
         )
-    return at
+    return {"as_of": as_of, "known_by": known_by, "valid_at": valid_at}

@@ -19,7 +19,7 @@ from accords.events.model import Event
 from accords.events.schema import REASONS, SCHEMAS
 from accords.events.store import Ref
 from accords.options import (
-    by_option, dry_run_option, expected_head_option, open_log, open_recorder, open_view, processes_option,
+    by_option, dry_run_option, expected_head_option, open_log, open_record, open_recorder, processes_option,
     store_option,
 )  # fmt: skip
 from accords.output import format_option, render
@@ -260,9 +260,9 @@ def export(output: IO[bytes], fmt: str, graph: str | None, store: str | None) ->
     if fmt == "prov":
         if graph is not None:
             raise InputError("--graph does not apply to prov: it describes every claim and source")
-        write_prov(open_view(store, None, None, None), output)
+        write_prov(open_record(store).projection(), output)
     else:
-        write_rdf(open_view(store, None, None, None), fmt, graph or "belief", output)
+        write_rdf(open_record(store).projection(), fmt, graph or "belief", output)
 
 
 @click.command()

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from accords.options import clock_options, open_log, open_view, store_option
+from accords.options import clock_options, clocks, open_record, store_option
 from accords.output import format_option, render, resolve_format, write_json
 
 COLUMNS = ("seq", "claim", "stance", "status", "statements", "quote", "source", "speaker", "recorded")
@@ -37,10 +37,8 @@ def trace(
       accords trace '{"@id": "agreement/us-rw", "@type": "Agreement", "parties": ["state/US", "state/RW"]}'
       accords trace state/PE --as-of 2025-07-01
     """
-    from accords.graph.trace import trace as trace_target
-
-    projection = open_view(store, as_of, known_by, valid_at)
-    result = trace_target(projection, target, open_log(store).find)
+    record = open_record(store)
+    result = record.trace(target, **clocks(record, as_of, known_by, valid_at))
     if resolve_format(fmt) == "json":
         write_json(dataclasses.asdict(result))
         return

@@ -1,0 +1,223 @@
+"""The library's face: ``accords.open(store)`` gives a Record whose methods do what the commands do.
+
+    import accords
+    with accords.open("accords.db") as record:
+        rows = record.query("agreements-by-state", {"state": "Rwanda"}).rows()
+        record.trace("agreement/us-rw").claims
+
+Every method takes the three clocks as keywords (``as_of``: a seq or an ISO time;
+``known_by`` and ``valid_at``: a date), as the commands take them as options. Answers are
+plain Python values: ``Answer.rows()`` gives dicts of str, int, Decimal, date and bool,
+IRIs in their short form (``state/RW``, ``claim/0f10f3fa48ba…``) unless ``iris=True``;
+``Rows.to_dataframe()`` gives a pandas DataFrame when pandas is installed. Nothing here
+writes to a terminal: the CLI renders what these methods return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from accords.errors import InputError
+from accords.events.log import Appended, Draft, Log
+from accords.events.model import Head
+from accords.events.store import Recorder, open_store, store_url
+
+if TYPE_CHECKING:
+    from accords.events.integrity import Verified
+    from accords.graph.projection import Projection, View
+    from accords.graph.timeline import Span
+    from accords.graph.trace import Trace
+    from accords.graph.validation import Shapes
+
+Clock = str | int | dt.date | None
+
+
+def _text(value: Clock) -> str | None:
+    return None if value is None else value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+class Rows(list[dict[str, Any]]):
+    """Result rows, each a dict of plain values, with the columns in the query's order."""
+
+    def __init__(self, rows: Iterable[dict[str, Any]], columns: list[str]) -> None:
+        super().__init__(rows)
+        self.columns = columns
+
+    def to_dataframe(self) -> Any:
+        """The rows as a pandas DataFrame (pip install 'accords[pandas]')."""
+        try:
+            import pandas
+        except ImportError:
+            raise InputError("to_dataframe needs pandas", "pip install 'accords[pandas]'") from None
+        return pandas.DataFrame(list(self), columns=self.columns)
+
+
+def _value(term: Any, iris: bool) -> Any:
+    """A result term as a plain Python value."""
+    import pyoxigraph as ox
+
+    from accords.graph.terms import short
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value if iris else short(term.value)
+    if isinstance(term, ox.Literal):
+        datatype, text = term.datatype.value.removeprefix("http://www.w3.org/2001/XMLSchema#"), term.value
+        try:
+            if datatype in ("integer", "int", "long", "nonNegativeInteger"):
+                return int(text)
+            if datatype == "decimal":
+                return Decimal(text)
+            if datatype == "boolean":
+                return text in ("true", "1")
+            if datatype == "date":
+                return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+        return text
+    return str(term)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a SPARQL query answered: ``results`` as the engine gives them, ``rows()`` as values."""
+
+    results: Any  # pyoxigraph QuerySolutions, QueryBoolean or QueryTriples
+    head: Head  # the state of the log the answer reflects
+
+    def rows(self, iris: bool = False) -> Rows:
+        """The solutions as rows of plain values (read once: the results are a stream)."""
+        import pyoxigraph as ox
+
+        if isinstance(self.results, ox.QueryBoolean):
+            return Rows([{"answer": bool(self.results)}], ["answer"])
+        if isinstance(self.results, ox.QueryTriples):
+            columns = ["subject", "predicate", "object"]
+            return Rows(({c: _value(getattr(t, c), iris) for c in columns} for t in self.results), columns)
+        columns = [v.value for v in self.results.variables]
+        return Rows(({c: _value(s[c], iris) for c in columns} for s in self.results), columns)
+
+
+class Record:
+    """One log (a SQLite file or a PostgreSQL URL) and the projections read from it."""
+
+    def __init__(self, store: str | Path | None = None, *, create: bool = False, recorded_by: str | None = None) -> None:
+        self.url = store_url(None if store is None else str(store))
+        self.recorder: Recorder = open_store(self.url, create=create)
+        self.log = Log(self.recorder, recorded_by)
+
+    def close(self) -> None:
+        self.recorder.close()
+
+    def __enter__(self) -> Record:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    @property
+    def head(self) -> Head:
+        """The last event of the log: its seq and hash."""
+        return self.recorder.head()
+
+    # -- writing ------------------------------------------------------------------------
+
+    def append(
+        self, events: Iterable[Mapping[str, Any] | Draft], *, expected_head: str | None = None,
+        dry_run: bool = False, processes: int | None = None,
+    ) -> Appended:  # fmt: skip
+        """Append events ({"type", "key", "body"} as in an import file) in one transaction:
+        all of them, or none and an InputError naming what is wrong."""
+        from accords.events.files import draft
+
+        drafts = (e if isinstance(e, Draft) else draft(dict(e), f"event {n}") for n, e in enumerate(events, 1))
+        return self.log.append(drafts, expected_head=expected_head, processes=processes, commit=not dry_run)
+
+    # -- the clocks ---------------------------------------------------------------------
+
+    def view(self, as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None) -> View:
+        """A point of the three clocks, checked against this log."""
+        from accords.graph.projection import parse_view
+
+        return parse_view(_text(as_of), _text(known_by), _text(valid_at), self.recorder)
+
+    def projection(self, at: View | None = None) -> Projection:
+        """The RDF dataset at a point of the clocks: the live projection, caught up, for now;
+        a view folded afresh from the log for any other point."""
+        from accords.graph.projection import View, open_projection, view
+
+        at = at or View()
+        return view(self.recorder, at, open_projection(self.recorder) if at.current else None)
+
+    # -- asking -------------------------------------------------------------------------
+
+    def sparql(self, text: str, *, as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None) -> Answer:
+        """Run a SPARQL query on the record as it stood at a point of the clocks."""
+        from accords.graph.sparql import run
+
+        projection = self.projection(self.view(as_of, known_by, valid_at))
+        return Answer(run(projection, text), projection.head())
+
+    def query(
+        self, name: str, params: Mapping[str, str] | None = None, *,
+        as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None,
+    ) -> Answer:  # fmt: skip
+        """Run a named query (``accords query --list``) with its parameters bound by the engine."""
+        from accords.graph.projection import open_projection
+        from accords.graph.sparql import run
+        from accords.queries.library import bind, get, sparql_value
+
+        named = get(name)
+        if named.sparql is None:
+            raise InputError(f"{name} has no SPARQL form", "run it with --engine cypher")
+        values = bind(named, dict(params or {}))
+        by_name = {p.name: p for p in named.params}
+        at = self.view(as_of, known_by, valid_at)
+        projection = open_projection(self.recorder)  # the named queries place claims in time themselves
+        bindings = {k: sparql_value(by_name[k], v) for k, v in values.items()}
+        return Answer(run(projection, named.sparql, bindings, at), projection.head())
+
+    def trace(self, target: str, *, as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None) -> Trace:
+        """Every claim for or against an entity, a claim (key, id, id prefix) or a statement (JSON)."""
+        from accords.graph.trace import trace
+
+        return trace(self.projection(self.view(as_of, known_by, valid_at)), target, self.log.find)
+
+    def validate(
+        self, *, as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None, shapes: Shapes | None = None,
+    ) -> tuple[list[Any], Head]:  # fmt: skip
+        """The findings of the graph shapes (SHACL results) at a point of the clocks, and the head checked."""
+        from accords.graph.validation import Validator, builtin_shapes
+
+        projection = self.projection(self.view(as_of, known_by, valid_at))
+        return Validator(projection.store, shapes or builtin_shapes()).validate(), projection.head()
+
+    def validate_over_time(
+        self, *, as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None, shapes: Shapes | None = None,
+    ) -> list[Span]:  # fmt: skip
+        """Each finding of the history up to a point of the clocks, with the event that
+        introduced it and the one that resolved it (None while it is still open)."""
+        from accords.graph.timeline import over_time
+        from accords.graph.validation import builtin_shapes
+
+        at = self.view(as_of, known_by, valid_at)
+        return over_time(self.recorder.read(1, at.as_of), shapes or builtin_shapes(), admit=at.admit())
+
+    def verify(self, processes: int | None = None, progress: Callable[[int], None] | None = None) -> Verified:
+        """Recompute every hash and link of the log (and its checkpoints); the first problem, if any.
+        progress(events checked) is called about every 10,000 events."""
+        from accords.events.integrity import verify
+
+        return verify(self.recorder, progress, processes)
+
+
+def open(store: str | Path | None = None, *, create: bool = False, recorded_by: str | None = None) -> Record:  # noqa: A001
+    """The record in a SQLite file or at a postgresql:// URL (default: $ACCORDS_STORE, else ./accords.db)."""
+    return Record(store, create=create, recorded_by=recorded_by)
