@@ -15,13 +15,16 @@ writes to a terminal: the CLI renders what these methods return.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from accords.errors import InputError
 from accords.events.log import Appended, Draft, Log
@@ -36,6 +39,27 @@ if TYPE_CHECKING:
     from accords.graph.validation import Shapes
 
 Clock = str | int | dt.date | None
+Progress = Callable[[Any, bool], None]
+"""Called with each event an append reads, and whether it is new."""
+SEED = "seed/seed.jsonl"  # the seed report, shipped in the package
+
+
+def _file_name(path: str) -> str:
+    return "stdin" if path == "-" else "seed" if path.endswith(SEED) else path
+
+
+def _present(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def _open(path: str, files: ExitStack) -> IO[bytes]:
+    """The file open for reading (stdin for -), closed with files."""
+    if path == "-":
+        return sys.stdin.buffer
+    try:
+        return files.enter_context(builtins.open(path, "rb"))
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror}") from None
 
 
 def _text(value: Clock) -> str | None:
@@ -131,14 +155,70 @@ class Record:
 
     def append(
         self, events: Iterable[Mapping[str, Any] | Draft], *, expected_head: str | None = None,
-        dry_run: bool = False, processes: int | None = None,
+        dry_run: bool = False, processes: int | None = None, progress: Progress | None = None,
     ) -> Appended:  # fmt: skip
         """Append events ({"type", "key", "body"} as in an import file) in one transaction:
-        all of them, or none and an InputError naming what is wrong."""
+        all of them, or none and an InputError naming what is wrong. With dry_run, every
+        check is made and nothing is written."""
         from accords.events.files import draft
 
         drafts = (e if isinstance(e, Draft) else draft(dict(e), f"event {n}") for n, e in enumerate(events, 1))
-        return self.log.append(drafts, expected_head=expected_head, processes=processes, commit=not dry_run)
+        return self.log.append(drafts, expected_head, progress, processes, commit=not dry_run)
+
+    def import_files(
+        self, paths: Iterable[str | Path], *, input_format: str | None = None, expected_head: str | None = None,
+        dry_run: bool = False, processes: int | None = None, progress: Callable[[str], Progress] | None = None,
+    ) -> Iterator[tuple[str, Appended]]:  # fmt: skip
+        """Import JSONL or YAML files ("-" for stdin), each in a transaction of its own, and
+        yield each file's name and what it added as it is committed. With dry_run, the files
+        are checked together as one append (a later file may cite an earlier one) and
+        nothing is written: one (names, what it would add) is yielded."""
+        from accords.events.files import read_events
+
+        names = [_file_name(p) for p in map(str, paths)]
+        if dry_run:
+            with ExitStack() as files:
+                drafts = (d for path in map(str, paths) for d in read_events(_open(path, files), _file_name(path), input_format))
+                yield ", ".join(names), self.log.append(drafts, expected_head, progress and progress("--dry-run"),
+                                                       processes, commit=False)  # fmt: skip
+            return
+        for path, name in zip(map(str, paths), names):
+            with ExitStack() as files:
+                done = self.log.append(read_events(_open(path, files), name, input_format), expected_head,
+                                       progress and progress(name), processes)  # fmt: skip
+            expected_head = None
+            yield name, done
+
+    def retract(self, claim: str, reason: str, *, source: str | None = None, note: str | None = None,
+                expected_head: str | None = None) -> Appended:  # fmt: skip
+        """Retract a claim (key, id or id prefix); it stays in the log, marked."""
+        body = {"claim": claim, "reason": reason, "source": source, "note": note}
+        return self.append([Draft("ClaimRetracted", _present(body))], expected_head=expected_head)
+
+    def correct(self, claim: str, replacement: str, reason: str, *, note: str | None = None,
+                expected_head: str | None = None) -> Appended:  # fmt: skip
+        """Correct a claim by a replacement claim recorded before; both stay in the log."""
+        body = {"claim": claim, "replacement": replacement, "reason": reason, "note": note}
+        return self.append([Draft("ClaimCorrected", _present(body))], expected_head=expected_head)
+
+    def export(self, out: IO[bytes], format: str = "jsonl", graph: str | None = None) -> None:  # noqa: A002
+        """Write the log as JSONL (re-imports to the same chain), or its projection as TriG,
+        N-Quads, Turtle or JSON-LD (graph: "belief", the default, or "all"), or PROV-O."""
+        if format == "jsonl":
+            if graph is not None:
+                raise InputError("--graph applies to the RDF formats, not to jsonl")
+            from accords.events.files import write_jsonl
+
+            write_jsonl(self.log.read(), out)
+            return
+        from accords.graph.export import write_prov, write_rdf
+
+        if format == "prov":
+            if graph is not None:
+                raise InputError("--graph does not apply to prov: it describes every claim and source")
+            write_prov(self.projection(), out)
+        else:
+            write_rdf(self.projection(), format, graph or "belief", out)
 
     # -- the clocks ---------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from accords.errors import InputError
 from accords.events.log import Log
 from accords.events.model import Event, parse_timestamp, timestamp
 from accords.events.schema import SCHEMAS
-from accords.options import open_log, store_option
+from accords.options import open_record, store_option
 from accords.output import format_option, render, write_json
 
 LOG_COLUMNS = ("seq", "type", "key", "id", "recorded_at", "recorded_by", "summary")
@@ -109,7 +109,7 @@ def log_(
       accords log --from-seq 10 --to-seq 20 --format jsonl
       accords log --since 2025-06-01 --until 2025-06-30T12:00:00Z
     """
-    log = open_log(store)
+    log = open_record(store).log
     events = filtered(log, types, source, from_seq, to_seq,
                       _time(since, "--since"), _time(until, "--until"))  # fmt: skip
     rows: Iterator[dict[str, Any]] = (
@@ -135,7 +135,7 @@ def show(ref: str, store: str | None) -> None:
       accords show 3f9a1c2b
       accords show 42
     """
-    log = open_log(store)
+    log = open_record(store).log
     if ref.isdigit() and not log.store.lookup(ref):
         event = next(log.read(int(ref), int(ref)), None)
         if event is None:

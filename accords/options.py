@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from accords.events.log import Log
 from accords.events.store import Recorder, open_store, store_url
 
 if TYPE_CHECKING:
@@ -72,10 +71,6 @@ def open_recorder(store: str | None, create: bool = False) -> Recorder:
     return recorder
 
 
-def open_log(store: str | None, recorded_by: str | None = None) -> Log:
-    return Log(open_recorder(store), recorded_by)
-
-
 def clock_options(f: F) -> F:
     """--as-of, --known-by and --valid-at: the three clocks of DESIGN §1."""
     f = click.option("--valid-at", metavar="DATE",
@@ -86,11 +81,11 @@ def clock_options(f: F) -> F:
                         help="Record time: the log as it stood at this seq or UTC time.")(f)  # fmt: skip
 
 
-def open_record(store: str | None) -> "Record":
+def open_record(store: str | None, recorded_by: str | None = None) -> "Record":
     """The Record (accords.api) of the store a command names, closed when the command ends."""
     from accords.api import Record
 
-    record = Record(chosen_store(store))
+    record = Record(chosen_store(store), recorded_by=recorded_by)
     click.get_current_context().call_on_close(record.close)
     return record
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from contextlib import ExitStack
 from importlib.resources import as_file
 from importlib.resources import files as files_of
 from typing import IO, Any
@@ -12,19 +9,19 @@ from typing import IO, Any
 import click
 import orjson
 
+from accords.api import SEED
 from accords.errors import InputError
-from accords.events.files import read_events, read_yaml, write_jsonl
-from accords.events.log import Appended, Draft, Log
+from accords.events.files import read_yaml
+from accords.events.log import Appended, Draft
 from accords.events.model import Event
 from accords.events.schema import REASONS, SCHEMAS
 from accords.events.store import Ref
 from accords.options import (
-    by_option, dry_run_option, expected_head_option, open_log, open_record, open_recorder, processes_option,
+    by_option, dry_run_option, expected_head_option, open_record, open_recorder, processes_option,
     store_option,
 )  # fmt: skip
 from accords.output import format_option, render
 
-SEED = "seed/seed.jsonl"  # the seed report, shipped in the package
 
 
 @click.command()
@@ -118,8 +115,8 @@ def record_(
         draft = Draft(type_, body, key)
     else:
         raise InputError("nothing to record", "give a FILE (or -), or --type with --field NAME=VALUE")
-    log = open_log(store, recorded_by)
-    _report(log.append([draft], expected_head, commit=not dry_run), fmt, written=not dry_run)
+    _report(open_record(store, recorded_by).append([draft], expected_head=expected_head, dry_run=dry_run), fmt,
+            written=not dry_run)  # fmt: skip
 
 
 def _progress(name: str) -> Any:
@@ -165,59 +162,21 @@ def import_(
     """
     if not files and not seed:
         raise InputError("nothing to import", "name files (- for stdin), or --seed")
-    log = open_log(store, recorded_by)
+    record = open_record(store, recorded_by)
     with as_file(files_of("accords").joinpath(SEED)) as seed_path:
         paths = ([str(seed_path)] if seed else []) + list(files)
-        if dry_run:
-            _check_files(log, paths, input_format, expected_head, processes)
-        else:
-            _import_files(log, paths, input_format, expected_head, processes)
-
-
-def _import_files(
-    log: Log, paths: list[str], input_format: str | None, expected_head: str | None, processes: int | None
-) -> None:
-    """Import each file in its own transaction, saying on stderr what each committed."""
-    for path in paths:
-        with ExitStack() as files:
-            name, stream = _open(path, files)
-            done = log.append(read_events(stream, name, input_format), expected_head, _progress(name), processes)
-        expected_head = None
-        click.echo(f"{name}: committed {_added(done)}", err=True)
-
-
-def _check_files(
-    log: Log, paths: list[str], input_format: str | None, expected_head: str | None, processes: int | None
-) -> None:
-    """Append every file in one transaction, then roll it back: what importing them would do."""
-    names: list[str] = []
-
-    def drafts(files: ExitStack) -> Iterator[Draft]:
-        for path in paths:
-            name, stream = _open(path, files)
-            names.append(name)
-            yield from read_events(stream, name, input_format)
-
-    with ExitStack() as files:
-        done = log.append(drafts(files), expected_head, _progress("--dry-run"), processes, commit=False)
-    click.echo(f"{', '.join(names)}: would commit {_added(done)}; --dry-run: nothing written", err=True)
+        done = record.import_files(paths, input_format=input_format, expected_head=expected_head,
+                                   dry_run=dry_run, processes=processes, progress=_progress)  # fmt: skip
+        for name, appended in done:  # as each file is committed
+            if dry_run:
+                click.echo(f"{name}: would commit {_added(appended)}; --dry-run: nothing written", err=True)
+            else:
+                click.echo(f"{name}: committed {_added(appended)}", err=True)
 
 
 def _added(done: Appended) -> str:
     span = f" (seq {done.head.seq - done.added + 1}-{done.head.seq})" if done.added else ""
     return f"{done.added} new events{span}, {done.existing} already recorded"
-
-
-def _open(path: str, files: ExitStack) -> tuple[str, IO[bytes]]:
-    """The name to report a file by, and the file open for reading (stdin for -), closed
-    with files."""
-    name = "stdin" if path == "-" else "seed" if path.endswith(SEED) else path
-    if path == "-":
-        return name, sys.stdin.buffer
-    try:
-        return name, files.enter_context(open(path, "rb"))
-    except OSError as e:
-        raise InputError(f"{path}: cannot read: {e.strerror}") from None
 
 
 EXPORT_FORMATS = ("jsonl", "trig", "nquads", "turtle", "jsonld", "prov")
@@ -249,20 +208,7 @@ def export(output: IO[bytes], fmt: str, graph: str | None, store: str | None) ->
       accords export --format turtle -o belief.ttl
       accords export --format prov -o provenance.ttl
     """
-    if fmt == "jsonl":
-        if graph is not None:
-            raise InputError("--graph applies to the RDF formats, not to jsonl")
-        write_jsonl(open_log(store).read(), output)
-        return
-    # imported here: the write commands should not pay for loading the RDF stack
-    from accords.graph.export import write_prov, write_rdf
-
-    if fmt == "prov":
-        if graph is not None:
-            raise InputError("--graph does not apply to prov: it describes every claim and source")
-        write_prov(open_record(store).projection(), output)
-    else:
-        write_rdf(open_record(store).projection(), fmt, graph or "belief", output)
+    open_record(store).export(output, fmt, graph)
 
 
 @click.command()
@@ -284,9 +230,8 @@ def retract(
     Example:
       accords retract c-rwanda-paid --reason source_correction --source src-correction
     """
-    body = {"claim": claim, "reason": reason, "source": source, "note": note}
-    log = open_log(store, recorded_by)
-    _report(log.append([Draft("ClaimRetracted", _present(body))], expected_head), fmt)
+    _report(open_record(store, recorded_by).retract(claim, reason, source=source, note=note,
+                                                    expected_head=expected_head), fmt)  # fmt: skip
 
 
 @click.command()
@@ -309,13 +254,8 @@ def correct(
       accords record fixed-claim.json
       accords correct c-transfer-date --replacement c-transfer-date-2 --reason recording_error
     """
-    body = {"claim": claim, "replacement": replacement, "reason": reason, "note": note}
-    log = open_log(store, recorded_by)
-    _report(log.append([Draft("ClaimCorrected", _present(body))], expected_head), fmt)
-
-
-def _present(body: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in body.items() if v is not None}
+    _report(open_record(store, recorded_by).correct(claim, replacement, reason, note=note,
+                                                    expected_head=expected_head), fmt)  # fmt: skip
 
 
 COMMANDS = [init, record_, import_, export, retract, correct]
