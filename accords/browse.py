@@ -28,7 +28,9 @@ def summary(event: Event, name: Callable[[str], str] = lambda id_: id_[:12]) -> 
     if event.type == "ClaimRecorded":
         quote = body["quote"]
         quote = quote if len(quote) <= 80 else quote[:77] + "..."
-        return f"{body['statement']['@type']}: \"{quote}\""
+        statement = body["statement"]
+        types = "+".join(node["@type"] for node in (statement if isinstance(statement, list) else [statement]))
+        return f"{types}: \"{quote}\""
     if event.type in ("ClaimRetracted", "ClaimCorrected", "ClaimReviewed"):
         return f"{name(body['claim'])}: {body.get('reason') or body.get('rating')}"
     if event.type == "SourceCorrected":

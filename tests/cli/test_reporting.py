@@ -105,5 +105,8 @@ def test_one_quote_states_several_facts_each_traced_to_it(folder: Path) -> None:
         assert traced.returncode == 0, traced.stderr
         (claim,) = json.loads(traced.stdout)["claims"]
         assert (claim["key"], claim["quote"]) == ("c1", "Visas back, no cash, and a suit.")
+    logged = _run(folder, "log", "--format", "jsonl")  # a regression: log read a statement as one object
+    assert logged.returncode == 0 and 'Pressure+Payment+Lawsuit: \\"Visas back' in logged.stdout, logged.stdout + logged.stderr
+    assert _run(folder, "replay", "--format", "json").returncode == 0
     rows = _rows(folder, "SELECT ?what ?unknown WHERE { ?p acc:consideration ?what ; acc:unknown ?unknown }")
     assert rows == [{"what": "https://w3id.org/accords/ns#visa_relief", "unknown": "https://schema.org/currency"}]
