@@ -28,7 +28,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from accords.errors import InputError
 from accords.events.log import Appended, Draft, Log
-from accords.events.model import Head
+from accords.events.model import Event, Head
 from accords.events.store import Recorder, open_store, store_url
 
 if TYPE_CHECKING:
@@ -220,6 +220,30 @@ class Record:
         else:
             write_rdf(self.projection(), format, graph or "belief", out)
 
+    # -- reading the log ----------------------------------------------------------------
+
+    def events(
+        self, types: Iterable[str] = (), *, source: str | None = None, from_seq: int = 1, to_seq: int | None = None,
+        since: str | None = None, until: str | None = None,
+    ) -> Iterator[Event]:  # fmt: skip
+        """The events in log order: of these types, about this source (key or id: the source,
+        what cites it, and what concerns its claims), in a seq range, recorded since/until
+        an ISO 8601 date or time."""
+        from accords.events.listing import filtered, record_time
+
+        return filtered(self.log, tuple(types), source, from_seq, to_seq,
+                        record_time(since, "--since"), record_time(until, "--until"))  # fmt: skip
+
+    def event(self, ref: str | int) -> Event:
+        """One event: by key, id, an unambiguous id prefix, or seq (a number that is no key or id prefix)."""
+        ref = str(ref)
+        if ref.isdigit() and not self.recorder.lookup(ref):
+            event = next(self.log.read(int(ref), int(ref)), None)
+            if event is None:
+                raise InputError(f"no event {ref!r} in {self.recorder.url}: the log ends at seq {self.head.seq}")
+            return event
+        return self.log.find(ref)
+
     # -- the clocks ---------------------------------------------------------------------
 
     def view(self, as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None) -> View:
@@ -235,6 +259,20 @@ class Record:
 
         at = at or View()
         return view(self.recorder, at, open_projection(self.recorder) if at.current else None)
+
+    # -- history ------------------------------------------------------------------------
+
+    def replay(self, start: int = 1, stop: int | None = None) -> list[dict[str, Any]]:
+        """Each event from start to stop, with the beliefs it added and removed."""
+        from accords.graph.changes import replay
+
+        return replay(self.recorder, start, stop)
+
+    def diff(self, a: str | int, b: str | int) -> list[dict[str, Any]]:
+        """What the record believed at b (a seq or a time) that it did not at a, and the reverse."""
+        from accords.graph.changes import diff
+
+        return diff(self.recorder, str(a), str(b))
 
     # -- asking -------------------------------------------------------------------------
 

@@ -91,3 +91,20 @@ def test_a_bad_input_is_refused_with_nothing_written(store: Path, tmp_path: Path
         with pytest.raises(accords.api.InputError, match="event 1: type: unknown event type"):
             record.append([{"type": "Rumour", "body": {}}])
         assert record.head.empty
+
+
+def test_log_show_replay_and_diff_answer_as_their_commands(store: Path) -> None:
+    with accords.open(store) as record:
+        sources = list(record.events(["SourceRegistered"], from_seq=10, to_seq=200))
+        logged = _cli(store, "log", "--type", "SourceRegistered", "--from-seq", "10", "--to-seq", "200")
+        assert [e.id[:12] for e in sources] == [row["id"] for row in logged] and sources
+        assert record.event(sources[0].key or "").envelope() == _cli_show(store, sources[0].key or "")
+        assert record.event(sources[0].seq).id == sources[0].id
+        assert record.replay(400, 405) == _cli(store, "replay", "--from", "400", "--to", "405")
+        assert record.diff(100, 200) == _cli(store, "diff", "100", "200")
+
+
+def _cli_show(store: Path, ref: str) -> Any:
+    done = subprocess.run(["accords", "show", ref, "--store", str(store)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
