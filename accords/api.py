@@ -26,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
-from accords.errors import InputError
+from accords.errors import InputError, NotConforming
 from accords.events.log import Appended, Draft, Log
 from accords.events.model import Event, Head
 from accords.events.store import Recorder, open_store, store_url
@@ -317,6 +317,62 @@ class Record:
         projection = self.projection(self.view(as_of, known_by, valid_at))
         return Validator(projection.store, shapes or builtin_shapes()).validate(), projection.head()
 
+    # -- Neo4j --------------------------------------------------------------------------
+
+    def project_neo4j(
+        self, uri: str | None = None, *, user: str | None = None, password: str | None = None,
+        database: str | None = None, rebuild: bool = False, batch: int | None = None,
+        progress: Callable[[int, int, int], None] | None = None,
+    ) -> tuple[Head, Head]:  # fmt: skip
+        """Project the log into a Neo4j database (default: $ACCORDS_NEO4J_URI and its user,
+        password and database): only what is new, or everything with rebuild. The head the
+        graph reflected before and the one it reflects now; progress(seq, of, from) on the way."""
+        from accords.graph.cypher import Graph, Target
+        from accords.graph.neo4j import BATCH, Neo4jProjection
+
+        env = Target.from_env()
+        graph = Graph(Target(uri or env.uri, user or env.user, password or env.password, database or env.database))
+        try:
+            projection = Neo4jProjection(graph)
+            before = projection.head()
+            start = 0 if rebuild else before.seq
+            tick = None if progress is None else lambda seq, target: progress(seq, target, start)
+            return before, projection.project(self.recorder, rebuild=rebuild, batch=batch or BATCH, progress=tick)
+        finally:
+            graph.close()
+
+    # -- proving ------------------------------------------------------------------------
+
+    def checkpoint(self, key_file: Path | None = None) -> dict[str, Any]:
+        """A Merkle tree head (RFC 6962) over the whole log, signed with an Ed25519 key (PEM) if given."""
+        from accords.events import integrity
+        from accords.events.model import timestamp
+
+        key = integrity.load_private_key(key_file) if key_file else None
+        now = timestamp(dt.datetime.now(dt.timezone.utc))
+        return integrity.checkpoint_json(integrity.make_checkpoint(self.recorder, now, key))
+
+    def prove_inclusion(self, event: str, tree_size: int | None = None) -> dict[str, Any]:
+        """A proof that the event (key, id or id prefix) is in the log (of its first tree_size events)."""
+        from accords.events import integrity
+
+        return integrity.inclusion(self.recorder, self.log.find(event), tree_size)
+
+    def prove_consistency(
+        self, checkpoint: Any, name: str = "checkpoint", tree_size: int | None = None, public_key: str | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        """A proof that the log extends an old checkpoint (its JSON), or NotConforming: a signature
+        that does not verify, one not by public_key (hex), or history rewritten since."""
+        from accords.events import integrity
+
+        cp = integrity.checkpoint_from_json(checkpoint, name)
+        if cp.signature and not integrity.signature_valid(cp):
+            raise NotConforming(f"{name}: the checkpoint's signature does not verify")
+        if public_key is not None and (not cp.signature or cp.public_key != public_key.lower()):
+            raise NotConforming(f"{name}: the checkpoint is not signed by key {public_key}",
+                                "a signature proves who made a checkpoint only against a key you hold")  # fmt: skip
+        return integrity.consistency(self.recorder, cp, tree_size)
+
     def validate_over_time(
         self, *, as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None, shapes: Shapes | None = None,
     ) -> list[Span]:  # fmt: skip
@@ -334,6 +390,21 @@ class Record:
         from accords.events.integrity import verify
 
         return verify(self.recorder, progress, processes)
+
+
+def check_proof(doc: Any, name: str = "proof", root: str | None = None) -> str:
+    """Check a proof document without the log (RFC 9162); what it verifies, or NotConforming.
+    With root, the proof must link that root (one you hold): a proof only links the roots it names."""
+    from accords.events.integrity import check_proof as check
+
+    named = [doc[k] for k in ("root", "old_root", "new_root") if isinstance(doc, dict) and isinstance(doc.get(k), str)]
+    if not check(doc, name):
+        raise NotConforming(f"{name}: the {doc.get('proof') if isinstance(doc, dict) else ''} proof does not verify")
+    if root is not None and root.lower() not in named:
+        raise NotConforming(f"{name}: the proof verifies, but it is not about root {root}", f"it links {' and '.join(named)}")
+    if root is None:
+        return f"the {doc['proof']} proof verifies against the roots it names; give --root to check it against one you hold"
+    return f"the {doc['proof']} proof verifies, and is about root {root.lower()}"
 
 
 def open(store: str | Path | None = None, *, create: bool = False, recorded_by: str | None = None) -> Record:  # noqa: A001

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import IO, Any
 
@@ -11,9 +10,7 @@ import orjson
 
 from accords.errors import InputError, NotConforming
 from accords.events import integrity
-from accords.events.model import timestamp
-from accords.events.log import Log
-from accords.options import open_record, open_recorder, processes_option, store_option
+from accords.options import open_record, processes_option, store_option
 from accords.output import format_option, render, write_json
 
 
@@ -69,10 +66,7 @@ def checkpoint(key_file: Path | None, output: IO[str] | None, store: str | None)
       openssl genpkey -algorithm ed25519 -out signing-key.pem
       accords checkpoint --sign signing-key.pem -o checkpoint-2025-06-01.json
     """
-    key = integrity.load_private_key(key_file) if key_file else None
-    now = timestamp(dt.datetime.now(dt.timezone.utc))
-    cp = integrity.make_checkpoint(open_recorder(store), now, key)
-    doc = integrity.checkpoint_json(cp)
+    doc = open_record(store).checkpoint(key_file)
     write_json(doc)
     if output:
         output.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
@@ -112,41 +106,21 @@ def prove(
       accords prove --from checkpoint-2025-06-01.json --key "$(cat newsroom.pub)"
       accords prove --check consistency.json --root "$(jq -r .root checkpoint-2025-06-01.json)"
     """
+    from accords.api import check_proof
+
     if to_check is not None:
-        doc = _read_json(to_check, to_check.name)
-        valid = integrity.check_proof(doc, to_check.name)
-        named = [doc[k] for k in ("root", "old_root", "new_root") if isinstance(doc.get(k), str)]
-        if not valid:
-            raise NotConforming(f"{to_check.name}: the {doc.get('proof')} proof does not verify")
-        if root is not None and root.lower() not in named:
-            raise NotConforming(
-                f"{to_check.name}: the proof verifies, but it is not about root {root}",
-                f"it links {' and '.join(named)}",
-            )
-        if root is None:
-            click.echo(f"ok: the {doc['proof']} proof verifies against the roots it names; "
-                       "give --root to check it against one you hold")  # fmt: skip
-        else:
-            click.echo(f"ok: the {doc['proof']} proof verifies, and is about root {root.lower()}")
+        click.echo("ok: " + check_proof(_read_json(to_check, to_check.name), to_check.name, root))
         return
-    recorder = open_recorder(store)
+    record = open_record(store)
     if old is not None:
-        cp = integrity.checkpoint_from_json(_read_json(old, old.name), old.name)
-        if cp.signature and not integrity.signature_valid(cp):
-            raise NotConforming(f"{old.name}: the checkpoint's signature does not verify")
-        if public_key is not None and (not cp.signature or cp.public_key != public_key.lower()):
-            raise NotConforming(f"{old.name}: the checkpoint is not signed by key {public_key}",
-                                "a signature proves who made a checkpoint only against a key you hold")  # fmt: skip
-        proof = integrity.consistency(recorder, cp, tree_size)
+        proof = record.prove_consistency(_read_json(old, old.name), old.name, tree_size, public_key)
         write_json(proof)
         if not integrity.check_proof(proof, "consistency"):
-            raise NotConforming(
-                f"the log does not extend {old.name}: history up to seq {cp.tree_size} was rewritten"
-            )
+            raise NotConforming(f"the log does not extend {old.name}: history up to seq {proof['old_size']} was rewritten")
         return
     if event is None:
         raise InputError("name an EVENT, or give --from CHECKPOINT or --check PROOF")
-    write_json(integrity.inclusion(recorder, Log(recorder).find(event), tree_size))
+    write_json(record.prove_inclusion(event, tree_size))
 
 
 COMMANDS = [verify, checkpoint, prove]

@@ -81,11 +81,11 @@ def clock_options(f: F) -> F:
                         help="Record time: the log as it stood at this seq or UTC time.")(f)  # fmt: skip
 
 
-def open_record(store: str | None, recorded_by: str | None = None) -> "Record":
+def open_record(store: str | None, recorded_by: str | None = None, create: bool = False) -> "Record":
     """The Record (accords.api) of the store a command names, closed when the command ends."""
     from accords.api import Record
 
-    record = Record(chosen_store(store), recorded_by=recorded_by)
+    record = Record(chosen_store(store), create=create, recorded_by=recorded_by)
     click.get_current_context().call_on_close(record.close)
     return record
 

@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import click
 
 from accords.errors import InputError
-from accords.options import open_recorder, store_option
+from accords.options import open_record, store_option
 from accords.output import render, resolve_format
 
 if TYPE_CHECKING:
@@ -84,18 +84,15 @@ def project_neo4j(store: str | None, neo4j: Any, rebuild: bool, batch: int | Non
       accords project neo4j --neo4j bolt://localhost:7687 --user neo4j --password secret
       ACCORDS_NEO4J_URI=neo4j+s://xxxx.databases.neo4j.io accords project neo4j --rebuild
     """
-    from accords.graph.neo4j import BATCH, Neo4jProjection
-
-    recorder = open_recorder(store)
-    projection = Neo4jProjection(connect(neo4j))
     started = time.monotonic()
-    before = projection.head()
 
-    def progress(seq: int, target: int) -> None:
-        rate = (seq - (0 if rebuild else before.seq)) / max(time.monotonic() - started, 1e-6)
+    def progress(seq: int, target: int, start: int) -> None:
+        rate = (seq - start) / max(time.monotonic() - started, 1e-6)
         click.echo(f"projected seq {seq:,} of {target:,} ({rate:,.0f} events/s)", err=True)
 
-    head = projection.project(recorder, rebuild=rebuild, batch=batch or BATCH, progress=progress)
+    before, head = open_record(store).project_neo4j(
+        neo4j.uri, user=neo4j.user, password=neo4j.password, database=neo4j.database,
+        rebuild=rebuild, batch=batch, progress=progress)  # fmt: skip
     moved = "up to date" if head == before and not rebuild else f"projected seq {before.seq if not rebuild else 0}..{head.seq}"
     click.echo(f"{neo4j.where}: {moved}; reflects seq {head.seq} ({head.hash[:12]})", err=True)
 
@@ -230,7 +227,7 @@ def run_named(named: Any, values: dict[str, str], at: View, neo4j: Any, store: s
     graph = connect(neo4j)
     head = Neo4jProjection(graph).head()
     try:
-        log_seq = open_recorder(store).head().seq
+        log_seq = open_record(store).head.seq
     except InputError:
         log_seq = None
     if log_seq is not None and log_seq != head.seq:

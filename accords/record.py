@@ -17,7 +17,7 @@ from accords.events.model import Event
 from accords.events.schema import REASONS, SCHEMAS
 from accords.events.store import Ref
 from accords.options import (
-    by_option, dry_run_option, expected_head_option, open_record, open_recorder, processes_option,
+    by_option, dry_run_option, expected_head_option, open_record, processes_option,
     store_option,
 )  # fmt: skip
 from accords.output import format_option, render
@@ -36,8 +36,8 @@ def init(store: str | None) -> None:
       accords init --store investigation.db
       accords init --store postgresql://me@localhost/accords
     """
-    recorder = open_recorder(store, create=True)
-    click.echo(f"store {recorder.url}: {recorder.head().seq} events")
+    record = open_record(store, create=True)
+    click.echo(f"store {record.recorder.url}: {record.head.seq} events")
 
 
 def _field_value(text: str, boolean: bool) -> Any:

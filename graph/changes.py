@@ -25,8 +25,8 @@ def claims_of(triple: Any, store: ox.Store) -> str:
     for quad in store.quads_for_pattern(s, p, o, None):
         claim = quad.graph_name
         if isinstance(claim, ox.NamedNode) and claim.value.startswith(ID + "claim/"):
-            keys = list(store.quads_for_pattern(claim, acc("key"), None, PROVENANCE))
-            names.add(keys[0].object.value if keys else short(claim.value))
+            key = next((q.object for q in store.quads_for_pattern(claim, acc("key"), None, PROVENANCE)), None)
+            names.add(key.value if isinstance(key, ox.Literal) else short(claim.value))
     return ", ".join(sorted(names))
 
 
