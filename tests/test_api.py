@@ -98,13 +98,25 @@ def test_log_show_replay_and_diff_answer_as_their_commands(store: Path) -> None:
         sources = list(record.events(["SourceRegistered"], from_seq=10, to_seq=200))
         logged = _cli(store, "log", "--type", "SourceRegistered", "--from-seq", "10", "--to-seq", "200")
         assert [e.id[:12] for e in sources] == [row["id"] for row in logged] and sources
-        assert record.event(sources[0].key or "").envelope() == _cli_show(store, sources[0].key or "")
+        assert record.event(sources[0].key or "").envelope() == _cli_json(store, "show", sources[0].key or "")
         assert record.event(sources[0].seq).id == sources[0].id
         assert record.replay(400, 405) == _cli(store, "replay", "--from", "400", "--to", "405")
         assert record.diff(100, 200) == _cli(store, "diff", "100", "200")
 
 
-def _cli_show(store: Path, ref: str) -> Any:
-    done = subprocess.run(["accords", "show", ref, "--store", str(store)], capture_output=True, text=True)
+
+
+def test_proofs_answer_as_their_commands(store: Path, tmp_path: Path) -> None:
+    with accords.open(store) as record:
+        proof = record.prove_inclusion("c-as-lt-announce", tree_size=300)
+        assert proof == _cli_json(store, "prove", "c-as-lt-announce", "--tree-size", "300")
+        (tmp_path / "p.json").write_text(json.dumps(proof))
+        assert accords.api.check_proof(proof, "p.json", proof["root"]).endswith(f"about root {proof['root']}")
+        with pytest.raises(accords.api.NotConforming):
+            accords.api.check_proof({**proof, "root": "00" * 32}, "p.json")
+
+
+def _cli_json(store: Path, *args: str) -> Any:
+    done = subprocess.run(["accords", *args, "--store", str(store)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
