@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from accords.events.store import Recorder, open_store, store_url
+from accords.events.store import store_url
 
 if TYPE_CHECKING:
     from accords.api import Record
@@ -63,12 +63,6 @@ def chosen_store(store: str | None) -> str:
     """The store a command names, else the one given before the command, else the default."""
     ctx = click.get_current_context()
     return store_url(store or ctx.find_root().params.get("store"))
-
-
-def open_recorder(store: str | None, create: bool = False) -> Recorder:
-    recorder = open_store(chosen_store(store), create=create)
-    click.get_current_context().call_on_close(recorder.close)
-    return recorder
 
 
 def clock_options(f: F) -> F:
