@@ -317,7 +317,14 @@ class Record:
         projection = self.projection(self.view(as_of, known_by, valid_at))
         return Validator(projection.store, shapes or builtin_shapes()).validate(), projection.head()
 
-    # -- Neo4j --------------------------------------------------------------------------
+    # -- projections --------------------------------------------------------------------
+
+    def project_rdf(self, rebuild: bool = False) -> Head:
+        """Bring the RDF dataset kept beside the log up to date (rebuild: fold it all again)."""
+        from accords.graph.projection import open_projection
+
+        return open_projection(self.recorder, rebuild=rebuild).head()
+
 
     def project_neo4j(
         self, uri: str | None = None, *, user: str | None = None, password: str | None = None,

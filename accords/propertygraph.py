@@ -56,12 +56,30 @@ def connect(target: Any) -> Any:
 
 @click.group()
 def project() -> None:
-    """Build a projection of the log in another database.
+    """Build a projection of the log: the RDF dataset kept beside it, or a Neo4j graph.
 
     \b
     Example:
+      accords project rdf --rebuild
       accords project neo4j --neo4j bolt://localhost:7687 --password secret
     """
+
+
+@project.command("rdf")
+@store_option
+@click.option("--rebuild", is_flag=True, help="Delete the dataset and fold the whole log again.")
+def project_rdf(store: str | None, rebuild: bool) -> None:
+    """Bring the RDF dataset kept beside the log (STORE.graph/) up to date with it.
+
+    Every read command does this by itself; --rebuild throws the dataset away first: for
+    a dataset that belongs to another log, or one edited by hand.
+
+    \b
+    Example:
+      accords project rdf --rebuild
+    """
+    head = open_record(store).project_rdf(rebuild=rebuild)
+    click.echo(f"RDF dataset: reflects seq {head.seq} ({head.hash[:12]})", err=True)
 
 
 @project.command("neo4j")
