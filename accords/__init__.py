@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+__version__ = "0.1.0"
 __all__ = ["Answer", "Record", "Rows", "open"]
 
 

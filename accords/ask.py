@@ -138,5 +138,3 @@ def query(
         return run_named(named, values, record.view(**at), neo4j, store, fmt)
     show_results(record.query(name, values, **at).results, fmt)
 
-
-COMMANDS = [sparql, query]

@@ -122,5 +122,3 @@ def prove(
         raise InputError("name an EVENT, or give --from CHECKPOINT or --check PROOF")
     write_json(record.prove_inclusion(event, tree_size))
 
-
-COMMANDS = [verify, checkpoint, prove]

@@ -64,5 +64,3 @@ def show(ref: str, store: str | None) -> None:
     """
     write_json(open_record(store).event(ref).envelope())
 
-
-COMMANDS = [log_, show]

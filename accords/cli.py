@@ -2,22 +2,46 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Any
 
 import click
 
-from accords import ask, audit, browse, consistency, demo, history, propertygraph, record, reference, trace
+from accords import __version__
 from accords.errors import AccordsError
 from accords.options import store_option
+
+# Each command, and where it lives: a module is imported when its command runs (or --help
+# lists them all), so that `accords --version` or `accords record` loads nothing else.
+COMMANDS = {
+    "init": "record:init", "record": "record:record_", "import": "record:import_", "export": "record:export",
+    "retract": "record:retract", "correct": "record:correct", "statements": "reference:statements",
+    "log": "browse:log_", "show": "browse:show", "verify": "audit:verify", "checkpoint": "audit:checkpoint",
+    "prove": "audit:prove", "sparql": "ask:sparql", "query": "ask:query", "replay": "history:replay",
+    "diff": "history:diff", "trace": "trace:trace", "project": "propertygraph:project",
+    "cypher": "propertygraph:cypher", "demo": "demo:demo", "validate": "consistency:validate",
+}  # fmt: skip
 
 EXIT_CODES = """Exit codes: 0 ok, 1 the data does not conform or does not verify,
 2 bad input or usage, 3 internal error."""
 
 
 class AccordsGroup(click.Group):
-    """The one place where errors are turned into a message on stderr and an exit code."""
+    """The one place where errors are turned into a message on stderr and an exit code;
+    commands are loaded from COMMANDS when they are asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[name].split(":")
+        command = getattr(importlib.import_module(f"accords.{module}"), attribute)
+        assert isinstance(command, click.Command)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -48,7 +72,7 @@ class AccordsGroup(click.Group):
 )
 @store_option
 @click.option("--debug", is_flag=True, help="Show the traceback of internal errors.")
-@click.version_option(package_name="accords")
+@click.version_option(__version__, prog_name="accords")
 def cli(store: str | None, debug: bool) -> None:
     """accords: an event-sourced, sourced and provable record of deportation diplomacy.
 
@@ -61,11 +85,6 @@ def cli(store: str | None, debug: bool) -> None:
       accords log
       accords verify
     """
-
-
-for module in (record, reference, browse, audit, ask, history, trace, propertygraph, demo, consistency):
-    for command in module.COMMANDS:
-        cli.add_command(command)
 
 
 def main() -> None:

@@ -148,5 +148,3 @@ def validate(
     if violated:
         click.get_current_context().exit(1)
 
-
-COMMANDS = [validate]

@@ -59,5 +59,3 @@ def demo(store: str | None) -> None:
     ):
         click.echo(f"  {line}")
 
-
-COMMANDS = [demo]

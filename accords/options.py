@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from accords.events.store import store_url
-
 if TYPE_CHECKING:
     from accords.api import Record
 
@@ -61,6 +59,8 @@ def processes_option(f: F) -> F:
 
 def chosen_store(store: str | None) -> str:
     """The store a command names, else the one given before the command, else the default."""
+    from accords.events.store import store_url
+
     ctx = click.get_current_context()
     return store_url(store or ctx.find_root().params.get("store"))
 

@@ -255,5 +255,3 @@ def run_named(named: Any, values: dict[str, str], at: View, neo4j: Any, store: s
     columns, rows = graph.read(named.cypher, bound)
     show(columns, rows, fmt if fmt in CYPHER_FORMATS else None)
 
-
-COMMANDS = [project, cypher]

@@ -257,5 +257,3 @@ def correct(
     _report(open_record(store, recorded_by).correct(claim, replacement, reason, note=note,
                                                     expected_head=expected_head), fmt)  # fmt: skip
 
-
-COMMANDS = [init, record_, import_, export, retract, correct]

@@ -42,5 +42,3 @@ def statements(type_: str | None, fmt: str | None) -> None:
         COLUMNS, fmt,
     )  # fmt: skip
 
-
-COMMANDS = [statements]

@@ -69,5 +69,3 @@ def trace(
 def _count(n: int, thing: str) -> str:
     return f"{n} {thing}" + ("" if n == 1 else "s")
 
-
-COMMANDS = [trace]
