@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.resources import as_file
-from importlib.resources import files as files_of
 from typing import IO, Any
 
 import click
@@ -163,7 +161,10 @@ def import_(
     if not files and not seed:
         raise InputError("nothing to import", "name files (- for stdin), or --seed")
     record = open_record(store, recorded_by)
-    with as_file(files_of("accords").joinpath(SEED)) as seed_path:
+    from importlib.resources import as_file
+    from importlib.resources import files as package_files  # the seed ships in the package
+
+    with as_file(package_files("accords").joinpath(SEED)) as seed_path:
         paths = ([str(seed_path)] if seed else []) + list(files)
         done = record.import_files(paths, input_format=input_format, expected_head=expected_head,
                                    dry_run=dry_run, processes=processes, progress=_progress)  # fmt: skip
