@@ -238,8 +238,8 @@ def _find(text: str, find: Callable[[str], Event] | None) -> Event:
     )
     if find is None:
         raise unknown
-    try:
-        event = find(text)
+    try:  # "claim/0f10f3fa48ba", as tables print a claim, is its id prefix
+        event = find(text.removeprefix("claim/").removesuffix("…"))
     except InputError as e:
         if "ambiguous" in e.message:
             raise

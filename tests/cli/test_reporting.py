@@ -110,3 +110,12 @@ def test_one_quote_states_several_facts_each_traced_to_it(folder: Path) -> None:
     assert _run(folder, "replay", "--format", "json").returncode == 0
     rows = _rows(folder, "SELECT ?what ?unknown WHERE { ?p acc:consideration ?what ; acc:unknown ?unknown }")
     assert rows == [{"what": "https://w3id.org/accords/ns#visa_relief", "unknown": "https://schema.org/currency"}]
+
+
+def test_trace_takes_a_claim_as_tables_print_it(folder: Path) -> None:
+    assert _import(folder, SOURCE, _claim("c1", TRANSFER)).returncode == 0
+    short = _rows(folder, "SELECT ?c WHERE { GRAPH graph:provenance { ?c acc:key 'c1' } }")[0]["c"].rsplit("/", 1)[1][:12]
+    traced = _run(folder, "trace", f"claim/{short}", "--format", "json")
+    assert traced.returncode == 0, traced.stderr
+    assert json.loads(traced.stdout)["claims"][0]["key"] == "c1"
+    assert _run(folder, "trace", "claim/ffffffffffff").returncode == 2
