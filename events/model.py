@@ -12,18 +12,6 @@ from accords.events.canonical import json_string, sha256_hex
 
 GENESIS = "0" * 64
 
-EVENT_TYPES = (
-    "SourceRegistered",
-    "ClaimRecorded",
-    "ClaimRetracted",
-    "ClaimCorrected",
-    "SourceCorrected",
-    "EntitiesMerged",
-    "MergeUndone",
-    "ClaimReviewed",
-)
-
-
 @dataclass(frozen=True, slots=True)
 class Head:
     """A state of the log: its last seq and hash (seq 0 and the genesis hash when empty)."""

@@ -338,7 +338,3 @@ def unique(results: Sequence[Result]) -> list[Result]:
 
 def _rank(severity: str) -> int:
     return {"Violation": 0, "Warning": 1, "Info": 2}.get(severity, 3)
-
-
-def is_entity(term: Term) -> bool:
-    return isinstance(term, ox.NamedNode) and term.value.startswith(ID)

@@ -32,7 +32,6 @@ from accords.graph.terms import ID, XSD, Term
 from accords.ontology.states import entity_ref
 
 _PARAM = re.compile(r"^(\w+):\s*(iri|string|date|integer)\s*(?:=\s*(.*?))?\s*(?:--\s*(.*))?$")
-TYPES = ("iri", "string", "date", "integer")
 
 
 @dataclass(frozen=True, slots=True)
