@@ -21,5 +21,6 @@ test: install
 	PATH="$(BIN):$$PATH" tests/with-services.sh $(BIN)/pytest
 
 check: install
+	$(BIN)/ruff check accords events graph ontology queries tests bench
 	# from outside the checkout, whose folders would hide the installed accords.* packages
 	cd /tmp && $(BIN)/python -m mypy --config-file "$(CURDIR)/pyproject.toml" -p accords

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 
 import click
 
@@ -23,7 +24,7 @@ def replay(start: int, stop: int | None, store: str | None, fmt: str | None) -> 
       accords replay --from 40 --to 60 --format jsonl
     """
     rows = open_record(store).replay(start, stop)
-    if fmt in ("json", "jsonl") or (fmt is None and not click.get_text_stream("stdout").isatty()):
+    if fmt in ("json", "jsonl") or (fmt is None and not sys.stdout.isatty()):
         render(rows, ["seq", "type", "key", "event", "added", "removed"], fmt)
         return
     for row in rows:

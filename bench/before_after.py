@@ -22,9 +22,6 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import generate  # noqa: E402
-
 
 def _history(folder: Path, events: int) -> Path:
     path = folder / f"history-{events}.jsonl"
