@@ -162,7 +162,8 @@ class Record:
         check is made and nothing is written."""
         from accords.events.files import draft
 
-        drafts = (e if isinstance(e, Draft) else draft(dict(e), f"event {n}") for n, e in enumerate(events, 1))
+        drafts = (e if isinstance(e, Draft) else draft(dict(e) if isinstance(e, Mapping) else e, f"event {n}")
+                  for n, e in enumerate(events, 1))  # fmt: skip
         return self.log.append(drafts, expected_head, progress, processes, commit=not dry_run)
 
     def import_files(
@@ -175,14 +176,15 @@ class Record:
         nothing is written: one (names, what it would add) is yielded."""
         from accords.events.files import read_events
 
-        names = [_file_name(p) for p in map(str, paths)]
+        given = [str(p) for p in paths]
+        names = [_file_name(p) for p in given]
         if dry_run:
             with ExitStack() as files:
-                drafts = (d for path in map(str, paths) for d in read_events(_open(path, files), _file_name(path), input_format))
+                drafts = (d for path, name in zip(given, names) for d in read_events(_open(path, files), name, input_format))
                 yield ", ".join(names), self.log.append(drafts, expected_head, progress and progress("--dry-run"),
                                                        processes, commit=False)  # fmt: skip
             return
-        for path, name in zip(map(str, paths), names):
+        for path, name in zip(given, names):
             with ExitStack() as files:
                 done = self.log.append(read_events(_open(path, files), name, input_format), expected_head,
                                        progress and progress(name), processes)  # fmt: skip
