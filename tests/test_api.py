@@ -120,3 +120,12 @@ def _cli_json(store: Path, *args: str) -> Any:
     done = subprocess.run(["accords", *args, "--store", str(store)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
+
+
+def test_import_files_yields_each_file_as_it_commits(tmp_path: Path) -> None:
+    with accords.open(tmp_path / "c.db", create=True) as record:
+        checked = list(record.import_files(iter(CORPUS[:2]), dry_run=True))
+        assert len(checked) == 1 and record.head.empty  # checked together, nothing written
+        done = list(record.import_files(iter(CORPUS[:2])))
+        assert [name for name, _ in done] == [str(p) for p in CORPUS[:2]]
+        assert sum(appended.added for _, appended in done) == record.head.seq == checked[0][1].added
