@@ -14,7 +14,7 @@ from pathlib import Path
 from accords.events import integrity
 from accords.events.store import open_store
 
-FILES, PER_FILE = 8, 150
+FILES, PER_FILE = 16, 150  # enough files that a kill within 0.3 s of the first lands mid-import
 
 
 def write_files(folder: Path, round_: int) -> dict[Path, set[str]]:
