@@ -203,24 +203,36 @@ class Record:
         body = {"claim": claim, "replacement": replacement, "reason": reason, "note": note}
         return self.append([Draft("ClaimCorrected", _present(body))], expected_head=expected_head)
 
-    def export(self, out: IO[bytes], format: str = "jsonl", graph: str | None = None) -> None:  # noqa: A002
-        """Write the log as JSONL (re-imports to the same chain), or its projection as TriG,
-        N-Quads, Turtle or JSON-LD (graph: "belief", the default, or "all"), or PROV-O."""
+    def export(
+        self, out: IO[bytes], format: str = "jsonl", graph: str | None = None, *,  # noqa: A002
+        as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None,
+    ) -> None:  # fmt: skip
+        """Write the log as JSONL (re-imports to the same chain), or its projection at a point
+        of the clocks as TriG, N-Quads or JSON-LD (graph: "all", the default, with the belief as
+        the default graph and every other graph by name; or "belief" alone), Turtle (the
+        belief), or PROV-O."""
+        at = self.view(as_of, known_by, valid_at)
         if format == "jsonl":
-            if graph is not None:
-                raise InputError("--graph applies to the RDF formats, not to jsonl")
+            if graph is not None or not at.current:
+                raise InputError("--graph and the clocks apply to the RDF formats, not to jsonl",
+                                 "jsonl is the whole log: it re-imports to the same chain")  # fmt: skip
             from accords.events.files import write_jsonl
 
             write_jsonl(self.log.read(), out)
             return
         from accords.graph.export import write_prov, write_rdf
 
+        projection = self.projection(at)
         if format == "prov":
             if graph is not None:
                 raise InputError("--graph does not apply to prov: it describes every claim and source")
-            write_prov(self.projection(), out)
-        else:
-            write_rdf(self.projection(), format, graph or "belief", out)
+            write_prov(projection, out)
+            return
+        clocks = [f"{name} {value}" for name, value in
+                  (("--as-of", at.as_of), ("--known-by", at.known_by), ("--valid-at", at.valid_at)) if value is not None]  # fmt: skip
+        head = projection.head()
+        view = f" of {self.recorder.url} at seq {head.seq}" + (f" ({', '.join(clocks)})" if clocks else "")
+        write_rdf(projection, format, graph or ("belief" if format == "turtle" else "all"), out, view)
 
     # -- reading the log ----------------------------------------------------------------
 
@@ -292,7 +304,7 @@ class Record:
         """Run a named query (``accords query --list``) with its parameters bound by the engine."""
         from accords.graph.projection import open_projection
         from accords.graph.sparql import run
-        from accords.queries.library import bind, get, sparql_value
+        from accords.queries.library import bind, get, prepared, sparql_value
 
         named = get(name)
         if named.sparql is None:
@@ -300,9 +312,9 @@ class Record:
         values = bind(named, dict(params or {}))
         by_name = {p.name: p for p in named.params}
         at = self.view(as_of, known_by, valid_at)
-        projection = open_projection(self.recorder)  # the named queries place claims in time themselves
+        projection = open_projection(self.recorder)  # the named queries place claims on the clocks themselves
         bindings = {k: sparql_value(by_name[k], v) for k, v in values.items()}
-        return Answer(run(projection, named.sparql, bindings, at), projection.head())
+        return Answer(run(projection, prepared(named, at, bindings)), projection.head())
 
     def trace(self, target: str, *, as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None) -> Trace:
         """Every claim for or against an entity, a claim (key, id, id prefix) or a statement (JSON)."""

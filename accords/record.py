@@ -15,7 +15,7 @@ from accords.events.model import Event
 from accords.events.schema import REASONS, SCHEMAS
 from accords.events.store import Ref
 from accords.options import (
-    by_option, dry_run_option, expected_head_option, open_record, processes_option,
+    by_option, clock_options, clocks, dry_run_option, expected_head_option, open_record, processes_option,
     store_option,
 )  # fmt: skip
 from accords.output import format_option, render
@@ -192,24 +192,33 @@ EXPORT_FORMATS = ("jsonl", "trig", "nquads", "turtle", "jsonld", "prov")
 )  # fmt: skip
 @click.option(
     "--graph", type=click.Choice(["belief", "all"]), default=None,
-    help="RDF formats: the belief graph (default) or every graph by name (trig, nquads, jsonld).",
+    help="RDF formats: every graph (default for trig, nquads, jsonld: the belief as the default "
+    "graph, each claim's statement, the provenance and the vocabulary by name) or the belief alone.",
 )  # fmt: skip
+@clock_options
 @store_option
-def export(output: IO[bytes], fmt: str, graph: str | None, store: str | None) -> None:
+def export(
+    output: IO[bytes], fmt: str, graph: str | None, as_of: str | None, known_by: str | None,
+    valid_at: str | None, store: str | None,
+) -> None:  # fmt: skip
     """Write the whole log as JSONL, or its RDF projection as TriG, N-Quads, Turtle, JSON-LD or PROV-O.
 
     The JSONL file, imported into an empty store, rebuilds the identical chain and
-    head hash. The RDF formats reflect the log up to its head.
+    head hash. The RDF formats reflect the log up to its head, or the view the clocks
+    give; any SPARQL store loading a TriG or N-Quads export (named graphs kept apart)
+    answers the named queries (accords query --list) as accords does for that view.
 
     \b
     Example:
       accords export -o backup.jsonl
       accords init --store restored.db && accords import --store restored.db backup.jsonl
-      accords export --format trig --graph all -o dataset.trig
+      accords export --format trig -o dataset.trig
+      accords export --format trig --as-of 2025-05-01 -o then.trig
       accords export --format turtle -o belief.ttl
       accords export --format prov -o provenance.ttl
     """
-    open_record(store).export(output, fmt, graph)
+    record = open_record(store)
+    record.export(output, fmt, graph, **clocks(record, as_of, known_by, valid_at))
 
 
 @click.command()

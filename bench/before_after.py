@@ -1,8 +1,10 @@
-"""Two installed accords side by side on one generated history: import, full validation, --over-time.
+"""Two installed accords side by side on one generated history: import, full validation,
+--over-time, and every named query (current and --as-of half the history).
 
     python bench/before_after.py --before /tmp/venv-before/bin/accords [--after accords]
                                  [--import-events 100000] [--validate-events 25000]
-                                 [--over-time-events 10000] [--repeat 3] [--only import,validate,over-time]
+                                 [--over-time-events 10000] [--query-events 25000] [--repeat 3]
+                                 [--only import,validate,over-time,query] [--queries a,b]
 
 --before is the accords command of an earlier commit, installed in a venv of its own
 (git worktree add /tmp/before COMMIT && python -m venv /tmp/venv-before &&
@@ -14,6 +16,7 @@ median seconds of each and after/before. Nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
 import subprocess
@@ -64,8 +67,10 @@ def main() -> None:
     parser.add_argument("--import-events", type=int, default=100_000)
     parser.add_argument("--validate-events", type=int, default=25_000)
     parser.add_argument("--over-time-events", type=int, default=10_000)
+    parser.add_argument("--query-events", type=int, default=25_000)
+    parser.add_argument("--queries", help="the named queries to time (default: every one)")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", default="import,validate,over-time", help="the figures to measure")
+    parser.add_argument("--only", default="import,validate,over-time,query", help="the figures to measure")
     args = parser.parse_args()
     only = set(args.only.split(","))
     commands = {"before": args.before, "after": args.after}
@@ -93,6 +98,24 @@ def main() -> None:
                 for side, accords in commands.items():
                     runs[side].append(_timed([accords, "validate", *flags, "--format", "json"], stores[side]))
             figure(f"{label} {events:,}", runs)
+        if "query" in only:
+            queries(commands, work, args)
+
+
+def queries(commands: dict[str, str], work: Path, args: argparse.Namespace) -> None:
+    """`accords query NAME --format csv` end to end (process start included), current and
+    --as-of half the history, each command on a store it imported and projected itself."""
+    history = _history(work, args.query_events)
+    stores = {side: _store(accords, work / f"query-{side}", history) for side, accords in commands.items()}
+    listed = subprocess.run([commands["after"], "query", "--list", "--format", "json"], capture_output=True, check=True)
+    names = args.queries.split(",") if args.queries else [q["name"] for q in json.loads(listed.stdout) if "sparql" in q["engines"]]
+    for name in names:
+        for clocks in ([], ["--as-of", str(args.query_events // 2)]):
+            runs: dict[str, list[float]] = {"before": [], "after": []}
+            for _ in range(args.repeat):
+                for side, accords in commands.items():
+                    runs[side].append(_timed([accords, "query", name, *clocks, "--format", "csv"], stores[side]))
+            figure(f"query {name} {' '.join(clocks) or 'current'}", runs)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """The projection written out as RDF files: TriG, N-Quads, Turtle, JSON-LD and PROV-O.
 
-`all` is the whole dataset, every graph by name; `belief` is graph:belief alone. Turtle
-has no named graphs, so it takes the belief graph only: a union of every claim graph
-would mix denied and retracted statements in with what is believed.
+`all` is the dataset a SPARQL store loads to answer the named queries: what the record
+believes as the default graph, and by name each claim's statement, graph:provenance and
+graph:vocabulary. `belief` is the default graph alone. Turtle has no named graphs, so it
+takes the belief only: a union of every claim graph would mix denied and retracted
+statements in with what is believed. The dataset formats open with a comment saying so.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import pyoxigraph as ox
 
 from accords.errors import InputError
 from accords.graph.projection import Projection
+from accords.graph.projection import META
 from accords.graph.terms import BELIEF, PREFIXES
 
 RDF_FORMATS = {
@@ -58,20 +61,37 @@ CONSTRUCT {
 """
 
 
+# The first lines of a TriG or N-Quads export: how to load it so that it answers as accords does.
+LOADING = b"""\
+# accords export{view}. The default graph is what the record believes; each claim's
+# statement is a named graph of its own (graph:provenance says who said it, where, and
+# whether it still stands). Load it with the named graphs kept apart: a store that unions
+# them into its default graph brings back retracted and denied statements as if believed.
+"""
+
+
 def quads(projection: Projection, graph: str) -> Iterable[ox.Quad]:
-    """The quads of the chosen graphs: every graph (`all`) or graph:belief (`belief`)."""
+    """The quads of the chosen graphs, the belief in the default graph: every graph (`all`)
+    or the belief alone (`belief`)."""
     if graph not in GRAPHS:
         raise InputError(f"--graph: {graph!r} is not one of {', '.join(GRAPHS)}")
-    name = None if graph == "all" else BELIEF
-    return projection.store.quads_for_pattern(None, None, None, name)
+    default = ox.DefaultGraph()
+    for quad in projection.store.quads_for_pattern(None, None, None, None if graph == "all" else BELIEF):
+        if quad.graph_name == BELIEF:
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, default)
+        elif quad.graph_name != META:
+            yield quad
 
 
-def write_rdf(projection: Projection, fmt: str, graph: str, output: IO[bytes]) -> None:
-    """Serialise the chosen graphs in fmt (trig, nquads, turtle or jsonld) to output."""
+def write_rdf(projection: Projection, fmt: str, graph: str, output: IO[bytes], view: str = "") -> None:
+    """Serialise the chosen graphs in fmt (trig, nquads, turtle or jsonld) to output; view
+    names the point of the clocks it reflects, for the opening comment."""
     if fmt not in RDF_FORMATS:
         raise InputError(f"unknown RDF format {fmt!r}", f"one of {', '.join(RDF_FORMATS)}")
     rdf_format = RDF_FORMATS[fmt]
     if rdf_format.supports_datasets:
+        if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+            output.write(LOADING.replace(b"{view}", view.encode()))
         ox.serialize(quads(projection, graph), output, rdf_format, prefixes=PREFIXES)
         return
     if graph != "belief":

@@ -1,39 +1,28 @@
 """SPARQL over a projection: the belief graph (with the vocabulary) as the default graph,
-every other graph by name, parameters bound by the engine, updates refused."""
+every other graph by name, updates refused."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import pyoxigraph as ox
 
 from accords.errors import InputError
-from accords.graph.clocks import Clocks
-from accords.graph.projection import Projection, View
+from accords.graph.projection import Projection
 from accords.graph.terms import BELIEF, ID, PREFIXES, VOCABULARY, Term, short
 
 DEFAULT_GRAPHS: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [BELIEF, VOCABULARY]
 _UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD")
 
 
-def run(
-    projection: Projection, text: str, bindings: Mapping[str, Term] | None = None,
-    at: View | None = None,
-) -> Any:  # fmt: skip
-    """Run a query: QuerySolutions, QueryBoolean or QueryTriples. InputError on bad text.
-
-    The clock functions (acc:inView, acc:believed, acc:statusAt) answer for the view
-    at, or for everything the projection holds.
-    """
+def run(projection: Projection, text: str) -> Any:
+    """Run a query: QuerySolutions, QueryBoolean or QueryTriples. InputError on bad text."""
     try:
         return projection.store.query(
             text,
             base_iri=ID,
             prefixes=PREFIXES,
             default_graph=DEFAULT_GRAPHS,
-            substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()},
-            custom_functions=Clocks(projection.store, at or View()).functions(),
         )
     except SyntaxError as e:
         words = {w.upper() for w in text.replace("{", " ").split()}

@@ -17,7 +17,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from accords.events.store import open_store
-from accords.graph.projection import Projection
+from accords.graph.projection import META, Projection
 from accords.graph.terms import BELIEF, ID
 
 SAMPLE = Path(__file__).parents[1] / "events" / "data" / "sample.jsonl"
@@ -39,14 +39,18 @@ def _term(term: Any) -> rdflib.term.Node:
 
 
 def _expected(url: str) -> dict[str, rdflib.Graph]:
-    """Every graph of the projection, folded afresh from the log, as rdflib graphs by name."""
+    """Every graph of the projection, folded afresh from the log, as rdflib graphs by name:
+    the belief as the default graph, the projection's own head left out."""
     projection = Projection.memory()
     recorder = open_store(url)
     projection.fold(recorder.read())
     recorder.close()
     graphs: dict[str, rdflib.Graph] = {}
     for q in projection.store.quads_for_pattern(None, None, None, None):
-        graph = graphs.setdefault(q.graph_name.value, rdflib.Graph())  # type: ignore[union-attr]
+        if q.graph_name == META:
+            continue
+        name = DEFAULT if q.graph_name == BELIEF else q.graph_name.value  # type: ignore[union-attr]
+        graph = graphs.setdefault(name, rdflib.Graph())
         graph.add((_term(q.subject), _term(q.predicate), _term(q.object)))
     return graphs
 
@@ -70,27 +74,44 @@ def _graphs(data: bytes, fmt: str) -> dict[str, rdflib.Graph]:
     return {str(g.identifier): g for g in dataset.graphs() if len(g)}
 
 
+DEFAULT = str(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)
+
+
 @pytest.mark.parametrize(("fmt", "rdflib_format"), [("trig", "trig"), ("nquads", "nquads"), ("jsonld", "json-ld")])
 def test_dataset_formats_reparse_to_every_graph(store, fmt: str, rdflib_format: str) -> None:  # type: ignore[no-untyped-def]
+    """By default, with the belief as the default graph: what a store answers when asked
+    without naming a graph."""
     expected = _expected(store.store)
-    found = _graphs(_export(store, "--format", fmt, "--graph", "all"), rdflib_format)
+    found = _graphs(_export(store, "--format", fmt), rdflib_format)
     assert set(found) == set(expected)
     for name, graph in expected.items():
         assert isomorphic(found[name], graph), name
 
 
 @pytest.mark.parametrize(("fmt", "rdflib_format"), [("trig", "trig"), ("nquads", "nquads"), ("jsonld", "json-ld")])
-def test_dataset_formats_default_to_the_belief_graph(store, fmt: str, rdflib_format: str) -> None:  # type: ignore[no-untyped-def]
-    found = _graphs(_export(store, "--format", fmt), rdflib_format)
-    assert list(found) == [BELIEF.value]
-    assert isomorphic(found[BELIEF.value], _expected(store.store)[BELIEF.value])
+def test_dataset_formats_of_the_belief_alone(store, fmt: str, rdflib_format: str) -> None:  # type: ignore[no-untyped-def]
+    found = _graphs(_export(store, "--format", fmt, "--graph", "belief"), rdflib_format)
+    assert list(found) == [DEFAULT]
+    assert isomorphic(found[DEFAULT], _expected(store.store)[DEFAULT])
+
+
+def test_a_dataset_export_says_how_to_load_it_and_which_view_it_is(store) -> None:  # type: ignore[no-untyped-def]
+    text = _export(store, "--format", "trig", "--as-of", "3").decode()
+    assert text.startswith("# accords export of ") and "at seq 3 (--as-of 3)" in text.splitlines()[0]
+    assert "kept apart" in text
+    assert "c-ap" not in text and "c-peru-resists" in text  # seq 5 is out of the view, seq 3 in it
+
+
+def test_the_clocks_do_not_apply_to_the_log(store) -> None:  # type: ignore[no-untyped-def]
+    result = store("export", "--as-of", "2")
+    assert result.exit_code == 2 and "not to jsonl" in result.stderr
 
 
 def test_turtle_is_the_belief_graph(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "belief.ttl"
     _export(store, "--format", "turtle", "-o", str(path))
     graph = rdflib.Graph().parse(path, format="turtle")
-    assert isomorphic(graph, _expected(store.store)[BELIEF.value])
+    assert isomorphic(graph, _expected(store.store)[DEFAULT])
     assert (rdflib.URIRef(ID + "agreement/us-rw"), None, None) in graph
 
 
@@ -104,7 +125,7 @@ def test_jsonl_stays_the_default_and_takes_no_graph(store) -> None:  # type: ign
     assert _export(store).startswith(b'{"seq":1,')
     result = store("export", "--graph", "belief")
     assert result.exit_code == 2
-    assert "--graph applies to the RDF formats" in result.stderr
+    assert "--graph and the clocks apply to the RDF formats" in result.stderr
 
 
 def test_prov_export_reads_in_the_prov_package(store) -> None:  # type: ignore[no-untyped-def]

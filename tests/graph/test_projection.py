@@ -153,8 +153,9 @@ def test_the_three_clocks_differ(tmp_path: Path) -> None:
 
 def _rows(projection: Projection, named: Any, bindings: dict[str, Any], at: View) -> list[tuple[str, ...]]:
     from accords.graph.sparql import run
+    from accords.queries.library import prepared
 
-    result = run(projection, named.sparql, bindings, at)
+    result = run(projection, prepared(named, at, bindings))
     names = [v.value for v in result.variables]
     return sorted(tuple(str(s[n]) for n in names) for s in result)
 

@@ -13,7 +13,7 @@ from accords.events.log import Log
 from accords.events.store import open_store
 from accords.graph.projection import Projection, View, open_projection
 from accords.graph.sparql import run, term_text
-from accords.queries.library import library, sparql_value
+from accords.queries.library import library, prepared, sparql_value
 
 SEED = Path(__file__).parents[2] / "accords" / "seed" / "seed.jsonl"
 ALL_BUT_THE_CABLE = {
@@ -63,7 +63,7 @@ def test_named_query_on_the_seed(name: str, seed_graph: Projection) -> None:
     named = library()[name]
     bindings = {p.name: sparql_value(p, p.default) for p in named.params if p.default}
     columns, expected = EXPECTED[name]
-    result = run(seed_graph, str(named.sparql), bindings, View())
+    result = run(seed_graph, prepared(named, View(), bindings))
     rows = {tuple(term_text(s[c]) for c in columns) for s in result}
     if name == "single-source-claims":  # unnamed statements (stances, reports) have minted ids
         rows = {r for r in rows if not str(r[0]).startswith("claim/")}
@@ -88,7 +88,7 @@ def test_an_agreement_pairs_with_every_refusal_whatever_the_order_of_their_ids(t
     log = Log(open_store(str(tmp_path / "store.db"), create=True), "tester")
     log.append(read_events(io.BytesIO("\n".join(json.dumps(x) for x in lines).encode()), "refusals.jsonl"))
     graph = open_projection(log.store, tmp_path / "graph")
-    rows = run(graph, str(library()["contradictions"].sparql), {}, View())
+    rows = run(graph, prepared(library()["contradictions"], View(), {}))
     pairs = {(term_text(s["claim_a"]), term_text(s["claim_b"])) for s in rows
              if term_text(s["kind"]) == "agreement with a state that refused"}
     assert len(pairs) == 8
