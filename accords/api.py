@@ -82,16 +82,14 @@ class Rows(list[dict[str, Any]]):
         return pandas.DataFrame(list(self), columns=self.columns)
 
 
-def _value(term: Any, iris: bool) -> Any:
-    """A result term as a plain Python value."""
+def _value(term: Any, name: Callable[[Any], str] | None) -> Any:
+    """A result term as a plain Python value: an IRI as it is, or by name."""
     import pyoxigraph as ox
-
-    from accords.graph.terms import short
 
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
-        return term.value if iris else short(term.value)
+        return name(term) if name else term.value
     if isinstance(term, ox.Literal):
         datatype, text = term.datatype.value.removeprefix("http://www.w3.org/2001/XMLSchema#"), term.value
         try:
@@ -115,18 +113,22 @@ class Answer:
 
     results: Any  # pyoxigraph QuerySolutions, QueryBoolean or QueryTriples
     head: Head  # the state of the log the answer reflects
+    name: Callable[[Any], str]  # an IRI as a person reads it (graph.labels.Labels)
 
     def rows(self, iris: bool = False) -> Rows:
-        """The solutions as rows of plain values (read once: the results are a stream)."""
+        """The solutions as rows of plain values (read once: the results are a stream):
+        claims and sources by key, states by name, vocabulary terms by local name, other
+        IRIs short (agreement/us-rw); with iris, every IRI whole."""
         import pyoxigraph as ox
 
+        name = None if iris else self.name
         if isinstance(self.results, ox.QueryBoolean):
             return Rows([{"answer": bool(self.results)}], ["answer"])
         if isinstance(self.results, ox.QueryTriples):
             columns = ["subject", "predicate", "object"]
-            return Rows(({c: _value(getattr(t, c), iris) for c in columns} for t in self.results), columns)
+            return Rows(({c: _value(getattr(t, c), name) for c in columns} for t in self.results), columns)
         columns = [v.value for v in self.results.variables]
-        return Rows(({c: _value(s[c], iris) for c in columns} for s in self.results), columns)
+        return Rows(({c: _value(s[c], name) for c in columns} for s in self.results), columns)
 
 
 class Record:
@@ -292,10 +294,11 @@ class Record:
 
     def sparql(self, text: str, *, as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None) -> Answer:
         """Run a SPARQL query on the record as it stood at a point of the clocks."""
+        from accords.graph.labels import Labels
         from accords.graph.sparql import run
 
         projection = self.projection(self.view(as_of, known_by, valid_at))
-        return Answer(run(projection, text), projection.head())
+        return Answer(run(projection, text), projection.head(), Labels(projection.store))
 
     def query(
         self, name: str, params: Mapping[str, str] | None = None, *,
@@ -304,6 +307,7 @@ class Record:
         """Run a named query (``accords query --list``) with its parameters bound by the engine."""
         from accords.graph.projection import open_projection
         from accords.graph.sparql import run
+        from accords.graph.labels import Labels
         from accords.queries.library import bind, get, prepared, sparql_value
 
         named = get(name)
@@ -314,7 +318,7 @@ class Record:
         at = self.view(as_of, known_by, valid_at)
         projection = open_projection(self.recorder)  # the named queries place claims on the clocks themselves
         bindings = {k: sparql_value(by_name[k], v) for k, v in values.items()}
-        return Answer(run(projection, prepared(named, at, bindings)), projection.head())
+        return Answer(run(projection, prepared(named, at, bindings)), projection.head(), Labels(projection.store))
 
     def trace(self, target: str, *, as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None) -> Trace:
         """Every claim for or against an entity, a claim (key, id, id prefix) or a statement (JSON)."""

@@ -10,25 +10,24 @@ import pyoxigraph as ox
 
 from accords.errors import InputError
 from accords.options import clock_options, clocks, open_record, store_option
-from accords.output import render, resolve_format, write_table
+from accords.output import render, resolve_format
 from accords.propertygraph import neo4j_options
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "turtle", "ntriples")
-_SPARQL_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
-                   "tsv": ox.QueryResultsFormat.TSV}  # fmt: skip
 _RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
 
 
-def show_results(results: Any, fmt: str | None) -> None:
-    """Write query results: standard SPARQL results JSON/CSV/TSV, RDF, or a table."""
-    from accords.graph.sparql import term_text
-
+def show_results(answer: Any, fmt: str | None) -> None:
+    """Write an answer: SPARQL results JSON (IRIs whole) or RDF as the standards write them;
+    a table, CSV or TSV through the one renderer, naming claims and sources by key, states
+    by name and vocabulary terms by local name."""
+    results = answer.results
     fmt = resolve_format(fmt)
     if isinstance(results, ox.QueryTriples):
         sys.stdout.buffer.write(results.serialize(format=_RDF_FORMATS.get(fmt, ox.RdfFormat.TURTLE)) or b"")
         return
-    if fmt in _SPARQL_FORMATS:
-        data = results.serialize(format=_SPARQL_FORMATS[fmt])
+    if fmt == "json":
+        data = results.serialize(format=ox.QueryResultsFormat.JSON)
         sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
         return
     if isinstance(results, ox.QueryBoolean):
@@ -36,9 +35,8 @@ def show_results(results: Any, fmt: str | None) -> None:
         return
     if fmt in _RDF_FORMATS:
         raise InputError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries")
-    columns = [v.value for v in results.variables]
-    rows = ({c: term_text(solution[c]) for c in columns} for solution in results)
-    write_table(rows, columns)
+    rows = answer.rows()
+    render(rows, rows.columns, fmt)
 
 
 def _query_text(query: str | None, file: IO[str] | None) -> str:
@@ -82,7 +80,7 @@ def sparql(
     """
     text = _query_text(query, file)
     record = open_record(store)
-    show_results(record.sparql(text, **clocks(record, as_of, known_by, valid_at)).results, fmt)
+    show_results(record.sparql(text, **clocks(record, as_of, known_by, valid_at)), fmt)
 
 
 @click.command()
@@ -136,5 +134,5 @@ def query(
         from accords.propertygraph import run_named
 
         return run_named(named, values, record.view(**at), neo4j, store, fmt)
-    show_results(record.query(name, values, **at).results, fmt)
+    show_results(record.query(name, values, **at), fmt)
 

@@ -34,6 +34,8 @@ def resolve_format(fmt: str | None) -> str:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, (dict, list)):
         return orjson.dumps(value).decode()
     return str(value)

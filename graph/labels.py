@@ -1,16 +1,21 @@
-"""Readable names for RDF terms: state names, the vocabulary's own words, short ids."""
+"""Readable names for RDF terms: keys of claims and sources, state names, the vocabulary's
+own words, else short ids (claim/0f10f3fa48ba, which trace and show accept)."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
-from accords.graph.terms import ACC, ID, LABEL, RDF, VOCABULARY, Term, short
+from accords.graph.terms import ACC, ID, LABEL, PROVENANCE, RDF, VOCABULARY, Term, acc, short
 
 ANONYMOUS = ID + "claim/"  # statement nodes without @id are minted under their claim
 
 
+_RECORDED = tuple(ID + kind + "/" for kind in ("claim", "source", "event"))
+
+
 class Labels:
-    """State names from the vocabulary graph, acc: terms by local name, else the short IRI."""
+    """Keys of claims, sources and events, state names from the vocabulary graph, acc:
+    terms by local name, else the short IRI."""
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
@@ -26,6 +31,9 @@ class Labels:
         return self.cache[term.value]
 
     def _name(self, term: ox.NamedNode) -> str:
+        if term.value.startswith(_RECORDED) and "/" not in term.value[len(ID) :].partition("/")[2]:
+            key = next(iter(self.store.quads_for_pattern(term, acc("key"), None, PROVENANCE)), None)
+            return key.object.value if key and isinstance(key.object, ox.Literal) else short(term.value)
         if term.value.startswith(ANONYMOUS):
             return "[statement]"
         if term.value == RDF + "type":

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from accords.errors import InputError
 from accords.graph.projection import Projection
-from accords.graph.terms import BELIEF, ID, PREFIXES, VOCABULARY, Term, short
+from accords.graph.terms import BELIEF, ID, PREFIXES, VOCABULARY
 
 DEFAULT_GRAPHS: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [BELIEF, VOCABULARY]
 _UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD")
@@ -33,13 +33,3 @@ def run(projection: Projection, text: str) -> Any:
             ) from None
         raise InputError(f"SPARQL syntax error: {e}") from None
 
-
-def term_text(term: Term | ox.Triple | None) -> str | None:
-    """A result term as a cell: literals by value, IRIs shortened."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        return term.value
-    if isinstance(term, ox.NamedNode):
-        return short(term.value)
-    return str(term)

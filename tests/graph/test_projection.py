@@ -255,9 +255,20 @@ def test_sparql_update_is_refused_and_changes_nothing(sqlite_run) -> None:  # ty
 def test_sparql_forms_and_formats(sqlite_run) -> None:  # type: ignore[no-untyped-def]
     sqlite_run("import", str(SAMPLE))
     q = "SELECT ?p WHERE { ?a a acc:Agreement ; acc:party ?p } ORDER BY ?p"
-    assert sqlite_run("sparql", q, "--format", "csv").stdout.splitlines() == [
-        "p", "https://w3id.org/accords/id/state/RW", "https://w3id.org/accords/id/state/US"]  # fmt: skip
-    assert sqlite_run("sparql", q, "--format", "tsv").stdout.splitlines()[0] == "?p"
+    # CSV and TSV name things as a person reads them; SPARQL results JSON keeps the IRIs
+    assert sqlite_run("sparql", q, "--format", "csv").stdout.splitlines() == ["p", "Rwanda", "United States"]
+    assert sqlite_run("sparql", q, "--format", "tsv").stdout.splitlines()[0] == "p"
+    bindings = json.loads(sqlite_run("sparql", q, "--format", "json").stdout)["results"]["bindings"]
+    assert [b["p"]["value"] for b in bindings] == ["https://w3id.org/accords/id/state/RW", "https://w3id.org/accords/id/state/US"]
+    claims = "SELECT ?c WHERE { GRAPH graph:provenance { ?c a acc:Claim } }"
+    assert set(sqlite_run("sparql", claims, "--format", "csv").stdout.split()) == {"c", "c-rwanda-paid", "c-peru-resists"}
+    unkeyed = {"type": "ClaimRecorded", "body": {
+        "source": "src-seed", "quote": "others such as Peru", "attributed_to": "x", "certainty": "reported",
+        "statement": {"@type": "Agreement", "parties": ["state/US", "state/PE"]}}}  # fmt: skip
+    assert sqlite_run("import", "-", input=json.dumps(unkeyed)).exit_code == 0
+    short_id = (set(sqlite_run("sparql", claims, "--format", "csv").stdout.split()) - {"c", "c-rwanda-paid", "c-peru-resists"}).pop()
+    assert short_id.startswith("claim/") and len(short_id) == len("claim/") + 12
+    assert sqlite_run("trace", short_id).exit_code == 0  # the short id a table prints, trace takes
     assert json.loads(sqlite_run("sparql", "ASK { ?a a acc:Agreement }", "--format", "json").stdout)["boolean"] is True
     turtle = sqlite_run("sparql", "CONSTRUCT WHERE { ?a acc:party ?p }", "--format", "turtle").stdout
     assert "state/RW" in turtle

@@ -5,15 +5,25 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 import pytest
 
 from accords.events.files import read_events
 from accords.events.log import Log
 from accords.events.store import open_store
 from accords.graph.projection import Projection, View, open_projection
-from accords.graph.sparql import run, term_text
+from accords.graph.sparql import run
+from accords.graph.terms import short
 from accords.queries.library import library, prepared, sparql_value
+
+def term_text(term: Any) -> str | None:
+    """A result term as a cell: literals by value, IRIs shortened."""
+    if term is None:
+        return None
+    return short(term.value) if isinstance(term, ox.NamedNode) else term.value
+
 
 SEED = Path(__file__).parents[2] / "accords" / "seed" / "seed.jsonl"
 ALL_BUT_THE_CABLE = {
