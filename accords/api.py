@@ -26,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
-from accords.errors import InputError, NotConforming
+from accords.events.errors import InputError, NotConforming
 from accords.events.log import Appended, Draft, Log
 from accords.events.model import Event, Head
 from accords.events.store import Recorder, open_store, store_url
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from accords.events.integrity import Verified
     from accords.graph.projection import Projection, View
     from accords.graph.timeline import Span
-    from accords.graph.trace import Trace
+    from accords.graph.evidence import Trace
     from accords.graph.validation import Shapes
 
 Clock = str | int | dt.date | None
@@ -322,7 +322,7 @@ class Record:
 
     def trace(self, target: str, *, as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None) -> Trace:
         """Every claim for or against an entity, a claim (key, id, id prefix) or a statement (JSON)."""
-        from accords.graph.trace import trace
+        from accords.graph.evidence import trace
 
         return trace(self.projection(self.view(as_of, known_by, valid_at)), target, self.log.find)
 
@@ -352,7 +352,7 @@ class Record:
         """Project the log into a Neo4j database (default: $ACCORDS_NEO4J_URI and its user,
         password and database): only what is new, or everything with rebuild. The head the
         graph reflected before and the one it reflects now; progress(seq, of, from) on the way."""
-        from accords.graph.cypher import Graph, Target
+        from accords.graph.neo4j_driver import Graph, Target
         from accords.graph.neo4j import BATCH, Neo4jProjection
 
         env = Target.from_env()

@@ -8,10 +8,10 @@ from typing import IO, Any
 import click
 import pyoxigraph as ox
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.options import clock_options, clocks, open_record, store_option
 from accords.output import render, resolve_format
-from accords.propertygraph import neo4j_options
+from accords.cypher import neo4j_options
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "turtle", "ntriples")
 _RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
@@ -131,7 +131,7 @@ def query(
     record = open_record(store)
     at = clocks(record, as_of, known_by, valid_at)
     if engine == "cypher":
-        from accords.propertygraph import run_named
+        from accords.cypher import run_named
 
         return run_named(named, values, record.view(**at), neo4j, store, fmt)
     show_results(record.query(name, values, **at), fmt)

@@ -8,7 +8,7 @@ from typing import IO, Any
 import click
 import orjson
 
-from accords.errors import InputError, NotConforming
+from accords.events.errors import InputError, NotConforming
 from accords.events import integrity
 from accords.options import open_record, processes_option, store_option
 from accords.output import format_option, render, write_json

@@ -8,7 +8,7 @@ import click
 import orjson
 
 from accords.api import SEED
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.events.files import read_yaml
 from accords.events.log import Appended, Draft
 from accords.events.model import Event

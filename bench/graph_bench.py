@@ -137,7 +137,7 @@ def me(*args: Any) -> list[str]:
 
 def build_store(n: int, path: Path) -> None:
     """Append the generated events with Log.append, a chunk per transaction; skip refused ones."""
-    from accords.errors import InputError
+    from accords.events.errors import InputError
     from accords.events.log import Draft, Log
     from accords.events.sqlite import SqliteRecorder
 

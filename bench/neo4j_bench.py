@@ -28,7 +28,7 @@ import generate  # noqa: E402
 
 from accords.events.log import Draft, Log  # noqa: E402
 from accords.events.store import open_store  # noqa: E402
-from accords.graph.cypher import Graph, Target  # noqa: E402
+from accords.graph.neo4j_driver import Graph, Target  # noqa: E402
 from accords.graph.neo4j import Neo4jProjection  # noqa: E402
 from accords.graph.neo4j_schema import entity_labels, relationship_types  # noqa: E402
 

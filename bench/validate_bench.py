@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402
 from figures import timed  # noqa: E402
 
-from accords.events import statements  # noqa: E402
+from accords.events import statement_checks  # noqa: E402
 from accords.events.log import Draft, Log  # noqa: E402
 from accords.events.store import open_store  # noqa: E402
 from accords.graph.projection import Projection  # noqa: E402
@@ -126,16 +126,16 @@ def _cpu_seconds(pid: int) -> float:
 def import_throughput(folder: str, n: int) -> None:
     print(f"\n2. Import throughput, {n} events into a fresh SQLite log (best of 2 each, alternating)")
     events = drafts(n)
-    check = statements.check_statement
+    check = statement_checks.check_statement
     rates: dict[bool, list[float]] = {True: [], False: []}
     for run in range(4):
         on = run % 2 == 0
-        statements.check_statement = check if on else (lambda statement: None)
+        statement_checks.check_statement = check if on else (lambda statement: None)
         try:
             log = fresh_log(folder, f"i{run}.db")
             seconds, _ = timed(lambda: log.append(events))
         finally:
-            statements.check_statement = check
+            statement_checks.check_statement = check
         rates[on].append(n / seconds)
     on, off = max(rates[True]), max(rates[False])
     print(f"   with statement shapes {on:9,.0f} events/s; without {off:9,.0f} events/s; ratio {on / off:.2f} (target >= 0.5)")

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 import rfc8785
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 
 _SAFE_INT = 2**53 - 1
 

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 import orjson
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.events.log import Draft
 from accords.events.model import Event, event_id
 from accords.events.canonical import canonical

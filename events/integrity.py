@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.events import merkle
 from accords.events.canonical import canonical
 from accords.events.model import BODY_HEAD, GENESIS, Event, event_hash, event_id, hash_tail, id_tail

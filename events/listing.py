@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.events.log import Log
 from accords.events.model import Event, parse_timestamp, timestamp
 

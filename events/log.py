@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from accords.errors import ConflictError, InputError
+from accords.events.errors import ConflictError, InputError
 from accords.events.canonical import canonical
 from accords.events.model import Event, Head, event_hash, event_id, parse_timestamp, timestamp
 from accords.events.schema import Normalize, normalize_body, references

@@ -11,7 +11,7 @@ import psycopg
 from psycopg import pq
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from accords.errors import InputError, StoreError
+from accords.events.errors import InputError, StoreError
 from accords.events.model import COLUMNS, EMPTY, Event, Head
 from accords.events.store import UNLINKED, Checkpoint, Ref, Row, lookup_clause, unlinked_message
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.events import dates
 
 Resolve = Callable[[str, tuple[str, ...]], str]
@@ -28,7 +28,7 @@ Normalize = Callable[[Any], Statement]
 def normalize_statement(value: Any) -> Statement:
     """statements.normalize_statement, imported on the first claim: the statement check
     brings rdflib and the compiled shapes, which no other event and no reading command needs."""
-    from accords.events.statements import normalize_statement as normalize
+    from accords.events.statement_checks import normalize_statement as normalize
 
     return normalize(value)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import orjson
 
-from accords.errors import InputError, StoreError
+from accords.events.errors import InputError, StoreError
 from accords.events.model import COLUMNS, EMPTY, Event, Head
 from accords.events.store import UNLINKED, Checkpoint, Ref, Row, lookup_clause, unlinked_message
 

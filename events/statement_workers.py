@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.events.processes import usable
 from accords.events.schema import STATEMENT_FIELDS, Normalize, normalize_statement
 

@@ -14,7 +14,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.graph.projection import Projection
 from accords.graph.projection import META
 from accords.graph.terms import BELIEF, PREFIXES

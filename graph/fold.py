@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from accords.events.dates import bounds, publication
 from accords.events.model import Event
-from accords.graph.statements import Triple, entity_iri, statement_triples
+from accords.graph.statement_rdf import Triple, entity_iri, statement_triples
 from accords.graph.terms import (
     BELIEF, DCT, LABEL, OWL, Term, PROVENANCE, SCHEMA, TYPE, XSD, acc, agent_iri,
     claim_iri, event_iri, prov, source_iri,

@@ -35,10 +35,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from accords.errors import StoreError
+from accords.events.errors import StoreError
 from accords.events.model import EMPTY, Event, Head
 from accords.events.store import Recorder
-from accords.graph.cypher import Graph
+from accords.graph.neo4j_driver import Graph
 from accords.graph.neo4j_fold import Fold
 from accords.graph.neo4j_schema import PROVENANCE_LABELS, constraints
 from accords.graph.neo4j_writes import Plan, write_batch

@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from accords.events.model import Event
-from accords.graph.cypher import Graph
+from accords.graph.neo4j_driver import Graph
 from accords.graph.neo4j_belief import ClaimInfo, NodeState, belief
 from accords.graph.neo4j_items import Items, items, native, vkey
 from accords.graph.neo4j_schema import entity_labels, ident, relationship_types, state_names
 from accords.graph.neo4j_writes import Plan
-from accords.graph.statements import entity_iri
+from accords.graph.statement_rdf import entity_iri
 from accords.graph.terms import claim_iri, source_iri
 
 CACHE_LIMIT = 2_000_000  # remembered items before the fold forgets and asks Neo4j again

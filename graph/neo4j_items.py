@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from accords.graph.neo4j_schema import IDENT, local, relationship_types, snake
-from accords.graph.statements import statement_triples
+from accords.graph.statement_rdf import statement_triples
 from accords.graph.terms import ACC, TYPE, XSD, claim_iri
 
 # Node properties the projection keeps for itself; a statement's property of that name gets acc_.

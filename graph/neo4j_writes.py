@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from accords.errors import ConflictError
+from accords.events.errors import ConflictError
 from accords.events.model import EMPTY, Head
 from accords.graph.neo4j_schema import ident, node_labels, relationship_types
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from accords.errors import InputError, StoreError
+from accords.events.errors import InputError, StoreError
 from accords.events.dates import bounds, publication
 from accords.events.model import EMPTY, Event, Head
 from accords.events.store import Recorder

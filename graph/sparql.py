@@ -7,7 +7,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.graph.projection import Projection
 from accords.graph.terms import BELIEF, ID, PREFIXES, VOCABULARY
 

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from accords.events.model import Event
 from accords.graph.fold import Delta
 from accords.graph.projection import Projection
-from accords.graph.statements import entity_iri
+from accords.graph.statement_rdf import entity_iri
 from accords.graph.terms import Term, claim_iri, source_iri
 from accords.graph.validation import Shapes, Validator
 from accords.ontology.shapecheck import Result

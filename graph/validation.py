@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.graph.terms import ID, PROVENANCE, TYPE, Term, acc, short
 from accords.ontology.shapecheck import Result, Shape, ShapeError, compile_shapes
 from accords.ontology.vocabulary import ACCSH

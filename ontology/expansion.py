@@ -17,7 +17,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.ontology.vocabulary import ID_BASE, context
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -33,7 +33,7 @@ from decimal import Decimal, InvalidOperation
 from rdflib import Graph, Literal, Node, URIRef
 from rdflib.namespace import XSD
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.ontology.vocabulary import bound_datatype, bounded_properties
 
 

@@ -24,7 +24,7 @@ from rdflib import Node as RdfNode
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.ontology import constraints
 from accords.ontology.constraints import XSD, Check, Data
 from accords.ontology.expansion import Term, Triple

@@ -15,7 +15,7 @@ import pycountry
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.ontology.vocabulary import ID_BASE
 
 _STATE_PREFIX = "state/"

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.graph.terms import ID, XSD, Term
 from accords.ontology.states import entity_ref
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.events.dates import Bounds, bounds, normalize
 
 D = dt.date

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from accords.errors import ConflictError, InputError
+from accords.events.errors import ConflictError, InputError
 from accords.events.log import CHUNK, Draft, Log
 from accords.events.model import GENESIS, Event
 from accords.events.store import open_store

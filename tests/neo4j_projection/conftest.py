@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from accords.cli import cli
 from accords.events.store import open_store
-from accords.graph.cypher import Graph, Target
+from accords.graph.neo4j_driver import Graph, Target
 from accords.graph.neo4j import Neo4jProjection
 
 

@@ -2,7 +2,7 @@
 idempotent and incremental, traces, and fails cleanly.
 
 Rows of the two forms of a named query are compared as text by the rule documented in
-accords.graph.cypher: full IRIs, accords vocabulary terms by local name, literals by
+accords.graph.neo4j_driver: full IRIs, accords vocabulary terms by local name, literals by
 lexical value, numbers as plain decimals, booleans true/false.
 """
 

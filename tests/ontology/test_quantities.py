@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accords.errors import InputError
-from accords.ontology.jsonld import statement_graph
+from accords.events.errors import InputError
+from oracles.jsonld import statement_graph
 from accords.ontology.quantities import (
     Amount,
     Quantity,

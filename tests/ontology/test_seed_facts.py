@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from rdflib import Literal, URIRef
 
-from accords.ontology.jsonld import statement_graph
+from oracles.jsonld import statement_graph
 from accords.ontology.states import resolve_state
-from accords.ontology.validation import check_statement
+from oracles.shacl import check_statement
 from accords.ontology.vocabulary import ACC, ID_BASE
 
 

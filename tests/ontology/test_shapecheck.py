@@ -12,12 +12,12 @@ from pyshacl import validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.events.log import Draft, Log
-from accords.events.statements import BLANK, normalize_statement
+from accords.events.statement_checks import BLANK, normalize_statement
 from accords.events.store import open_store
 from accords.ontology.expansion import expand
-from accords.ontology.jsonld import statement_graph
+from oracles.jsonld import statement_graph
 from accords.ontology.shapecheck import ShapeError, TripleData, check_data, check_triples, compile_shapes
 from accords.ontology.vocabulary import shared_statement_shapes
 

@@ -10,9 +10,9 @@ import pytest
 from pyshacl import validate
 from rdflib import BNode, Graph, URIRef
 
-from accords.errors import InputError
-from accords.ontology.jsonld import statement_graph
-from accords.ontology.validation import Finding, check_statement
+from accords.events.errors import InputError
+from oracles.jsonld import statement_graph
+from oracles.shacl import Finding, check_statement
 from accords.ontology.vocabulary import ID_BASE, context, ontology_graph, statement_shapes
 
 FIXTURES = Path(__file__).parent / "fixtures"

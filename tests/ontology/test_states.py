@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.ontology.states import (
     AmbiguousStateError,
     UnknownStateError,

@@ -11,7 +11,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, SH
 
 from accords.ontology.expansion import compiled
-from accords.ontology.jsonld import statement_graph
+from oracles.jsonld import statement_graph
 from accords.ontology.vocabulary import (
     ACC,
     ID_BASE,

@@ -16,12 +16,12 @@ from functools import cache
 import orjson
 import pyoxigraph as ox
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.events import dates
 from accords.events.model import Event
 from accords.graph.labels import ANONYMOUS, Labels
 from accords.graph.projection import Projection
-from accords.graph.statements import entity_iri, statement_triples
+from accords.graph.statement_rdf import entity_iri, statement_triples
 from accords.graph.terms import ACC, PREFIXES, RDF, VOCABULARY, Term, acc, claim_iri, short
 from accords.ontology.expansion import REFERENCE
 from accords.ontology.states import entity_ref

@@ -8,7 +8,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.ontology.vocabulary import context
 
 

@@ -9,7 +9,7 @@ from pyshacl import validate
 from rdflib import Graph, Node
 from rdflib.namespace import SH
 
-from accords.ontology.jsonld import statement_graph
+from oracles.jsonld import statement_graph
 from accords.ontology.quantities import QuantityError, quantity_properties, read_literal
 from accords.ontology.vocabulary import shared_statement_shapes
 

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from accords.errors import InputError, StoreError
+from accords.events.errors import InputError, StoreError
 
 DEFAULT_URI = "bolt://localhost:7687"
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.events import dates
 from accords.events.schema import Statement
 from accords.ontology.expansion import Term, Triple, compiled, expand

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from accords.errors import InputError
+from accords.events.errors import InputError
 from accords.output import format_option, render
 
 COLUMNS = ["type", "key", "required", "takes", "meaning"]
