@@ -22,5 +22,6 @@ test: install
 
 check: install
 	$(BIN)/ruff check accords events graph ontology queries tests bench
+	$(BIN)/ruff format --check accords events graph ontology queries tests bench
 	# from outside the checkout, whose folders would hide the installed accords.* packages
 	cd /tmp && $(BIN)/python -m mypy --config-file "$(CURDIR)/pyproject.toml" -p accords

@@ -134,7 +134,9 @@ class Answer:
 class Record:
     """One log (a SQLite file or a PostgreSQL URL) and the projections read from it."""
 
-    def __init__(self, store: str | Path | None = None, *, create: bool = False, recorded_by: str | None = None) -> None:
+    def __init__(
+        self, store: str | Path | None = None, *, create: bool = False, recorded_by: str | None = None
+    ) -> None:
         self.url = store_url(None if store is None else str(store))
         self.recorder: Recorder = open_store(self.url, create=create)
         self.log = Log(self.recorder, recorded_by)
@@ -156,22 +158,35 @@ class Record:
     # -- writing ------------------------------------------------------------------------
 
     def append(
-        self, events: Iterable[Mapping[str, Any] | Draft], *, expected_head: str | None = None,
-        dry_run: bool = False, processes: int | None = None, progress: Progress | None = None,
-    ) -> Appended:  # fmt: skip
+        self,
+        events: Iterable[Mapping[str, Any] | Draft],
+        *,
+        expected_head: str | None = None,
+        dry_run: bool = False,
+        processes: int | None = None,
+        progress: Progress | None = None,
+    ) -> Appended:
         """Append events ({"type", "key", "body"} as in an import file) in one transaction:
         all of them, or none and an InputError naming what is wrong. With dry_run, every
         check is made and nothing is written."""
         from accords.events.files import draft
 
-        drafts = (e if isinstance(e, Draft) else draft(dict(e) if isinstance(e, Mapping) else e, f"event {n}")
-                  for n, e in enumerate(events, 1))  # fmt: skip
+        drafts = (
+            e if isinstance(e, Draft) else draft(dict(e) if isinstance(e, Mapping) else e, f"event {n}")
+            for n, e in enumerate(events, 1)
+        )
         return self.log.append(drafts, expected_head, progress, processes, commit=not dry_run)
 
     def import_files(
-        self, paths: Iterable[str | Path], *, input_format: str | None = None, expected_head: str | None = None,
-        dry_run: bool = False, processes: int | None = None, progress: Callable[[str], Progress] | None = None,
-    ) -> Iterator[tuple[str, Appended]]:  # fmt: skip
+        self,
+        paths: Iterable[str | Path],
+        *,
+        input_format: str | None = None,
+        expected_head: str | None = None,
+        dry_run: bool = False,
+        processes: int | None = None,
+        progress: Callable[[str], Progress] | None = None,
+    ) -> Iterator[tuple[str, Appended]]:
         """Import JSONL or YAML files ("-" for stdin), each in a transaction of its own, and
         yield each file's name and what it added as it is committed. With dry_run, the files
         are checked together as one append (a later file may cite an earlier one) and
@@ -182,33 +197,55 @@ class Record:
         names = [_file_name(p) for p in given]
         if dry_run:
             with ExitStack() as files:
-                drafts = (d for path, name in zip(given, names) for d in read_events(_open(path, files), name, input_format))
-                yield ", ".join(names), self.log.append(drafts, expected_head, progress and progress("--dry-run"),
-                                                       processes, commit=False)  # fmt: skip
+                drafts = (
+                    d for path, name in zip(given, names) for d in read_events(_open(path, files), name, input_format)
+                )
+                yield (
+                    ", ".join(names),
+                    self.log.append(drafts, expected_head, progress and progress("--dry-run"), processes, commit=False),
+                )
             return
         for path, name in zip(given, names):
             with ExitStack() as files:
-                done = self.log.append(read_events(_open(path, files), name, input_format), expected_head,
-                                       progress and progress(name), processes)  # fmt: skip
+                done = self.log.append(
+                    read_events(_open(path, files), name, input_format),
+                    expected_head,
+                    progress and progress(name),
+                    processes,
+                )
             expected_head = None
             yield name, done
 
-    def retract(self, claim: str, reason: str, *, source: str | None = None, note: str | None = None,
-                expected_head: str | None = None) -> Appended:  # fmt: skip
+    def retract(
+        self,
+        claim: str,
+        reason: str,
+        *,
+        source: str | None = None,
+        note: str | None = None,
+        expected_head: str | None = None,
+    ) -> Appended:
         """Retract a claim (key, id or id prefix); it stays in the log, marked."""
         body = {"claim": claim, "reason": reason, "source": source, "note": note}
         return self.append([Draft("ClaimRetracted", _present(body))], expected_head=expected_head)
 
-    def correct(self, claim: str, replacement: str, reason: str, *, note: str | None = None,
-                expected_head: str | None = None) -> Appended:  # fmt: skip
+    def correct(
+        self, claim: str, replacement: str, reason: str, *, note: str | None = None, expected_head: str | None = None
+    ) -> Appended:
         """Correct a claim by a replacement claim recorded before; both stay in the log."""
         body = {"claim": claim, "replacement": replacement, "reason": reason, "note": note}
         return self.append([Draft("ClaimCorrected", _present(body))], expected_head=expected_head)
 
     def export(
-        self, out: IO[bytes], format: str = "jsonl", graph: str | None = None, *,  # noqa: A002
-        as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None,
-    ) -> None:  # fmt: skip
+        self,
+        out: IO[bytes],
+        format: str = "jsonl",
+        graph: str | None = None,
+        *,  # noqa: A002
+        as_of: Clock = None,
+        known_by: Clock = None,
+        valid_at: Clock = None,
+    ) -> None:
         """Write the log as JSONL (re-imports to the same chain), or its projection at a point
         of the clocks as TriG, N-Quads or JSON-LD (graph: "all", the default, with the belief as
         the default graph and every other graph by name; or "belief" alone), Turtle (the
@@ -216,8 +253,10 @@ class Record:
         at = self.view(as_of, known_by, valid_at)
         if format == "jsonl":
             if graph is not None or not at.current:
-                raise InputError("--graph and the clocks apply to the RDF formats, not to jsonl",
-                                 "jsonl is the whole log: it re-imports to the same chain")  # fmt: skip
+                raise InputError(
+                    "--graph and the clocks apply to the RDF formats, not to jsonl",
+                    "jsonl is the whole log: it re-imports to the same chain",
+                )
             from accords.events.files import write_jsonl
 
             write_jsonl(self.log.read(), out)
@@ -230,8 +269,11 @@ class Record:
                 raise InputError("--graph does not apply to prov: it describes every claim and source")
             write_prov(projection, out)
             return
-        clocks = [f"{name} {value}" for name, value in
-                  (("--as-of", at.as_of), ("--known-by", at.known_by), ("--valid-at", at.valid_at)) if value is not None]  # fmt: skip
+        clocks = [
+            f"{name} {value}"
+            for name, value in (("--as-of", at.as_of), ("--known-by", at.known_by), ("--valid-at", at.valid_at))
+            if value is not None
+        ]
         head = projection.head()
         view = f" of {self.recorder.url} at seq {head.seq}" + (f" ({', '.join(clocks)})" if clocks else "")
         write_rdf(projection, format, graph or ("belief" if format == "turtle" else "all"), out, view)
@@ -239,16 +281,29 @@ class Record:
     # -- reading the log ----------------------------------------------------------------
 
     def events(
-        self, types: Iterable[str] = (), *, source: str | None = None, from_seq: int = 1, to_seq: int | None = None,
-        since: str | None = None, until: str | None = None,
-    ) -> Iterator[Event]:  # fmt: skip
+        self,
+        types: Iterable[str] = (),
+        *,
+        source: str | None = None,
+        from_seq: int = 1,
+        to_seq: int | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> Iterator[Event]:
         """The events in log order: of these types, about this source (key or id: the source,
         what cites it, and what concerns its claims), in a seq range, recorded since/until
         an ISO 8601 date or time."""
         from accords.events.listing import filtered, record_time
 
-        return filtered(self.log, tuple(types), source, from_seq, to_seq,
-                        record_time(since, "--since"), record_time(until, "--until"))  # fmt: skip
+        return filtered(
+            self.log,
+            tuple(types),
+            source,
+            from_seq,
+            to_seq,
+            record_time(since, "--since"),
+            record_time(until, "--until"),
+        )
 
     def event(self, ref: str | int) -> Event:
         """One event: by key, id, an unambiguous id prefix, or seq (a number that is no key or id prefix)."""
@@ -301,9 +356,14 @@ class Record:
         return Answer(run(projection, text), projection.head(), Labels(projection.store))
 
     def query(
-        self, name: str, params: Mapping[str, str] | None = None, *,
-        as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None,
-    ) -> Answer:  # fmt: skip
+        self,
+        name: str,
+        params: Mapping[str, str] | None = None,
+        *,
+        as_of: Clock = None,
+        known_by: Clock = None,
+        valid_at: Clock = None,
+    ) -> Answer:
         """Run a named query (``accords query --list``) with its parameters bound by the engine."""
         from accords.graph.projection import open_projection
         from accords.graph.sparql import run
@@ -327,8 +387,13 @@ class Record:
         return trace(self.projection(self.view(as_of, known_by, valid_at)), target, self.log.find)
 
     def validate(
-        self, *, as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None, shapes: Shapes | None = None,
-    ) -> tuple[list[Any], Head]:  # fmt: skip
+        self,
+        *,
+        as_of: Clock = None,
+        known_by: Clock = None,
+        valid_at: Clock = None,
+        shapes: Shapes | None = None,
+    ) -> tuple[list[Any], Head]:
         """The findings of the graph shapes (SHACL results) at a point of the clocks, and the head checked."""
         from accords.graph.validation import Validator, builtin_shapes
 
@@ -343,12 +408,17 @@ class Record:
 
         return open_projection(self.recorder, rebuild=rebuild).head()
 
-
     def project_neo4j(
-        self, uri: str | None = None, *, user: str | None = None, password: str | None = None,
-        database: str | None = None, rebuild: bool = False, batch: int | None = None,
+        self,
+        uri: str | None = None,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        rebuild: bool = False,
+        batch: int | None = None,
         progress: Callable[[int, int, int], None] | None = None,
-    ) -> tuple[Head, Head]:  # fmt: skip
+    ) -> tuple[Head, Head]:
         """Project the log into a Neo4j database (default: $ACCORDS_NEO4J_URI and its user,
         password and database): only what is new, or everything with rebuild. The head the
         graph reflected before and the one it reflects now; progress(seq, of, from) on the way."""
@@ -384,8 +454,12 @@ class Record:
         return integrity.inclusion(self.recorder, self.log.find(event), tree_size)
 
     def prove_consistency(
-        self, checkpoint: Any, name: str = "checkpoint", tree_size: int | None = None, public_key: str | None = None,
-    ) -> dict[str, Any]:  # fmt: skip
+        self,
+        checkpoint: Any,
+        name: str = "checkpoint",
+        tree_size: int | None = None,
+        public_key: str | None = None,
+    ) -> dict[str, Any]:
         """A proof that the log extends an old checkpoint (its JSON), or NotConforming: a signature
         that does not verify, one not by public_key (hex), or history rewritten since."""
         from accords.events import integrity
@@ -394,13 +468,20 @@ class Record:
         if cp.signature and not integrity.signature_valid(cp):
             raise NotConforming(f"{name}: the checkpoint's signature does not verify")
         if public_key is not None and (not cp.signature or cp.public_key != public_key.lower()):
-            raise NotConforming(f"{name}: the checkpoint is not signed by key {public_key}",
-                                "a signature proves who made a checkpoint only against a key you hold")  # fmt: skip
+            raise NotConforming(
+                f"{name}: the checkpoint is not signed by key {public_key}",
+                "a signature proves who made a checkpoint only against a key you hold",
+            )
         return integrity.consistency(self.recorder, cp, tree_size)
 
     def validate_over_time(
-        self, *, as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None, shapes: Shapes | None = None,
-    ) -> list[Span]:  # fmt: skip
+        self,
+        *,
+        as_of: Clock = None,
+        known_by: Clock = None,
+        valid_at: Clock = None,
+        shapes: Shapes | None = None,
+    ) -> list[Span]:
         """Each finding of the history up to a point of the clocks, with the event that
         introduced it and the one that resolved it (None while it is still open)."""
         from accords.graph.timeline import over_time
@@ -426,7 +507,9 @@ def check_proof(doc: Any, name: str = "proof", root: str | None = None) -> str:
     if not check(doc, name):
         raise NotConforming(f"{name}: the {doc.get('proof') if isinstance(doc, dict) else ''} proof does not verify")
     if root is not None and root.lower() not in named:
-        raise NotConforming(f"{name}: the proof verifies, but it is not about root {root}", f"it links {' and '.join(named)}")
+        raise NotConforming(
+            f"{name}: the proof verifies, but it is not about root {root}", f"it links {' and '.join(named)}"
+        )
     if root is None:
         return f"the {doc['proof']} proof verifies against the roots it names; give --root to check it against one you hold"
     return f"the {doc['proof']} proof verifies, and is about root {root.lower()}"

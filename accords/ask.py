@@ -56,13 +56,22 @@ def _query_text(query: str | None, file: IO[str] | None) -> str:
 @click.option("--file", "-f", "file", type=click.File("r"), help="Read the query from a file.")
 @clock_options
 @store_option
-@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default=None,
-              help="table on a terminal, SPARQL results JSON when piped; csv, tsv; "
-                   "turtle or ntriples for CONSTRUCT/DESCRIBE.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS),
+    default=None,
+    help="table on a terminal, SPARQL results JSON when piped; csv, tsv; turtle or ntriples for CONSTRUCT/DESCRIBE.",
+)
 def sparql(
-    query: str | None, file: IO[str] | None, as_of: str | None, known_by: str | None,
-    valid_at: str | None, store: str | None, fmt: str | None,
-) -> None:  # fmt: skip
+    query: str | None,
+    file: IO[str] | None,
+    as_of: str | None,
+    known_by: str | None,
+    valid_at: str | None,
+    store: str | None,
+    fmt: str | None,
+) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE); updates are refused.
 
     The default graph is what the record believes now (graph:belief, with the
@@ -91,12 +100,25 @@ def sparql(
 @clock_options
 @store_option
 @neo4j_options
-@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default=None,
-              help="table on a terminal, SPARQL results JSON when piped; csv, tsv.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS),
+    default=None,
+    help="table on a terminal, SPARQL results JSON when piped; csv, tsv.",
+)
 def query(
-    name: str | None, params: tuple[str, ...], list_: bool, engine: str, as_of: str | None,
-    known_by: str | None, valid_at: str | None, store: str | None, fmt: str | None, neo4j: Any = None,
-) -> None:  # fmt: skip
+    name: str | None,
+    params: tuple[str, ...],
+    list_: bool,
+    engine: str,
+    as_of: str | None,
+    known_by: str | None,
+    valid_at: str | None,
+    store: str | None,
+    fmt: str | None,
+    neo4j: Any = None,
+) -> None:
     """Run a named query from the library, with bound parameters.
 
     \b
@@ -110,12 +132,19 @@ def query(
 
     if list_ or name is None:
         rows = [
-            {"name": q.name, "title": q.title,
-             "parameters": ", ".join(f"{p.name} ({p.type}{', default ' + p.default if p.default else ''})" for p in q.params),
-             "engines": "+".join(e for e, t in (("sparql", q.sparql), ("cypher", q.cypher)) if t)}
+            {
+                "name": q.name,
+                "title": q.title,
+                "parameters": ", ".join(
+                    f"{p.name} ({p.type}{', default ' + p.default if p.default else ''})" for p in q.params
+                ),
+                "engines": "+".join(e for e, t in (("sparql", q.sparql), ("cypher", q.cypher)) if t),
+            }
             for q in library().values()
-        ]  # fmt: skip
-        render(rows, ["name", "title", "parameters", "engines"], fmt if fmt in ("json", "csv", "tsv", "table") else None)
+        ]
+        render(
+            rows, ["name", "title", "parameters", "engines"], fmt if fmt in ("json", "csv", "tsv", "table") else None
+        )
         return
     named = get(name)
     given = {}
@@ -135,4 +164,3 @@ def query(
 
         return run_named(named, values, record.view(**at), neo4j, store, fmt)
     show_results(record.query(name, values, **at), fmt)
-

@@ -51,8 +51,12 @@ def verify(processes: int | None, store: str | None, fmt: str | None) -> None:
 
 
 @click.command()
-@click.option("--sign", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Sign with this Ed25519 private key (PEM).")  # fmt: skip
+@click.option(
+    "--sign",
+    "key_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Sign with this Ed25519 private key (PEM).",
+)
 @click.option("-o", "--output", type=click.File("w"), default=None, help="Also write it to a file.")
 @store_option
 def checkpoint(key_file: Path | None, output: IO[str] | None, store: str | None) -> None:
@@ -85,13 +89,19 @@ def _read_json(stream: IO[bytes], name: str) -> Any:
 @click.option("--from", "old", type=click.File("rb"), help="A checkpoint file: prove the log extends it.")
 @click.option("--check", "to_check", type=click.File("rb"), help="Check a proof file (- for stdin).")
 @click.option("--root", help="With --check: a root you trust (e.g. from your checkpoint): the proof must be about it.")
-@click.option("--key", "public_key", metavar="HEX",
-              help="With --from: the checkpoint must be signed by this Ed25519 public key.")  # fmt: skip
+@click.option(
+    "--key", "public_key", metavar="HEX", help="With --from: the checkpoint must be signed by this Ed25519 public key."
+)
 @store_option
 def prove(
-    event: str | None, tree_size: int | None, old: IO[bytes] | None,
-    to_check: IO[bytes] | None, root: str | None, public_key: str | None, store: str | None,
-) -> None:  # fmt: skip
+    event: str | None,
+    tree_size: int | None,
+    old: IO[bytes] | None,
+    to_check: IO[bytes] | None,
+    root: str | None,
+    public_key: str | None,
+    store: str | None,
+) -> None:
     """Prove an event is in the log, or that the log extends an old checkpoint.
 
     Proofs are JSON; `--check` checks one without the log (exit 0 valid, 1 not).
@@ -116,9 +126,10 @@ def prove(
         proof = record.prove_consistency(_read_json(old, old.name), old.name, tree_size, public_key)
         write_json(proof)
         if not integrity.check_proof(proof, "consistency"):
-            raise NotConforming(f"the log does not extend {old.name}: history up to seq {proof['old_size']} was rewritten")
+            raise NotConforming(
+                f"the log does not extend {old.name}: history up to seq {proof['old_size']} was rewritten"
+            )
         return
     if event is None:
         raise InputError("name an EVENT, or give --from CHECKPOINT or --check PROOF")
     write_json(record.prove_inclusion(event, tree_size))
-

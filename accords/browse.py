@@ -16,7 +16,9 @@ LOG_COLUMNS = ("seq", "type", "key", "id", "recorded_at", "recorded_by", "summar
 
 
 @click.command("log")
-@click.option("--type", "types", multiple=True, type=click.Choice(list(SCHEMAS)), help="Only events of this type (repeatable).")
+@click.option(
+    "--type", "types", multiple=True, type=click.Choice(list(SCHEMAS)), help="Only events of this type (repeatable)."
+)
 @click.option("--source", help="Only the source (key or id), the events citing it, and those about its claims.")
 @click.option("--from-seq", type=int, default=1, help="First seq.")
 @click.option("--to-seq", type=int, default=None, help="Last seq.")
@@ -25,9 +27,15 @@ LOG_COLUMNS = ("seq", "type", "key", "id", "recorded_at", "recorded_by", "summar
 @store_option
 @format_option()
 def log_(
-    types: tuple[str, ...], source: str | None, from_seq: int, to_seq: int | None,
-    since: str | None, until: str | None, store: str | None, fmt: str | None,
-) -> None:  # fmt: skip
+    types: tuple[str, ...],
+    source: str | None,
+    from_seq: int,
+    to_seq: int | None,
+    since: str | None,
+    until: str | None,
+    store: str | None,
+    fmt: str | None,
+) -> None:
     """List events in log order, with filters.
 
     \b
@@ -40,10 +48,17 @@ def log_(
     events = record.events(types, source=source, from_seq=from_seq, to_seq=to_seq, since=since, until=until)
     name = named(record.log)
     rows: Iterator[dict[str, Any]] = (
-        {"seq": e.seq, "type": e.type, "key": e.key, "id": e.id[:12],
-         "recorded_at": e.recorded_at, "recorded_by": e.recorded_by, "summary": summary(e, name)}
+        {
+            "seq": e.seq,
+            "type": e.type,
+            "key": e.key,
+            "id": e.id[:12],
+            "recorded_at": e.recorded_at,
+            "recorded_by": e.recorded_by,
+            "summary": summary(e, name),
+        }
         for e in events
-    )  # fmt: skip
+    )
     render(rows, LOG_COLUMNS, fmt)
 
 
@@ -63,4 +78,3 @@ def show(ref: str, store: str | None) -> None:
       accords show 42
     """
     write_json(open_record(store).event(ref).envelope())
-

@@ -16,13 +16,28 @@ from accords.options import store_option
 # Each command, and where it lives: a module is imported when its command runs (or --help
 # lists them all), so that `accords --version` or `accords record` loads nothing else.
 COMMANDS = {
-    "init": "record:init", "record": "record:record_", "import": "record:import_", "export": "record:export",
-    "retract": "record:retract", "correct": "record:correct", "statements": "statements:statements",
-    "log": "browse:log_", "show": "browse:show", "verify": "audit:verify", "checkpoint": "audit:checkpoint",
-    "prove": "audit:prove", "sparql": "ask:sparql", "query": "ask:query", "replay": "history:replay",
-    "diff": "history:diff", "trace": "trace:trace", "project": "project:project",
-    "cypher": "cypher:cypher", "demo": "demo:demo", "validate": "validate:validate",
-}  # fmt: skip
+    "init": "record:init",
+    "record": "record:record_",
+    "import": "record:import_",
+    "export": "record:export",
+    "retract": "record:retract",
+    "correct": "record:correct",
+    "statements": "statements:statements",
+    "log": "browse:log_",
+    "show": "browse:show",
+    "verify": "audit:verify",
+    "checkpoint": "audit:checkpoint",
+    "prove": "audit:prove",
+    "sparql": "ask:sparql",
+    "query": "ask:query",
+    "replay": "history:replay",
+    "diff": "history:diff",
+    "trace": "trace:trace",
+    "project": "project:project",
+    "cypher": "cypher:cypher",
+    "demo": "demo:demo",
+    "validate": "validate:validate",
+}
 
 EXIT_CODES = """Exit codes: 0 ok, 1 the data does not conform or does not verify,
 2 bad input or usage, 3 internal error."""

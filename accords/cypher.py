@@ -25,21 +25,48 @@ def neo4j_options(f: F) -> F:
     from accords.graph.neo4j_driver import DEFAULT_URI, Target
 
     @functools.wraps(f)
-    def wrapper(*args: Any, neo4j_uri: str | None, neo4j_user: str | None, neo4j_password: str | None,
-                neo4j_database: str | None, **kwargs: Any) -> Any:  # fmt: skip
+    def wrapper(
+        *args: Any,
+        neo4j_uri: str | None,
+        neo4j_user: str | None,
+        neo4j_password: str | None,
+        neo4j_database: str | None,
+        **kwargs: Any,
+    ) -> Any:
         return f(*args, neo4j=Target(neo4j_uri, neo4j_user, neo4j_password, neo4j_database), **kwargs)
 
-    for option in reversed([
-        click.option("--neo4j", "neo4j_uri", envvar="ACCORDS_NEO4J_URI", metavar="URI",
-                     help=f"The Neo4j server (default: $ACCORDS_NEO4J_URI, else {DEFAULT_URI}); "
-                          "neo4j+s://… for Aura."),
-        click.option("--user", "neo4j_user", envvar="ACCORDS_NEO4J_USER", metavar="NAME",
-                     help="Neo4j user (default: $ACCORDS_NEO4J_USER, else neo4j)."),
-        click.option("--password", "neo4j_password", envvar="ACCORDS_NEO4J_PASSWORD", metavar="TEXT",
-                     help="Neo4j password (default: $ACCORDS_NEO4J_PASSWORD; none: no auth)."),
-        click.option("--database", "neo4j_database", envvar="ACCORDS_NEO4J_DATABASE", metavar="NAME",
-                     help="Neo4j database (default: $ACCORDS_NEO4J_DATABASE, else the server's default)."),
-    ]):  # fmt: skip
+    for option in reversed(
+        [
+            click.option(
+                "--neo4j",
+                "neo4j_uri",
+                envvar="ACCORDS_NEO4J_URI",
+                metavar="URI",
+                help=f"The Neo4j server (default: $ACCORDS_NEO4J_URI, else {DEFAULT_URI}); neo4j+s://… for Aura.",
+            ),
+            click.option(
+                "--user",
+                "neo4j_user",
+                envvar="ACCORDS_NEO4J_USER",
+                metavar="NAME",
+                help="Neo4j user (default: $ACCORDS_NEO4J_USER, else neo4j).",
+            ),
+            click.option(
+                "--password",
+                "neo4j_password",
+                envvar="ACCORDS_NEO4J_PASSWORD",
+                metavar="TEXT",
+                help="Neo4j password (default: $ACCORDS_NEO4J_PASSWORD; none: no auth).",
+            ),
+            click.option(
+                "--database",
+                "neo4j_database",
+                envvar="ACCORDS_NEO4J_DATABASE",
+                metavar="NAME",
+                help="Neo4j database (default: $ACCORDS_NEO4J_DATABASE, else the server's default).",
+            ),
+        ]
+    ):
         wrapper = option(wrapper)
     return wrapper  # type: ignore[return-value]
 
@@ -92,23 +119,44 @@ def refuse_unread_clocks(at: View, text: str) -> None:
     for name in CLOCKS:
         if getattr(at, name) is not None and not re.search(rf"\${name}\b", text):
             option = "--" + name.replace("_", "-")
-            raise InputError(f"{option}: the query never reads ${name}, so it cannot answer at that point",
-                             "place claims in time with the predicates in accords cypher --help")  # fmt: skip
+            raise InputError(
+                f"{option}: the query never reads ${name}, so it cannot answer at that point",
+                "place claims in time with the predicates in accords cypher --help",
+            )
 
 
 @click.command()
 @click.argument("query", required=False)
 @click.option("--file", "-f", "file", type=click.File("r"), help="Read the query from a file.")
-@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind $NAME to the string VALUE (repeatable); convert in Cypher: toInteger($n), date($d).")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind $NAME to the string VALUE (repeatable); convert in Cypher: toInteger($n), date($d).",
+)
 @click.option("--as-of", metavar="SEQ", help="Bind $as_of to SEQ (default: the seq the graph reflects).")
 @click.option("--known-by", metavar="DATE", help="Bind $known_by to DATE (default: null).")
 @click.option("--valid-at", metavar="DATE", help="Bind $valid_at to DATE (default: null).")
 @neo4j_options
-@click.option("--format", "fmt", type=click.Choice(CYPHER_FORMATS), default=None,
-              help="table on a terminal, json when piped; jsonl, csv, tsv.")  # fmt: skip
-def cypher(query: str | None, file: IO[str] | None, params: tuple[str, ...], as_of: str | None,
-           known_by: str | None, valid_at: str | None, neo4j: Any, fmt: str | None) -> None:  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(CYPHER_FORMATS),
+    default=None,
+    help="table on a terminal, json when piped; jsonl, csv, tsv.",
+)
+def cypher(
+    query: str | None,
+    file: IO[str] | None,
+    params: tuple[str, ...],
+    as_of: str | None,
+    known_by: str | None,
+    valid_at: str | None,
+    neo4j: Any,
+    fmt: str | None,
+) -> None:
     """Run a read-only Cypher query on the projected graph; writes are refused.
 
     Parameters are bound by the driver, never pasted into the text. The clocks are
@@ -142,15 +190,19 @@ def cypher(query: str | None, file: IO[str] | None, params: tuple[str, ...], as_
 
     if as_of is not None and not as_of.isdigit():
         raise InputError(f"--as-of: {as_of!r} is not a seq", "Cypher time travel is by seq: --as-of 40")
-    at = View(None if as_of is None else int(as_of), clock_date(known_by, "--known-by"), clock_date(valid_at, "--valid-at"))
+    at = View(
+        None if as_of is None else int(as_of), clock_date(known_by, "--known-by"), clock_date(valid_at, "--valid-at")
+    )
     text = _query_text(query, file)
     refuse_unread_clocks(at, text)
     graph = connect(neo4j)
     values: dict[str, Any] = dict(parse_params(params))
     head = Neo4jProjection(graph).head().seq
     if at.as_of is not None and at.as_of > head:
-        raise InputError(f"--as-of: seq {at.as_of} is past what Neo4j reflects (seq {head})",
-                         "run accords project neo4j to catch up, or give a smaller seq")  # fmt: skip
+        raise InputError(
+            f"--as-of: seq {at.as_of} is past what Neo4j reflects (seq {head})",
+            "run accords project neo4j to catch up, or give a smaller seq",
+        )
     values.update(clock_values(at, head))
     columns, rows = graph.read(text, values)
     show(columns, rows, fmt)
@@ -187,9 +239,10 @@ def run_named(named: Any, values: dict[str, str], at: View, neo4j: Any, store: s
     except InputError:
         log_seq = None
     if log_seq is not None and log_seq != head.seq:
-        click.echo(f"note: Neo4j reflects seq {head.seq}, the log is at {log_seq}: "
-                   "run accords project neo4j to catch up", err=True)  # fmt: skip
+        click.echo(
+            f"note: Neo4j reflects seq {head.seq}, the log is at {log_seq}: run accords project neo4j to catch up",
+            err=True,
+        )
     bound.update(clock_values(at, head.seq))  # every named query's clocks: tests/neo4j_projection
     columns, rows = graph.read(named.cypher, bound)
     show(columns, rows, fmt if fmt in CYPHER_FORMATS else None)
-

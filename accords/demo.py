@@ -21,8 +21,9 @@ def _run(args: list[str]) -> None:
 
 
 @click.command()
-@click.option("--store", default=None, metavar="PATH|URL",
-              help="Keep the demo log here (default: a new temporary folder).")  # fmt: skip
+@click.option(
+    "--store", default=None, metavar="PATH|URL", help="Keep the demo log here (default: a new temporary folder)."
+)
 def demo(store: str | None) -> None:
     """Record the seed report in a new log and tour it: timeline, trace, time travel, validation, queries.
 
@@ -40,10 +41,26 @@ def demo(store: str | None) -> None:
     click.secho("2. A fact traced to its quote, source and speaker", fg="cyan")
     _run(["--store", url, "trace", "c-rwanda-paid", "--format", "table"])
     click.secho("3. Time travel: the agreements the record held after event 5, and now", fg="cyan")
-    _run(["--store", url, "query", "agreements-by-state", "--param", "state=state/US", "--as-of", "5", "--format", "table"])
+    _run(
+        [
+            "--store",
+            url,
+            "query",
+            "agreements-by-state",
+            "--param",
+            "state=state/US",
+            "--as-of",
+            "5",
+            "--format",
+            "table",
+        ]
+    )
     _run(["--store", url, "query", "agreements-by-state", "--param", "state=state/US", "--format", "table"])
-    click.secho("4. Validation: what the record gets wrong (the report names no publisher), and when each finding"
-                " appeared and went away", fg="cyan")  # fmt: skip
+    click.secho(
+        "4. Validation: what the record gets wrong (the report names no publisher), and when each finding"
+        " appeared and went away",
+        fg="cyan",
+    )
     _run(["--store", url, "validate", "--over-time", "--format", "summary"])
     click.secho("5. The questions that already work", fg="cyan")
     _run(["--store", url, "query", "--list", "--format", "table"])
@@ -58,4 +75,3 @@ def demo(store: str | None) -> None:
         "accords verify",
     ):
         click.echo(f"  {line}")
-

@@ -53,4 +53,3 @@ def diff(a: str, b: str, store: str | None, fmt: str | None) -> None:
     """
     rows = open_record(store).diff(a, b)
     render(rows, ["change", "statement", "claims"], fmt)
-

@@ -18,8 +18,7 @@ def store_option(f: F) -> F:
         "--store",
         default=None,  # not envvar: ACCORDS_STORE must not override `accords --store X CMD` (chosen_store)
         metavar="PATH|URL",
-        help="The log: a SQLite file or a postgresql:// URL "
-        "(default: $ACCORDS_STORE, else ./accords.db).",
+        help="The log: a SQLite file or a postgresql:// URL (default: $ACCORDS_STORE, else ./accords.db).",
     )(f)
 
 
@@ -45,16 +44,20 @@ def expected_head_option(f: F) -> F:
 
 def dry_run_option(f: F) -> F:
     return click.option(
-        "--dry-run", is_flag=True,
+        "--dry-run",
+        is_flag=True,
         help="Check everything as an append would, then write nothing; say what it would add.",
-    )(f)  # fmt: skip
+    )(f)
 
 
 def processes_option(f: F) -> F:
     return click.option(
-        "-j", "--processes", type=click.IntRange(min=1), default=None,
+        "-j",
+        "--processes",
+        type=click.IntRange(min=1),
+        default=None,
         help="Work in at most N processes on a long log or file (default: one per CPU).",
-    )(f)  # fmt: skip
+    )(f)
 
 
 def chosen_store(store: str | None) -> str:
@@ -67,12 +70,13 @@ def chosen_store(store: str | None) -> str:
 
 def clock_options(f: F) -> F:
     """--as-of, --known-by and --valid-at: the three clocks of DESIGN §1."""
-    f = click.option("--valid-at", metavar="DATE",
-                     help="Valid time: only claims whose valid time includes DATE.")(f)  # fmt: skip
-    f = click.option("--known-by", metavar="DATE",
-                     help="Publication time: only claims from sources certainly published by DATE.")(f)  # fmt: skip
-    return click.option("--as-of", metavar="SEQ|TIME",
-                        help="Record time: the log as it stood at this seq or UTC time.")(f)  # fmt: skip
+    f = click.option("--valid-at", metavar="DATE", help="Valid time: only claims whose valid time includes DATE.")(f)
+    f = click.option(
+        "--known-by", metavar="DATE", help="Publication time: only claims from sources certainly published by DATE."
+    )(f)
+    return click.option(
+        "--as-of", metavar="SEQ|TIME", help="Record time: the log as it stood at this seq or UTC time."
+    )(f)
 
 
 def open_record(store: str | None, recorded_by: str | None = None, create: bool = False) -> "Record":

@@ -43,8 +43,9 @@ def project_rdf(store: str | None, rebuild: bool) -> None:
 @store_option
 @neo4j_options
 @click.option("--rebuild", is_flag=True, help="Delete what accords projected before, then project the whole log.")
-@click.option("--batch", default=None, type=click.IntRange(1), metavar="N",
-              help="Events per transaction (default 1000).")  # fmt: skip
+@click.option(
+    "--batch", default=None, type=click.IntRange(1), metavar="N", help="Events per transaction (default 1000)."
+)
 def project_neo4j(store: str | None, neo4j: Any, rebuild: bool, batch: int | None) -> None:
     """Fold the log into Neo4j as a property graph, catching up from the head it holds.
 
@@ -66,7 +67,17 @@ def project_neo4j(store: str | None, neo4j: Any, rebuild: bool, batch: int | Non
         click.echo(f"projected seq {seq:,} of {target:,} ({rate:,.0f} events/s)", err=True)
 
     before, head = open_record(store).project_neo4j(
-        neo4j.uri, user=neo4j.user, password=neo4j.password, database=neo4j.database,
-        rebuild=rebuild, batch=batch, progress=progress)  # fmt: skip
-    moved = "up to date" if head == before and not rebuild else f"projected seq {before.seq if not rebuild else 0}..{head.seq}"
+        neo4j.uri,
+        user=neo4j.user,
+        password=neo4j.password,
+        database=neo4j.database,
+        rebuild=rebuild,
+        batch=batch,
+        progress=progress,
+    )
+    moved = (
+        "up to date"
+        if head == before and not rebuild
+        else f"projected seq {before.seq if not rebuild else 0}..{head.seq}"
+    )
     click.echo(f"{neo4j.where}: {moved}; reflects seq {head.seq} ({head.hash[:12]})", err=True)

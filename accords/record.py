@@ -15,11 +15,16 @@ from accords.events.model import Event
 from accords.events.schema import REASONS, SCHEMAS
 from accords.events.store import Ref
 from accords.options import (
-    by_option, clock_options, clocks, dry_run_option, expected_head_option, open_record, processes_option,
+    by_option,
+    clock_options,
+    clocks,
+    dry_run_option,
+    expected_head_option,
+    open_record,
+    processes_option,
     store_option,
-)  # fmt: skip
+)
 from accords.output import format_option, render
-
 
 
 @click.command()
@@ -53,8 +58,14 @@ def _report(appended: Appended, fmt: str | None, written: bool = True) -> None:
     last = appended.last
     if last is None:
         return
-    row = {"seq": last.seq, "id": last.id, "type": last.type, "key": last.key,
-           "new": appended.added > 0, "written": written and appended.added > 0}  # fmt: skip
+    row = {
+        "seq": last.seq,
+        "id": last.id,
+        "type": last.type,
+        "key": last.key,
+        "new": appended.added > 0,
+        "written": written and appended.added > 0,
+    }
     if fmt:
         render([row], list(row), fmt)
     elif appended.added:
@@ -69,18 +80,29 @@ def _report(appended: Appended, fmt: str | None, written: bool = True) -> None:
 @click.option("--type", "type_", type=click.Choice(list(SCHEMAS)), help="Event type, with --field.")
 @click.option("--key", help="A human key for the event, unique in the log.")
 @click.option(
-    "--field", "-f", "fields", multiple=True, metavar="NAME=VALUE",
+    "--field",
+    "-f",
+    "fields",
+    multiple=True,
+    metavar="NAME=VALUE",
     help="A body field; JSON for objects and lists ({…}, […]); repeatable.",
-)  # fmt: skip
+)
 @store_option
 @by_option
 @expected_head_option
 @dry_run_option
 @format_option("table", "json")
 def record_(
-    file: IO[bytes] | None, type_: str | None, key: str | None, fields: tuple[str, ...],
-    store: str | None, recorded_by: str | None, expected_head: str | None, dry_run: bool, fmt: str | None,
-) -> None:  # fmt: skip
+    file: IO[bytes] | None,
+    type_: str | None,
+    key: str | None,
+    fields: tuple[str, ...],
+    store: str | None,
+    recorded_by: str | None,
+    expected_head: str | None,
+    dry_run: bool,
+    fmt: str | None,
+) -> None:
     """Record one event, from a JSON or YAML file (- for stdin) or from flags.
 
     \b
@@ -113,8 +135,11 @@ def record_(
         draft = Draft(type_, body, key)
     else:
         raise InputError("nothing to record", "give a FILE (or -), or --type with --field NAME=VALUE")
-    _report(open_record(store, recorded_by).append([draft], expected_head=expected_head, dry_run=dry_run), fmt,
-            written=not dry_run)  # fmt: skip
+    _report(
+        open_record(store, recorded_by).append([draft], expected_head=expected_head, dry_run=dry_run),
+        fmt,
+        written=not dry_run,
+    )
 
 
 def _progress(name: str) -> Any:
@@ -131,7 +156,9 @@ def _progress(name: str) -> Any:
 
 @click.command("import")
 @click.argument("files", nargs=-1, type=click.Path(allow_dash=True, dir_okay=False))
-@click.option("--input-format", type=click.Choice(["jsonl", "yaml"]), help="Default: from the file name; jsonl for stdin.")
+@click.option(
+    "--input-format", type=click.Choice(["jsonl", "yaml"]), help="Default: from the file name; jsonl for stdin."
+)
 @click.option("--seed", is_flag=True, help="Also import the seed report that ships with accords.")
 @store_option
 @by_option
@@ -139,9 +166,15 @@ def _progress(name: str) -> Any:
 @dry_run_option
 @processes_option
 def import_(
-    files: tuple[str, ...], input_format: str | None, seed: bool, store: str | None,
-    recorded_by: str | None, expected_head: str | None, dry_run: bool, processes: int | None,
-) -> None:  # fmt: skip
+    files: tuple[str, ...],
+    input_format: str | None,
+    seed: bool,
+    store: str | None,
+    recorded_by: str | None,
+    expected_head: str | None,
+    dry_run: bool,
+    processes: int | None,
+) -> None:
     """Import events from JSONL or YAML files (- for stdin), each file all-or-nothing.
 
     Events already in the log (same content) are skipped, so re-importing a file is
@@ -166,8 +199,14 @@ def import_(
 
     with as_file(package_files("accords").joinpath(SEED)) as seed_path:
         paths = ([str(seed_path)] if seed else []) + list(files)
-        done = record.import_files(paths, input_format=input_format, expected_head=expected_head,
-                                   dry_run=dry_run, processes=processes, progress=_progress)  # fmt: skip
+        done = record.import_files(
+            paths,
+            input_format=input_format,
+            expected_head=expected_head,
+            dry_run=dry_run,
+            processes=processes,
+            progress=_progress,
+        )
         for name, appended in done:  # as each file is committed
             if dry_run:
                 click.echo(f"{name}: would commit {_added(appended)}; --dry-run: nothing written", err=True)
@@ -186,21 +225,32 @@ EXPORT_FORMATS = ("jsonl", "trig", "nquads", "turtle", "jsonld", "prov")
 @click.command("export")
 @click.option("-o", "--output", type=click.File("wb"), default="-", help="File to write (default stdout).")
 @click.option(
-    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
     help="jsonl: the log itself; trig, nquads, turtle, jsonld: the RDF projection; "
     "prov: the provenance of claims and sources as PROV-O (Turtle).",
-)  # fmt: skip
+)
 @click.option(
-    "--graph", type=click.Choice(["belief", "all"]), default=None,
+    "--graph",
+    type=click.Choice(["belief", "all"]),
+    default=None,
     help="RDF formats: every graph (default for trig, nquads, jsonld: the belief as the default "
     "graph, each claim's statement, the provenance and the vocabulary by name) or the belief alone.",
-)  # fmt: skip
+)
 @clock_options
 @store_option
 def export(
-    output: IO[bytes], fmt: str, graph: str | None, as_of: str | None, known_by: str | None,
-    valid_at: str | None, store: str | None,
-) -> None:  # fmt: skip
+    output: IO[bytes],
+    fmt: str,
+    graph: str | None,
+    as_of: str | None,
+    known_by: str | None,
+    valid_at: str | None,
+    store: str | None,
+) -> None:
     """Write the whole log as JSONL, or its RDF projection as TriG, N-Quads, Turtle, JSON-LD or PROV-O.
 
     The JSONL file, imported into an empty store, rebuilds the identical chain and
@@ -231,17 +281,25 @@ def export(
 @expected_head_option
 @format_option("table", "json")
 def retract(
-    claim: str, reason: str, source: str | None, note: str | None, store: str | None,
-    recorded_by: str | None, expected_head: str | None, fmt: str | None,
-) -> None:  # fmt: skip
+    claim: str,
+    reason: str,
+    source: str | None,
+    note: str | None,
+    store: str | None,
+    recorded_by: str | None,
+    expected_head: str | None,
+    fmt: str | None,
+) -> None:
     """Retract a claim. The claim stays in the log, marked; nothing is deleted.
 
     \b
     Example:
       accords retract c-rwanda-paid --reason source_correction --source src-correction
     """
-    _report(open_record(store, recorded_by).retract(claim, reason, source=source, note=note,
-                                                    expected_head=expected_head), fmt)  # fmt: skip
+    _report(
+        open_record(store, recorded_by).retract(claim, reason, source=source, note=note, expected_head=expected_head),
+        fmt,
+    )
 
 
 @click.command()
@@ -254,9 +312,15 @@ def retract(
 @expected_head_option
 @format_option("table", "json")
 def correct(
-    claim: str, replacement: str, reason: str, note: str | None, store: str | None,
-    recorded_by: str | None, expected_head: str | None, fmt: str | None,
-) -> None:  # fmt: skip
+    claim: str,
+    replacement: str,
+    reason: str,
+    note: str | None,
+    store: str | None,
+    recorded_by: str | None,
+    expected_head: str | None,
+    fmt: str | None,
+) -> None:
     """Correct a claim by a replacement claim recorded before; both stay in the log.
 
     \b
@@ -264,6 +328,6 @@ def correct(
       accords record fixed-claim.json
       accords correct c-transfer-date --replacement c-transfer-date-2 --reason recording_error
     """
-    _report(open_record(store, recorded_by).correct(claim, replacement, reason, note=note,
-                                                    expected_head=expected_head), fmt)  # fmt: skip
-
+    _report(
+        open_record(store, recorded_by).correct(claim, replacement, reason, note=note, expected_head=expected_head), fmt
+    )

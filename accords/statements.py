@@ -33,12 +33,15 @@ def statements(type_: str | None, fmt: str | None) -> None:
     render(
         (
             {
-                "type": k.type, "key": k.key, "required": "yes" if k.required else "",
+                "type": k.type,
+                "key": k.key,
+                "required": "yes" if k.required else "",
                 "takes": ("a list" if k.many else "one") + (": " + ", ".join(k.values) if k.values else ""),
                 "meaning": k.meaning,
             }
-            for k in keys if type_ in (None, k.type)
+            for k in keys
+            if type_ in (None, k.type)
         ),
-        COLUMNS, fmt,
-    )  # fmt: skip
-
+        COLUMNS,
+        fmt,
+    )

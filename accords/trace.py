@@ -19,9 +19,13 @@ COLUMNS = ("seq", "claim", "stance", "status", "statements", "quote", "source", 
 @store_option
 @format_option("table", "json")
 def trace(
-    target: str, as_of: str | None, known_by: str | None, valid_at: str | None,
-    store: str | None, fmt: str | None,
-) -> None:  # fmt: skip
+    target: str,
+    as_of: str | None,
+    known_by: str | None,
+    valid_at: str | None,
+    store: str | None,
+    fmt: str | None,
+) -> None:
     """Every claim for or against an entity, a claim or a statement, and where each came from.
 
     TARGET is an entity (state/RW, agreement/us-rw), a claim (key, id or id prefix) or
@@ -44,18 +48,24 @@ def trace(
         return
     rows = [
         {
-            "seq": c.seq, "claim": c.key or c.id, "stance": c.stance,
-            "status": c.status + (f" ({c.reason}: {c.note})" if c.note else f" ({c.reason})" if c.reason else "")
+            "seq": c.seq,
+            "claim": c.key or c.id,
+            "stance": c.stance,
+            "status": c.status
+            + (f" ({c.reason}: {c.note})" if c.note else f" ({c.reason})" if c.reason else "")
             + (f" by {c.corrected_by}" if c.corrected_by else "")
             + (f"\nreviewed: {c.reviews}" if c.reviews else ""),
             "statements": "\n".join(c.statements + [f"conflicts: {n}" for n in c.conflicts]),
-            "quote": c.quote, "source": f"{c.source} ({c.publisher or '?'}, {c.published or '?'})"
-            + (f"\n{c.source_key}" if c.source_key else "") + (f"\n{c.source_url}" if c.source_url else "")
+            "quote": c.quote,
+            "source": f"{c.source} ({c.publisher or '?'}, {c.published or '?'})"
+            + (f"\n{c.source_key}" if c.source_key else "")
+            + (f"\n{c.source_url}" if c.source_url else "")
             + ("\nWITHDRAWN by its publisher" if c.source_withdrawn else ""),
-            "speaker": c.speaker, "recorded": f"{c.recorded_at} by {c.recorder}",
+            "speaker": c.speaker,
+            "recorded": f"{c.recorded_at} by {c.recorder}",
         }
         for c in result.claims
-    ]  # fmt: skip
+    ]
     render(rows, COLUMNS, "table")
     withdrawn = sum(c.source_withdrawn for c in result.claims if c.status == "active" and c.stance == "supporting")
     sys.stdout.write(
@@ -68,4 +78,3 @@ def trace(
 
 def _count(n: int, thing: str) -> str:
     return f"{n} {thing}" + ("" if n == 1 else "s")
-

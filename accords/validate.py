@@ -33,9 +33,11 @@ def _row(result: Any, owners: dict[str, str]) -> dict[str, Any]:
     row = {
         "severity": result.severity,
         "shape": shape.replace("https://w3id.org/accords/shapes#", "accsh:"),
-        "focus": _short(result.focus), "path": _short(result.path), "value": _short(result.value),
+        "focus": _short(result.focus),
+        "path": _short(result.path),
+        "value": _short(result.value),
         "message": result.message,
-    }  # fmt: skip
+    }
     row.update({name: _short(term) for name, term in result.details})
     return row
 
@@ -66,11 +68,17 @@ def _turtle(results: list[Any], seq: int, hash_: str) -> None:
     report = ox.BlankNode()
     triples = [
         ox.Triple(report, ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(sh + "ValidationReport")),
-        ox.Triple(report, ox.NamedNode(sh + "conforms"), ox.Literal(
-            "false" if any(r.severity == "Violation" for r in results) else "true", datatype=ox.NamedNode(XSD + "boolean"))),
+        ox.Triple(
+            report,
+            ox.NamedNode(sh + "conforms"),
+            ox.Literal(
+                "false" if any(r.severity == "Violation" for r in results) else "true",
+                datatype=ox.NamedNode(XSD + "boolean"),
+            ),
+        ),
         ox.Triple(report, acc("headSeq"), ox.Literal(str(seq), datatype=ox.NamedNode(XSD + "integer"))),
         ox.Triple(report, acc("headHash"), ox.Literal(hash_)),
-    ]  # fmt: skip
+    ]
     for r in results:
         node = ox.BlankNode()
         triples += [
@@ -79,8 +87,12 @@ def _turtle(results: list[Any], seq: int, hash_: str) -> None:
             ox.Triple(node, ox.NamedNode(sh + "focusNode"), r.focus),
             ox.Triple(node, ox.NamedNode(sh + "resultSeverity"), ox.NamedNode(sh + r.severity)),
             ox.Triple(node, ox.NamedNode(sh + "resultMessage"), ox.Literal(r.message)),
-            ox.Triple(node, ox.NamedNode(sh + "sourceConstraintComponent"), ox.NamedNode(sh + r.constraint + "ConstraintComponent")),
-        ]  # fmt: skip
+            ox.Triple(
+                node,
+                ox.NamedNode(sh + "sourceConstraintComponent"),
+                ox.NamedNode(sh + r.constraint + "ConstraintComponent"),
+            ),
+        ]
         if not r.shape.startswith("_:"):
             triples.append(ox.Triple(node, ox.NamedNode(sh + "sourceShape"), ox.NamedNode(r.shape)))
         if r.path is not None:
@@ -94,15 +106,25 @@ def _turtle(results: list[Any], seq: int, hash_: str) -> None:
 
 @click.command()
 @clock_options
-@click.option("--shapes", "shapes_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="More shapes (Turtle), checked with the built-in ones.")  # fmt: skip
+@click.option(
+    "--shapes",
+    "shapes_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="More shapes (Turtle), checked with the built-in ones.",
+)
 @click.option("--over-time", is_flag=True, help="Walk the history: when each finding appeared and when it went away.")
 @store_option
 @format_option("summary", "table", "json", "turtle")
 def validate(
-    as_of: str | None, known_by: str | None, valid_at: str | None, shapes_file: Path | None,
-    over_time: bool, store: str | None, fmt: str | None,
-) -> None:  # fmt: skip
+    as_of: str | None,
+    known_by: str | None,
+    valid_at: str | None,
+    shapes_file: Path | None,
+    over_time: bool,
+    store: str | None,
+    fmt: str | None,
+) -> None:
     """Check the record against the graph shapes; exit 1 when there is a violation.
 
     Severities: Violation (the record is wrong: an agreement with fewer than two
@@ -129,7 +151,10 @@ def validate(
     at = clocks(record, as_of, known_by, valid_at)
     if over_time:
         spans = record.validate_over_time(**at, shapes=shapes)
-        rows = [{**_row(s.result, owners), "introduced": _event(s.introduced), "resolved": _event(s.resolved)} for s in spans]
+        rows = [
+            {**_row(s.result, owners), "introduced": _event(s.introduced), "resolved": _event(s.resolved)}
+            for s in spans
+        ]
         head = f"history to seq {record.view(**at).as_of or record.head.seq}"
         violated = any(s.result.severity == "Violation" and s.resolved is None for s in spans)
         columns = TIME_COLUMNS
@@ -147,4 +172,3 @@ def validate(
         render(rows, columns, resolve_format(chosen))
     if violated:
         click.get_current_context().exit(1)
-

@@ -30,8 +30,9 @@ def _history(folder: Path, events: int) -> Path:
     path = folder / f"history-{events}.jsonl"
     if not path.exists():
         with path.open("wb") as out:
-            subprocess.run([sys.executable, str(Path(__file__).parent / "generate.py"), str(events), "-"],
-                           stdout=out, check=True)  # fmt: skip
+            subprocess.run(
+                [sys.executable, str(Path(__file__).parent / "generate.py"), str(events), "-"], stdout=out, check=True
+            )
     return path
 
 
@@ -55,9 +56,11 @@ def _store(accords: str, folder: Path, history: Path) -> Path:
 
 def figure(name: str, runs: dict[str, list[float]]) -> None:
     before, after = (statistics.median(runs[k]) for k in ("before", "after"))
-    print(f"{name:32} before {before:8.2f} s   after {after:8.2f} s   after/before {after / before:5.3f}"
-          f"   (runs: {', '.join(f'{t:.2f}' for t in runs['before'])} | {', '.join(f'{t:.2f}' for t in runs['after'])})",
-          flush=True)  # fmt: skip
+    print(
+        f"{name:32} before {before:8.2f} s   after {after:8.2f} s   after/before {after / before:5.3f}"
+        f"   (runs: {', '.join(f'{t:.2f}' for t in runs['before'])} | {', '.join(f'{t:.2f}' for t in runs['after'])})",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -87,8 +90,10 @@ def main() -> None:
                 shutil.rmtree(folder)
         if "import" in only:
             figure(f"import {args.import_events:,}", runs)
-        for events, flags, label in ((args.validate_events, [], "validate"),
-                                     (args.over_time_events, ["--over-time"], "validate --over-time")):  # fmt: skip
+        for events, flags, label in (
+            (args.validate_events, [], "validate"),
+            (args.over_time_events, ["--over-time"], "validate --over-time"),
+        ):
             if label.split()[-1].removeprefix("--") not in only:
                 continue
             history = _history(work, events)
@@ -108,7 +113,11 @@ def queries(commands: dict[str, str], work: Path, args: argparse.Namespace) -> N
     history = _history(work, args.query_events)
     stores = {side: _store(accords, work / f"query-{side}", history) for side, accords in commands.items()}
     listed = subprocess.run([commands["after"], "query", "--list", "--format", "json"], capture_output=True, check=True)
-    names = args.queries.split(",") if args.queries else [q["name"] for q in json.loads(listed.stdout) if "sparql" in q["engines"]]
+    names = (
+        args.queries.split(",")
+        if args.queries
+        else [q["name"] for q in json.loads(listed.stdout) if "sparql" in q["engines"]]
+    )
     for name in names:
         for clocks in ([], ["--as-of", str(args.query_events // 2)]):
             runs: dict[str, list[float]] = {"before": [], "after": []}

@@ -37,8 +37,7 @@ def eventsourcing_append(events: list[dict[str, Any]], path: Path, mode: str) ->
     but each StoredEvent is made as an eventsourcing application makes it, inside the
     clock: a DomainEvent object per event dict, encoded by its Mapper (JSON transcoder).
     """
-    from eventsourcing.persistence import (DatetimeAsISO, DecimalAsStr, JSONTranscoder, Mapper,
-                                           StoredEvent, UUIDAsHex)  # fmt: skip
+    from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, Mapper, StoredEvent, UUIDAsHex
     from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteApplicationRecorder, SQLiteDatastore
 
     Recorded = recorded_event_class()
@@ -63,9 +62,18 @@ def eventsourcing_append(events: list[dict[str, Any]], path: Path, mode: str) ->
         batch: list[Any] = []
         for version, e in enumerate(events, 1):
             if mode == "mapped":
-                batch.append(mapper.to_stored_event(Recorded(
-                    originator_id=aggregate, originator_version=version, timestamp=Recorded.create_timestamp(),
-                    type=e["type"], key=e.get("key"), body=e["body"])))  # fmt: skip
+                batch.append(
+                    mapper.to_stored_event(
+                        Recorded(
+                            originator_id=aggregate,
+                            originator_version=version,
+                            timestamp=Recorded.create_timestamp(),
+                            type=e["type"],
+                            key=e.get("key"),
+                            body=e["body"],
+                        )
+                    )
+                )
             else:
                 batch.append(StoredEvent(aggregate, version, e["type"], orjson.dumps(e)))
             if len(batch) == BATCH:

@@ -95,8 +95,7 @@ def profile_top(fn: Callable[[], Any], count: int) -> list[tuple[str, int, float
     total = sum(r[2] for r in rows)
     own = sorted(rows, key=lambda r: -r[2])[:count]
     ours = sorted((r for r in rows if r[4]), key=lambda r: -r[3])[:count]
-    return ([("TOTAL", 0, total, total)] + [r[:4] for r in own]
-            + [("CUMULATIVE", 0, 0.0, 0.0)] + [r[:4] for r in ours])  # fmt: skip
+    return [("TOTAL", 0, total, total)] + [r[:4] for r in own] + [("CUMULATIVE", 0, 0.0, 0.0)] + [r[:4] for r in ours]
 
 
 def print_report() -> None:
@@ -136,9 +135,17 @@ def print_report() -> None:
 
 def write_json(path: str, **run: Any) -> None:
     """The run's parameters, every figure with its values, and the extras, as JSON."""
-    Path(path).write_text(json.dumps({
-        **run,
-        "figures": {k: {"name": f.name, "unit": f.unit, "values": f.values, "median": f.median}
-                    for k, f in FIGURES.items()},
-        "extra": EXTRA,
-    }, indent=1, default=str))  # fmt: skip
+    Path(path).write_text(
+        json.dumps(
+            {
+                **run,
+                "figures": {
+                    k: {"name": f.name, "unit": f.unit, "values": f.values, "median": f.median}
+                    for k, f in FIGURES.items()
+                },
+                "extra": EXTRA,
+            },
+            indent=1,
+            default=str,
+        )
+    )

@@ -26,46 +26,143 @@ import orjson
 
 # Sending states (pressing others to take deportees) and receiving / transit states, by
 # ISO 3166-1 alpha-2 code (XK: Kosovo, which accords accepts beyond ISO) and name.
-SENDERS = {"US": "the United States", "GB": "Britain", "DE": "Germany", "NL": "the Netherlands",
-           "DK": "Denmark", "IT": "Italy", "AU": "Australia", "BE": "Belgium"}
+SENDERS = {
+    "US": "the United States",
+    "GB": "Britain",
+    "DE": "Germany",
+    "NL": "the Netherlands",
+    "DK": "Denmark",
+    "IT": "Italy",
+    "AU": "Australia",
+    "BE": "Belgium",
+}
 RECEIVERS = {
-    "RW": "Rwanda", "SV": "El Salvador", "CR": "Costa Rica", "PA": "Panama", "MX": "Mexico",
-    "GT": "Guatemala", "HN": "Honduras", "SS": "South Sudan", "UG": "Uganda", "LY": "Libya",
-    "KZ": "Kazakhstan", "UZ": "Uzbekistan", "XK": "Kosovo", "PY": "Paraguay", "AL": "Albania",
-    "GH": "Ghana", "EC": "Ecuador", "SZ": "Eswatini", "PE": "Peru", "NR": "Nauru",
-    "PG": "Papua New Guinea", "BT": "Bhutan", "MD": "Moldova", "BJ": "Benin", "AO": "Angola",
-    "GQ": "Equatorial Guinea", "MR": "Mauritania", "TN": "Tunisia", "MA": "Morocco",
-    "CO": "Colombia", "VE": "Venezuela", "DO": "the Dominican Republic",
-}  # fmt: skip
-NATIONALITIES = ["AF", "CN", "IN", "IR", "VN", "UZ", "RU", "CU", "VE", "HT", "NI", "ER", "SO",
-                 "SD", "PK", "BD", "NP", "KH", "LA", "JM", "MM", "GE", "TR", "YE", "SY"]  # fmt: skip
+    "RW": "Rwanda",
+    "SV": "El Salvador",
+    "CR": "Costa Rica",
+    "PA": "Panama",
+    "MX": "Mexico",
+    "GT": "Guatemala",
+    "HN": "Honduras",
+    "SS": "South Sudan",
+    "UG": "Uganda",
+    "LY": "Libya",
+    "KZ": "Kazakhstan",
+    "UZ": "Uzbekistan",
+    "XK": "Kosovo",
+    "PY": "Paraguay",
+    "AL": "Albania",
+    "GH": "Ghana",
+    "EC": "Ecuador",
+    "SZ": "Eswatini",
+    "PE": "Peru",
+    "NR": "Nauru",
+    "PG": "Papua New Guinea",
+    "BT": "Bhutan",
+    "MD": "Moldova",
+    "BJ": "Benin",
+    "AO": "Angola",
+    "GQ": "Equatorial Guinea",
+    "MR": "Mauritania",
+    "TN": "Tunisia",
+    "MA": "Morocco",
+    "CO": "Colombia",
+    "VE": "Venezuela",
+    "DO": "the Dominican Republic",
+}
+NATIONALITIES = [
+    "AF",
+    "CN",
+    "IN",
+    "IR",
+    "VN",
+    "UZ",
+    "RU",
+    "CU",
+    "VE",
+    "HT",
+    "NI",
+    "ER",
+    "SO",
+    "SD",
+    "PK",
+    "BD",
+    "NP",
+    "KH",
+    "LA",
+    "JM",
+    "MM",
+    "GE",
+    "TR",
+    "YE",
+    "SY",
+]
 PUBLISHERS = [
-    ("Reuters", "www.reuters.com", "news"), ("Associated Press", "apnews.com", "news"),
-    ("BBC News", "www.bbc.co.uk", "news"), ("The Guardian", "www.theguardian.com", "news"),
-    ("The New York Times", "www.nytimes.com", "news"), ("The Washington Post", "www.washingtonpost.com", "news"),
-    ("Al Jazeera", "www.aljazeera.com", "news"), ("El País", "elpais.com", "news"),
-    ("Le Monde", "www.lemonde.fr", "news"), ("Der Spiegel", "www.spiegel.de", "news"),
-    ("CBS News", "www.cbsnews.com", "news"), ("Politico", "www.politico.com", "news"),
+    ("Reuters", "www.reuters.com", "news"),
+    ("Associated Press", "apnews.com", "news"),
+    ("BBC News", "www.bbc.co.uk", "news"),
+    ("The Guardian", "www.theguardian.com", "news"),
+    ("The New York Times", "www.nytimes.com", "news"),
+    ("The Washington Post", "www.washingtonpost.com", "news"),
+    ("Al Jazeera", "www.aljazeera.com", "news"),
+    ("El País", "elpais.com", "news"),
+    ("Le Monde", "www.lemonde.fr", "news"),
+    ("Der Spiegel", "www.spiegel.de", "news"),
+    ("CBS News", "www.cbsnews.com", "news"),
+    ("Politico", "www.politico.com", "news"),
     ("The New Humanitarian", "www.thenewhumanitarian.org", "news"),
     ("U.S. Department of State", "www.state.gov", "government"),
     ("Department of Homeland Security", "www.dhs.gov", "government"),
     ("UK Home Office", "www.gov.uk", "government"),
-    ("Human Rights Watch", "www.hrw.org", "ngo"), ("Amnesty International", "www.amnesty.org", "ngo"),
-    ("UNHCR", "www.unhcr.org", "intergovernmental"), ("IOM", "www.iom.int", "intergovernmental"),
+    ("Human Rights Watch", "www.hrw.org", "ngo"),
+    ("Amnesty International", "www.amnesty.org", "ngo"),
+    ("UNHCR", "www.unhcr.org", "intergovernmental"),
+    ("IOM", "www.iom.int", "intergovernmental"),
     ("U.S. District Court for the District of Massachusetts", "www.courtlistener.com", "court"),
     ("Supreme Court of the United States", "www.supremecourt.gov", "court"),
-]  # fmt: skip
-AUTHORS = ["Ted Hesson", "Julia Ainsley", "Camilo Montoya-Galvez", "Rebecca Santana",
-           "Hamed Aleaziz", "Nick Miroff", "Diane Taylor", "Rajeev Syal", "Elena Becatoros",
-           "Mariana Oliveira", "Jorge Galindo", "Sophie Landrin", "Dimitri Lascaris"]  # fmt: skip
-SPEAKERS = ["U.S. officials", "a State Department spokesperson", "the Homeland Security Secretary",
-            "the Home Secretary", "a government spokesperson", "the foreign minister",
-            "the interior ministry", "two diplomats familiar with the talks",
-            "an internal cable", "a senior administration official", "the president",
-            "lawyers for the deportees", "a UNHCR spokesperson", "the court", "Reuters"]  # fmt: skip
-TOPICS = ["third-country deportations", "deportation deals", "migrant transfers",
-          "a resettlement arrangement", "detention abroad", "removal flights",
-          "the safe third country agreement", "offshore processing"]  # fmt: skip
+]
+AUTHORS = [
+    "Ted Hesson",
+    "Julia Ainsley",
+    "Camilo Montoya-Galvez",
+    "Rebecca Santana",
+    "Hamed Aleaziz",
+    "Nick Miroff",
+    "Diane Taylor",
+    "Rajeev Syal",
+    "Elena Becatoros",
+    "Mariana Oliveira",
+    "Jorge Galindo",
+    "Sophie Landrin",
+    "Dimitri Lascaris",
+]
+SPEAKERS = [
+    "U.S. officials",
+    "a State Department spokesperson",
+    "the Homeland Security Secretary",
+    "the Home Secretary",
+    "a government spokesperson",
+    "the foreign minister",
+    "the interior ministry",
+    "two diplomats familiar with the talks",
+    "an internal cable",
+    "a senior administration official",
+    "the president",
+    "lawyers for the deportees",
+    "a UNHCR spokesperson",
+    "the court",
+    "Reuters",
+]
+TOPICS = [
+    "third-country deportations",
+    "deportation deals",
+    "migrant transfers",
+    "a resettlement arrangement",
+    "detention abroad",
+    "removal flights",
+    "the safe third country agreement",
+    "offshore processing",
+]
 TITLE_FORMS = [
     "{s} seeks more countries to take deportees, {r} among them",
     "{r} agrees to accept deportees from {s} in exchange for aid",
@@ -75,7 +172,7 @@ TITLE_FORMS = [
     "Court halts {topic} to {r}",
     "{s} pays {r} millions to receive migrants, documents show",
     "Rights groups warn on conditions in {r} as {topic} grow",
-]  # fmt: skip
+]
 SENTENCES = [
     "{r} has agreed to accept up to {n} people deported from {s} who are not its nationals",
     "officials in {r} said no agreement had been reached and that talks were continuing",
@@ -91,20 +188,44 @@ SENTENCES = [
     "neither government would say how many people had been transferred so far",
     "the ministry denied that {r} had received any payment from {s}",
     "at least {k} countries were approached, according to two people familiar with the matter",
-]  # fmt: skip
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]  # fmt: skip
-NOTES = ["misread the quote", "wrong source attached", "the outlet corrected the story",
-         "duplicate of an earlier claim", "speaker misattributed", "date was wrong",
-         "legal request from the publisher", "the statement overstated the quote"]  # fmt: skip
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+NOTES = [
+    "misread the quote",
+    "wrong source attached",
+    "the outlet corrected the story",
+    "duplicate of an earlier claim",
+    "speaker misattributed",
+    "date was wrong",
+    "legal request from the publisher",
+    "the statement overstated the quote",
+]
 REASONS = ["source_correction", "recording_error", "legal", "other"]
 KINDS_OTHER = ["report", "statement", "interview", "leaked_document", "social_media"]
-CONDITIONS = ["conflict", "instability", "human_rights_violations", "detention_abuses",
-              "persecution", "refoulement_risk", "humanitarian_crisis"]  # fmt: skip
-CHANNELS = ["diplomatic_cable", "diplomatic_note", "letter", "meeting", "phone_call",
-            "public_statement", "undisclosed"]  # fmt: skip
-REGIONS = ["Africa", "Central Asia", "Central America", "Eastern Europe", "the Balkans",
-           "South America", "the Pacific"]  # fmt: skip
+CONDITIONS = [
+    "conflict",
+    "instability",
+    "human_rights_violations",
+    "detention_abuses",
+    "persecution",
+    "refoulement_risk",
+    "humanitarian_crisis",
+]
+CHANNELS = ["diplomatic_cable", "diplomatic_note", "letter", "meeting", "phone_call", "public_statement", "undisclosed"]
+REGIONS = ["Africa", "Central Asia", "Central America", "Eastern Europe", "the Balkans", "South America", "the Pacific"]
 
 
 class _Gen:
@@ -153,11 +274,16 @@ class _Gen:
         r = self.rnd
         target = r.randint(100, 300)
         words = dict(
-            s=SENDERS[s], r=RECEIVERS[r_], r2=RECEIVERS[r.choice(self.receivers)],
-            n=r.choice([7, 8, 10, 30, 50, 58, 100, 200, 300]), k=r.choice([9, 12, 30, 58]), amount=r.choice([1, 2, 5, 6, 15, 100]),
-            month=r.choice(MONTHS), day=r.randint(1, 28),
+            s=SENDERS[s],
+            r=RECEIVERS[r_],
+            r2=RECEIVERS[r.choice(self.receivers)],
+            n=r.choice([7, 8, 10, 30, 50, 58, 100, 200, 300]),
+            k=r.choice([9, 12, 30, 58]),
+            amount=r.choice([1, 2, 5, 6, 15, 100]),
+            month=r.choice(MONTHS),
+            day=r.randint(1, 28),
             nat=r.choice(["Afghanistan", "Vietnam", "Cuba", "Laos", "Jamaica", "Yemen", "Iran"]),
-        )  # fmt: skip
+        )
         text = ""
         for sentence in r.sample(SENTENCES, len(SENTENCES)):
             sentence = sentence.format(**words)
@@ -188,8 +314,15 @@ class _Gen:
             if r.random() < 0.6:
                 st["@id"] = f"agreement/{s.lower()}-{r_.lower()}"
             if r.random() < 0.6:
-                st["legal_form"] = r.choice(["treaty", "memorandum_of_understanding", "exchange_of_notes",
-                                             "informal_arrangement", "undisclosed"])  # fmt: skip
+                st["legal_form"] = r.choice(
+                    [
+                        "treaty",
+                        "memorandum_of_understanding",
+                        "exchange_of_notes",
+                        "informal_arrangement",
+                        "undisclosed",
+                    ]
+                )
             st["status"] = r.choice(["reported", "negotiating", "signed", "in_force", "suspended", "terminated"])
             if r.random() < 0.5:
                 st["compensated"] = r.random() < 0.7
@@ -226,15 +359,25 @@ class _Gen:
             if r.random() < 0.6:
                 st["date"] = self.date()
             if r.random() < 0.5:
-                st["purpose"] = r.choice(["taking in deportees", "resettlement of deportees",
-                                          "border security", "detention costs", "reintegration support"])  # fmt: skip
+                st["purpose"] = r.choice(
+                    [
+                        "taking in deportees",
+                        "resettlement of deportees",
+                        "border security",
+                        "detention costs",
+                        "reintegration support",
+                    ]
+                )
             if r.random() < 0.4:
                 st["agreement"] = f"agreement/{s.lower()}-{r_.lower()}"
             return st
         if kind < 0.77:
-            st = {"@type": "Stance", "state": f"state/{r_}",
-                  "position": r.choice(["willing", "considering", "resisting", "refused", "denied"]),
-                  "toward": f"state/{s}"}  # fmt: skip
+            st = {
+                "@type": "Stance",
+                "state": f"state/{r_}",
+                "position": r.choice(["willing", "considering", "resisting", "refused", "denied"]),
+                "toward": f"state/{s}",
+            }
             if r.random() < 0.3:
                 st["formal"] = r.random() < 0.5
             if r.random() < 0.5:
@@ -253,17 +396,25 @@ class _Gen:
                 st["regions"] = r.sample(REGIONS, r.randint(1, 2))
             st["channel"] = r.choice(CHANNELS)
             if r.random() < 0.4:
-                st["subject"] = r.choice(["accept third-country deportees",
-                                          "accept third-country deportees, including people with criminal records",
-                                          "host people pending asylum decisions"])  # fmt: skip
+                st["subject"] = r.choice(
+                    [
+                        "accept third-country deportees",
+                        "accept third-country deportees, including people with criminal records",
+                        "host people pending asylum decisions",
+                    ]
+                )
             return st
         st = {"@type": "ConditionReport", "state": f"state/{r_}"}
-        st["conditions"] = (r.choice(CONDITIONS) if r.random() < 0.3
-                            else r.sample(CONDITIONS, r.randint(2, 4)))  # fmt: skip
+        st["conditions"] = r.choice(CONDITIONS) if r.random() < 0.3 else r.sample(CONDITIONS, r.randint(2, 4))
         if r.random() < 0.6:
-            st["description"] = r.choice(["armed conflict and abuses in detention",
-                                          "reports of torture in prisons", "no functioning asylum system",
-                                          "renewed fighting in the capital"])  # fmt: skip
+            st["description"] = r.choice(
+                [
+                    "armed conflict and abuses in detention",
+                    "reports of torture in prisons",
+                    "no functioning asylum system",
+                    "renewed fighting in the capital",
+                ]
+            )
         return st
 
     # -- events ---------------------------------------------------------------------
@@ -321,8 +472,13 @@ class _Gen:
             start = r.randint(0, 4000)
             body["selector"] = {"type": "TextPositionSelector", "start": start, "end": start + len(body["quote"])}
         if r.random() < 0.05:
-            body["note"] = r.choice(["paraphrased in the headline", "quote translated from Spanish",
-                                     "figure given in a follow-up interview"])  # fmt: skip
+            body["note"] = r.choice(
+                [
+                    "paraphrased in the headline",
+                    "quote translated from Spanish",
+                    "figure given in a follow-up interview",
+                ]
+            )
         self.claims += 1
         return {"type": "ClaimRecorded", "key": f"c-{i:07d}", "body": body}
 
@@ -355,8 +511,11 @@ class _Gen:
             return None
         r = self.rnd
         replacement = r.randint(i + 1, self.claims - 1)
-        body: dict[str, Any] = {"claim": f"c-{i:07d}", "replacement": f"c-{replacement:07d}",
-                                "reason": r.choice(REASONS)}  # fmt: skip
+        body: dict[str, Any] = {
+            "claim": f"c-{i:07d}",
+            "replacement": f"c-{replacement:07d}",
+            "reason": r.choice(REASONS),
+        }
         if r.random() < 0.7:
             body["note"] = r.choice(NOTES)
         return {"type": "ClaimCorrected", "body": body}

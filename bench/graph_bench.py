@@ -56,8 +56,11 @@ APPEND_CHUNK = 1000
 # The named queries timed by default (--queries all times every one), and the parameters
 # that fit the generated events where the defaults do not.
 NAMED = ["agreements-by-state", "state-timeline", "retracted-claims"]
-PARAMS = {"agreements-by-state": {"state": "state/RW"}, "state-timeline": {"state": "state/RW"},
-          "claims-by-outlet": {"publisher": "Reuters"}}  # fmt: skip
+PARAMS = {
+    "agreements-by-state": {"state": "state/RW"},
+    "state-timeline": {"state": "state/RW"},
+    "claims-by-outlet": {"publisher": "Reuters"},
+}
 CLI_QUERY = "retracted-claims"
 
 # Ad-hoc SPARQL for accords vs pyoxigraph direct: the default graph is the belief graph.
@@ -100,8 +103,7 @@ def spawn(argv: Sequence[str], cwd: Path, timeout: float | None = None) -> Child
     """Run argv; its JSON stdout lines, wall time and peak RSS (os.wait4, this child only)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=str(cwd), env=child_env(), stdin=subprocess.DEVNULL,
-                                stdout=out, stderr=err)  # fmt: skip
+        proc = subprocess.Popen(argv, cwd=str(cwd), env=child_env(), stdin=subprocess.DEVNULL, stdout=out, stderr=err)
         killed = False
         if timeout is None:
             _, status, usage = os.wait4(proc.pid, 0)
@@ -199,14 +201,20 @@ def projection_benchmarks(store: Path, work: Path, runs: int) -> Path:
             projected = ox.Store.read_only(str(graph))
             counts: dict[str, int] = {}
             for name in ("provenance", "belief", "vocabulary", "projection"):
-                counts[name] = sum(1 for _ in projected.quads_for_pattern(None, None, None, ox.NamedNode(
-                    f"https://w3id.org/accords/graph/{name}")))  # fmt: skip
+                counts[name] = sum(
+                    1
+                    for _ in projected.quads_for_pattern(
+                        None, None, None, ox.NamedNode(f"https://w3id.org/accords/graph/{name}")
+                    )
+                )
             counts["claim graphs"] = quads - sum(counts.values())
             EXTRA["quads by graph"] = ", ".join(f"{k} {v:,}" for k, v in counts.items())
             seconds, _ = timed(lambda: projected.dump(output=str(nq), format=ox.RdfFormat.N_QUADS))
             del projected
             record("dump", "  part: dump the projection to N-Quads (Rust, on disk)", "quads/s", quads / seconds)
-            EXTRA["sizes"] = f"log {du(store) / 2**20:,.0f} MiB, projection {du(graph) / 2**20:,.0f} MiB, N-Quads {du(nq) / 2**20:,.0f} MiB"
+            EXTRA["sizes"] = (
+                f"log {du(store) / 2**20:,.0f} MiB, projection {du(graph) / 2**20:,.0f} MiB, N-Quads {du(nq) / 2**20:,.0f} MiB"
+            )
         for how, key in (("bulk_extend", "plain"), ("bulk_load", "plain_nq")):
             if how == "bulk_load" and run > 0:
                 continue
@@ -216,8 +224,11 @@ def projection_benchmarks(store: Path, work: Path, runs: int) -> Path:
             res = c.lines[-1]
             if res["quads"] != quads:
                 raise SystemExit(f"plain {how} holds {res['quads']} quads, the projection {quads}")
-            what = ("peer: Store(path).bulk_extend(the same quads, pre-parsed)" if how == "bulk_extend"
-                    else "peer: Store(path).bulk_load(N-Quads file, parse included)")  # fmt: skip
+            what = (
+                "peer: Store(path).bulk_extend(the same quads, pre-parsed)"
+                if how == "bulk_extend"
+                else "peer: Store(path).bulk_load(N-Quads file, parse included)"
+            )
             record(key, what, "quads/s", quads / res["seconds"])
             record(key + "_s", what, "s", res["seconds"], False)
             record("rss_" + key, what + ": peak RSS", "MiB", c.maxrss_mib, False)
@@ -225,8 +236,12 @@ def projection_benchmarks(store: Path, work: Path, runs: int) -> Path:
             say(f"  {how}: {res['seconds']:.1f} s, peak {c.maxrss_mib:.0f} MiB")
             if how == "bulk_load":
                 shutil.rmtree(path, ignore_errors=True)
-        record("round", "  open_projection / bulk_extend, each round's own ratio", "x",
-               FIGURES["proj_q"].values[-1] / FIGURES["plain"].values[-1])  # fmt: skip
+        record(
+            "round",
+            "  open_projection / bulk_extend, each round's own ratio",
+            "x",
+            FIGURES["proj_q"].values[-1] / FIGURES["plain"].values[-1],
+        )
     nq.unlink()
 
     c = spawn(me("memory", store), work)
@@ -240,7 +255,9 @@ def projection_benchmarks(store: Path, work: Path, runs: int) -> Path:
 
     RATIOS.append(("open_projection / plain bulk_extend (quads/s)", "proj_q", "plain", PROJECTION_TARGET, True))
     RATIOS.append(("median of the rounds' own ratios", "round", "=1", PROJECTION_TARGET, True))
-    RATIOS.append(("open_projection / plain bulk_load N-Quads (quads/s)", "proj_q", "plain_nq", PROJECTION_TARGET, True))
+    RATIOS.append(
+        ("open_projection / plain bulk_load N-Quads (quads/s)", "proj_q", "plain_nq", PROJECTION_TARGET, True)
+    )
     RATIOS.append(("memory fold / plain bulk_extend (quads/s)", "mem_q", "plain", None, True))
     RATIOS.append(("CPU seconds: plain bulk_extend / open_projection", "cpu_plain", "cpu_proj", None, True))
     RATIOS.append(("peak RSS: open_projection / plain bulk_extend", "rss_proj", "rss_plain", None, False))
@@ -255,6 +272,7 @@ def profile_fold(store: Path, work: Path, events: int, count: int) -> None:
     recorder = SqliteRecorder(str(store))
     path = work / "profile-graph"
     shutil.rmtree(path, ignore_errors=True)
+
     def fold_on_disk() -> None:
         disk = Projection.open(path)
         disk.fold(recorder.read(1, events))
@@ -287,23 +305,50 @@ def query_benchmarks(store: Path, graph: Path, work: Path, names: list[str], run
             if done:
                 EXTRA[f"rows {name} {view}"] = done[0]["rows"]
             if len(done) < runs:
-                EXTRA[f"{name} {view}"] = (f"only {len(done)} of {runs} runs within the {budget:.0f} s budget"
-                                           " (child killed)")  # fmt: skip
+                EXTRA[f"{name} {view}"] = (
+                    f"only {len(done)} of {runs} runs within the {budget:.0f} s budget (child killed)"
+                )
         if FIGURES.get(f"q_{name}_cur") and FIGURES.get(f"q_{name}_asof"):
-            RATIOS.append((f"{name}: as-of / current (latency)", f"q_{name}_asof", f"q_{name}_cur", AS_OF_TARGET, False))
-        say(f"  {label}: " + ", ".join(f"{k} {statistics.median(v):,.0f} ms" for k, v in (
-            (k, [x["seconds"] * 1000 for x in c.lines if x["view"] == k]) for k in ("current", "as_of")) if v))  # fmt: skip
+            RATIOS.append(
+                (f"{name}: as-of / current (latency)", f"q_{name}_asof", f"q_{name}_cur", AS_OF_TARGET, False)
+            )
+        say(
+            f"  {label}: "
+            + ", ".join(
+                f"{k} {statistics.median(v):,.0f} ms"
+                for k, v in (
+                    (k, [x["seconds"] * 1000 for x in c.lines if x["view"] == k]) for k in ("current", "as_of")
+                )
+                if v
+            )
+        )
 
     exe = Path(sys.executable).parent / "accords"
     accords = str(exe) if exe.exists() else (shutil.which("accords") or "accords")
     argv = [accords, "query", CLI_QUERY, "--store", str(store), "--format", "csv"]
     for _ in range(runs):
-        record("cli_py", "peer: python -c pass (start)", "ms", 1000 * spawn([sys.executable, "-c", "pass"], work).wall, False)
-        record("cli_list", "peer: accords query --list (start + imports)", "ms",
-               1000 * spawn([accords, "query", "--list", "--format", "csv"], work).wall, False)  # fmt: skip
+        record(
+            "cli_py",
+            "peer: python -c pass (start)",
+            "ms",
+            1000 * spawn([sys.executable, "-c", "pass"], work).wall,
+            False,
+        )
+        record(
+            "cli_list",
+            "peer: accords query --list (start + imports)",
+            "ms",
+            1000 * spawn([accords, "query", "--list", "--format", "csv"], work).wall,
+            False,
+        )
         record("cli_cur", f"accords query {CLI_QUERY} (CLI, wall)", "ms", 1000 * spawn(argv, work).wall, False)
-        record("cli_asof", f"accords query {CLI_QUERY} --as-of {as_of:,} (CLI, wall)", "ms",
-               1000 * spawn(argv + ["--as-of", str(as_of)], work).wall, False)  # fmt: skip
+        record(
+            "cli_asof",
+            f"accords query {CLI_QUERY} --as-of {as_of:,} (CLI, wall)",
+            "ms",
+            1000 * spawn(argv + ["--as-of", str(as_of)], work).wall,
+            False,
+        )
     RATIOS.append((f"CLI {CLI_QUERY}: as-of / current", "cli_asof", "cli_cur", AS_OF_TARGET, False))
     RATIOS.append((f"CLI {CLI_QUERY} / in-process run (current)", "cli_cur", f"q_{CLI_QUERY}_cur", None, False))
 
@@ -323,11 +368,17 @@ def sparql_benchmarks(store: Path, graph: Path, plain: Path, repeat: int) -> Non
     projection = open_projection(recorder, graph)
     as_of = EXTRA["head"] // 2
     seconds, folded = timed(lambda: view(recorder, View(as_of=as_of), projection))
-    record("view_asof", f"view(View(as_of={as_of:,})): the in-memory fold `accords sparql --as-of` runs", "ms",
-           1000 * seconds, False)  # fmt: skip
+    record(
+        "view_asof",
+        f"view(View(as_of={as_of:,})): the in-memory fold `accords sparql --as-of` runs",
+        "ms",
+        1000 * seconds,
+        False,
+    )
     del folded
     bulk = ox.Store.read_only(str(plain)) if plain.exists() else None
     for i, (label, text) in enumerate(ADHOC.items()):
+
         def direct(s: ox.Store) -> Callable[[], int]:
             return lambda: consume(s.query(text, base_iri=ID, prefixes=PREFIXES, default_graph=DEFAULT_GRAPHS))
 
@@ -356,11 +407,15 @@ def sparql_benchmarks(store: Path, graph: Path, plain: Path, repeat: int) -> Non
 def report(args: argparse.Namespace) -> None:
     import pyoxigraph
 
-    print(f"\naccords graph benchmarks: {args.events:,} events, {os.cpu_count()} CPUs, Python {sys.version.split()[0]},"
-          f" pyoxigraph {pyoxigraph.__version__}; {args.build_runs} build round(s), queries median of {args.query_runs},"
-          f" SPARQL median of {args.repeat}")  # fmt: skip
-    print(f"load average at the start: {EXTRA.pop('load_start', '?')}; at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())};"
-          f" accords checkout {EXTRA.get('revision', '?')}\n")  # fmt: skip
+    print(
+        f"\naccords graph benchmarks: {args.events:,} events, {os.cpu_count()} CPUs, Python {sys.version.split()[0]},"
+        f" pyoxigraph {pyoxigraph.__version__}; {args.build_runs} build round(s), queries median of {args.query_runs},"
+        f" SPARQL median of {args.repeat}"
+    )
+    print(
+        f"load average at the start: {EXTRA.pop('load_start', '?')}; at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())};"
+        f" accords checkout {EXTRA.get('revision', '?')}\n"
+    )
     print_report()
     if args.json:
         write_json(args.json, events=args.events)
@@ -371,23 +426,38 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each ad-hoc SPARQL query (median)")
     parser.add_argument("--query-runs", type=int, default=5, help="runs of each named query per view (median)")
-    parser.add_argument("--build-runs", type=int, default=1,
-                        help="rounds of the projection build and its bulk_extend peer, alternating (median)")  # fmt: skip
-    parser.add_argument("--query-budget", type=float, default=900,
-                        help="seconds a named query's child may take for all its runs before it is killed")  # fmt: skip
-    parser.add_argument("--queries", default=",".join(NAMED),
-                        help="comma-separated named queries to time, or all (every one with a SPARQL form)")  # fmt: skip
+    parser.add_argument(
+        "--build-runs",
+        type=int,
+        default=1,
+        help="rounds of the projection build and its bulk_extend peer, alternating (median)",
+    )
+    parser.add_argument(
+        "--query-budget",
+        type=float,
+        default=900,
+        help="seconds a named query's child may take for all its runs before it is killed",
+    )
+    parser.add_argument(
+        "--queries",
+        default=",".join(NAMED),
+        help="comma-separated named queries to time, or all (every one with a SPARQL form)",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile the fold even if the target is met")
     parser.add_argument("--profile-events", type=int, default=10_000, help="events the profiled fold covers")
-    parser.add_argument("--only", default="projection,queries,sparql",
-                        help="comma-separated: projection, queries, sparql (the store is always built)")  # fmt: skip
+    parser.add_argument(
+        "--only",
+        default="projection,queries,sparql",
+        help="comma-separated: projection, queries, sparql (the store is always built)",
+    )
     parser.add_argument("--json", help="also write the figures to this JSON file")
     parser.add_argument("--workdir", help="where to put stores (default: a temporary directory, removed)")
     args = parser.parse_args()
     only = set(args.only.split(","))
 
-    git = subprocess.run(["git", "-C", str(HERE.parent.parent), "rev-parse", "--short", "HEAD"],
-                         capture_output=True, text=True)  # read-only  # fmt: skip
+    git = subprocess.run(
+        ["git", "-C", str(HERE.parent.parent), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )  # read-only
     EXTRA["revision"] = git.stdout.strip() or "?"
     EXTRA["load_start"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     work = Path(args.workdir or tempfile.mkdtemp(prefix="accords-graph-bench-"))

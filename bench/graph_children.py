@@ -50,6 +50,7 @@ def main(mode: str, args: list[str]) -> None:
                 s.flush()
                 return len(s)
         else:
+
             def load() -> int:
                 s = ox.Store(path)
                 s.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)

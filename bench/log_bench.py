@@ -32,11 +32,24 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402
 from accords_appends import (  # noqa: E402
-    accords_inserts_only, accords_lib_append, accords_lib_memory, accords_unchecked,
+    accords_inserts_only,
+    accords_lib_append,
+    accords_lib_memory,
+    accords_unchecked,
 )
 from eventsourcing_peer import eventsourcing_append  # noqa: E402
 from figures import (  # noqa: E402
-    EXTRA, FIGURES, RATIOS, child_env, cpu_timed, print_report, profile_top, record, say, timed, write_json,
+    EXTRA,
+    FIGURES,
+    RATIOS,
+    child_env,
+    cpu_timed,
+    print_report,
+    profile_top,
+    record,
+    say,
+    timed,
+    write_json,
 )
 from postgres import FreshDatabase  # noqa: E402
 
@@ -81,8 +94,14 @@ print(json.dumps([wall, os.waitstatus_to_exitcode(status), usage.ru_utime + usag
 def run(argv: Sequence[str], cwd: str, env: dict[str, str] | None = None, check: bool = True) -> Child:
     """Run argv to completion; wall time, CPU and peak RSS of this one child (os.wait4)."""
     with tempfile.TemporaryFile() as err:
-        out = subprocess.run([sys.executable, "-c", _LAUNCHER, *argv], cwd=cwd, env=env,
-                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)  # fmt: skip
+        out = subprocess.run(
+            [sys.executable, "-c", _LAUNCHER, *argv],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=err,
+        )
         err.seek(0)
         text = err.read().decode(errors="replace")
     if out.returncode != 0:
@@ -106,7 +125,6 @@ def accords_cli_import(jsonl: Path, n: int, work: Path, tag: str) -> tuple[Child
     return child, db
 
 
-
 # -- PostgreSQL -----------------------------------------------------------------------
 
 
@@ -123,7 +141,9 @@ def postgres_verify(url: str, n: int) -> None:
     if result.problem or result.events != n:
         raise SystemExit(f"verify (PostgreSQL) failed: {result}")
     record("pg_verify", "PostgreSQL: verify", "events/s", n / wall)
-    record("pg_verify_cpu", "  same, per CPU second of accords' processes (the server's not counted)", "events/s", n / cpu)
+    record(
+        "pg_verify_cpu", "  same, per CPU second of accords' processes (the server's not counted)", "events/s", n / cpu
+    )
 
 
 def postgres_benchmarks(base: str, jsonl: Path, events: list[dict[str, Any]], repeat: int, work: Path) -> None:
@@ -145,8 +165,10 @@ def postgres_benchmarks(base: str, jsonl: Path, events: list[dict[str, Any]], re
                 EXTRA["PostgreSQL Log.append (first 5,000 events)_profile"] = profile_top(
                     lambda: accords_lib_append(sample, url), 10
                 )
-        say(f"  postgres {i + 1}/{repeat}: cli {FIGURES['pg_cli'].values[-1]:,.0f}/s,"
-            f" lib {FIGURES['pg_lib'].values[-1]:,.0f}/s, verify {FIGURES['pg_verify'].values[-1]:,.0f}/s")  # fmt: skip
+        say(
+            f"  postgres {i + 1}/{repeat}: cli {FIGURES['pg_cli'].values[-1]:,.0f}/s,"
+            f" lib {FIGURES['pg_lib'].values[-1]:,.0f}/s, verify {FIGURES['pg_verify'].values[-1]:,.0f}/s"
+        )
 
 
 # -- verify ---------------------------------------------------------------------------
@@ -205,10 +227,18 @@ def verify_benchmarks(db: Path, n: int, repeat: int, profile: bool) -> None:
         record("floor_cpu", "  same, per CPU second of this process", "events/s", n / cpu)
         record("scan", "  part: SQLite scan of the 9 columns (str rows)", "events/s", n / timed(lambda: scan(str))[0])
         store = SqliteRecorder(str(db))
-        record("rows", "  part: store.read_rows() (what verify reads)", "events/s",
-               n / timed(lambda: sum(len(rows) for rows in store.read_rows()))[0])  # fmt: skip
-        record("read", "  part: store.read() (Event objects, no hashing)", "events/s",
-               n / timed(lambda: sum(1 for _ in store.read()))[0])  # fmt: skip
+        record(
+            "rows",
+            "  part: store.read_rows() (what verify reads)",
+            "events/s",
+            n / timed(lambda: sum(len(rows) for rows in store.read_rows()))[0],
+        )
+        record(
+            "read",
+            "  part: store.read() (Event objects, no hashing)",
+            "events/s",
+            n / timed(lambda: sum(1 for _ in store.read()))[0],
+        )
         store.close()
     RATIOS.append(("verify / floor (orjson + hashlib, one process)", "verify", "floor", None, True))
     RATIOS.append(("verify, one process / floor", "verify_one", "floor", None, True))
@@ -229,15 +259,29 @@ def latency_benchmarks(work: Path, big_store: Path | None, runs: int) -> None:
     fresh = work / "latency.db"
     run([exe, "init", "--store", str(fresh)], str(work), env)
     for i in range(runs):  # interleaved, so background load hits every command alike
-        record("py", "peer: python -c pass", "ms", 1000 * run([sys.executable, "-c", "pass"], str(work), env).wall, False)
+        record(
+            "py", "peer: python -c pass", "ms", 1000 * run([sys.executable, "-c", "pass"], str(work), env).wall, False
+        )
         record("help", "accords --help", "ms", 1000 * run([exe, "--help"], str(work), env).wall, False)
         title = f"US seeks more deportation deals, bench run {os.getpid()}-{i}"
-        argv = [exe, "record", "--store", str(fresh), "--type", "SourceRegistered",
-                "-f", f"title={title}", "-f", "kind=news"]  # fmt: skip
+        argv = [
+            exe,
+            "record",
+            "--store",
+            str(fresh),
+            "--type",
+            "SourceRegistered",
+            "-f",
+            f"title={title}",
+            "-f",
+            "kind=news",
+        ]
         record("rec", "accords record (empty store)", "ms", 1000 * run(argv, str(work), env).wall, False)
         if big_store is not None:
             argv[3] = str(big_store)
-            record("rec_big", "accords record (store of the import)", "ms", 1000 * run(argv, str(work), env).wall, False)
+            record(
+                "rec_big", "accords record (store of the import)", "ms", 1000 * run(argv, str(work), env).wall, False
+            )
     EXTRA["import_time"] = import_time(work, env)
     RATIOS.append(("record / python -c pass (latency)", "rec", "py", None, True))
     RATIOS.append(("--help / python -c pass (latency)", "help", "py", None, True))
@@ -245,8 +289,13 @@ def latency_benchmarks(work: Path, big_store: Path | None, runs: int) -> None:
 
 def import_time(work: Path, env: dict[str, str]) -> str:
     """The heaviest top-level packages `import accords.cli` pulls in (python -X importtime)."""
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import accords.cli"],
-                          cwd=str(work), env=env, capture_output=True, text=True)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import accords.cli"],
+        cwd=str(work),
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     total: dict[str, int] = {}
     stack: list[str] = []  # lines are children first: read backwards, parents first
     for line in reversed(proc.stderr.splitlines()):
@@ -275,7 +324,9 @@ def import_time(work: Path, env: dict[str, str]) -> str:
 def million_benchmark(work: Path, small_peak: float) -> None:
     env = child_env()
     jsonl = work / "events-1m.jsonl"
-    gen = run([sys.executable, str(Path(generate.__file__)), "1000000", str(jsonl), "--seed", str(SEED)], str(work), env)
+    gen = run(
+        [sys.executable, str(Path(generate.__file__)), "1000000", str(jsonl), "--seed", str(SEED)], str(work), env
+    )
     record("gen1m_rss", "generate.py 1,000,000 events: peak RSS", "MiB", gen.maxrss_mib, False)
     EXTRA["million_jsonl_bytes"] = jsonl.stat().st_size
     say(f"  generated 1,000,000 events ({jsonl.stat().st_size / 2**20:,.0f} MiB) in {gen.wall:.0f} s")
@@ -294,11 +345,15 @@ def million_benchmark(work: Path, small_peak: float) -> None:
 
 
 def report(args: argparse.Namespace) -> None:
-    print(f"\naccords log benchmarks: {args.events:,} events, median of {args.repeat}"
-          f" (latency: {args.latency_runs} runs), {os.cpu_count()} CPUs, Python {sys.version.split()[0]},"
-          f" SQLite {sqlite3.sqlite_version}\n")  # fmt: skip
-    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())};"
-          f" accords checkout {EXTRA.get('revision', '?')}\n")  # fmt: skip
+    print(
+        f"\naccords log benchmarks: {args.events:,} events, median of {args.repeat}"
+        f" (latency: {args.latency_runs} runs), {os.cpu_count()} CPUs, Python {sys.version.split()[0]},"
+        f" SQLite {sqlite3.sqlite_version}\n"
+    )
+    print(
+        f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())};"
+        f" accords checkout {EXTRA.get('revision', '?')}\n"
+    )
     print_report()
     if args.json:
         write_json(args.json, events=args.events, repeat=args.repeat)
@@ -309,20 +364,27 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each timed figure (median reported)")
     parser.add_argument("--latency-runs", type=int, default=20)
-    parser.add_argument("--postgres", default=os.environ.get("ACCORDS_TEST_POSTGRES"),
-                        help="a PostgreSQL URL whose server may create databases (default $ACCORDS_TEST_POSTGRES)")  # fmt: skip
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("ACCORDS_TEST_POSTGRES"),
+        help="a PostgreSQL URL whose server may create databases (default $ACCORDS_TEST_POSTGRES)",
+    )
     parser.add_argument("--million", action="store_true", help="also import 1,000,000 events and compare peak RSS")
     parser.add_argument("--profile", action="store_true", help="cProfile verify and append even if targets are met")
-    parser.add_argument("--only", default="import,postgres,verify,latency",
-                        help="comma-separated: import, postgres, verify, latency")  # fmt: skip
+    parser.add_argument(
+        "--only", default="import,postgres,verify,latency", help="comma-separated: import, postgres, verify, latency"
+    )
     parser.add_argument("--json", help="also write the figures to this JSON file")
     parser.add_argument("--workdir", help="where to put stores (default: a temporary directory, removed)")
     args = parser.parse_args()
     only = set(args.only.split(","))
     n = args.events
 
-    git = subprocess.run(["git", "-C", str(Path(__file__).resolve().parent.parent), "rev-parse", "--short", "HEAD"],
-                         capture_output=True, text=True)  # read-only  # fmt: skip
+    git = subprocess.run(
+        ["git", "-C", str(Path(__file__).resolve().parent.parent), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+    )  # read-only
     EXTRA["revision"] = git.stdout.strip() or "?"
     work = Path(args.workdir or tempfile.mkdtemp(prefix="accords-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -355,29 +417,66 @@ def main() -> None:
             for i in range(args.repeat):
                 for path in work.glob("tmp-*.db*"):
                     path.unlink()
-                record("lib", "SQLite: Log.append (library)", "events/s",
-                       n / accords_lib_append(events, str(work / "tmp-lib.db")))  # fmt: skip
-                record("es_one", "peer: eventsourcing aggregate recorder, 1 tx, 1,000/executemany", "events/s",
-                       n / eventsourcing_append(events, work / "tmp-es1.db", "one-tx"))  # fmt: skip
-                record("es_call", "peer: eventsourcing aggregate recorder, insert_events per 1,000", "events/s",
-                       n / eventsourcing_append(events, work / "tmp-es2.db", "per-call"))  # fmt: skip
-                record("es_app", "peer: eventsourcing application recorder, insert_events per 1,000", "events/s",
-                       n / eventsourcing_append(events, work / "tmp-es3.db", "app-per-call"))  # fmt: skip
-                record("es_map", "peer 2: eventsourcing Mapper + aggregate recorder, per 1,000", "events/s",
-                       n / eventsourcing_append(events, work / "tmp-es4.db", "mapped"))  # fmt: skip
-                record("mem", "  part: Log.append into a dict (no database)", "events/s",
-                       n / accords_lib_memory(events))  # fmt: skip
-                record("unchecked", "  part: no checks: canonical, id, chain hash, insert", "events/s",
-                       n / accords_unchecked(events, work / "tmp-unchecked.db"))  # fmt: skip
-                record("ins", "  part: accords schema, inserts only (events pre-built)", "events/s",
-                       n / accords_inserts_only(rows, work / "tmp-ins.db"))  # fmt: skip
-                record("ins_cache", "  part: same, PRAGMA cache_size 64 MiB", "events/s",
-                       n / accords_inserts_only(rows, work / "tmp-ins2.db", 65536))  # fmt: skip
-                say(f"  library round {i + 1}/{args.repeat}: Log.append {FIGURES['lib'].values[-1]:,.0f}/s,"
-                    f" eventsourcing {FIGURES['es_one'].values[-1]:,.0f}/s")  # fmt: skip
+                record(
+                    "lib",
+                    "SQLite: Log.append (library)",
+                    "events/s",
+                    n / accords_lib_append(events, str(work / "tmp-lib.db")),
+                )
+                record(
+                    "es_one",
+                    "peer: eventsourcing aggregate recorder, 1 tx, 1,000/executemany",
+                    "events/s",
+                    n / eventsourcing_append(events, work / "tmp-es1.db", "one-tx"),
+                )
+                record(
+                    "es_call",
+                    "peer: eventsourcing aggregate recorder, insert_events per 1,000",
+                    "events/s",
+                    n / eventsourcing_append(events, work / "tmp-es2.db", "per-call"),
+                )
+                record(
+                    "es_app",
+                    "peer: eventsourcing application recorder, insert_events per 1,000",
+                    "events/s",
+                    n / eventsourcing_append(events, work / "tmp-es3.db", "app-per-call"),
+                )
+                record(
+                    "es_map",
+                    "peer 2: eventsourcing Mapper + aggregate recorder, per 1,000",
+                    "events/s",
+                    n / eventsourcing_append(events, work / "tmp-es4.db", "mapped"),
+                )
+                record(
+                    "mem", "  part: Log.append into a dict (no database)", "events/s", n / accords_lib_memory(events)
+                )
+                record(
+                    "unchecked",
+                    "  part: no checks: canonical, id, chain hash, insert",
+                    "events/s",
+                    n / accords_unchecked(events, work / "tmp-unchecked.db"),
+                )
+                record(
+                    "ins",
+                    "  part: accords schema, inserts only (events pre-built)",
+                    "events/s",
+                    n / accords_inserts_only(rows, work / "tmp-ins.db"),
+                )
+                record(
+                    "ins_cache",
+                    "  part: same, PRAGMA cache_size 64 MiB",
+                    "events/s",
+                    n / accords_inserts_only(rows, work / "tmp-ins2.db", 65536),
+                )
+                say(
+                    f"  library round {i + 1}/{args.repeat}: Log.append {FIGURES['lib'].values[-1]:,.0f}/s,"
+                    f" eventsourcing {FIGURES['es_one'].values[-1]:,.0f}/s"
+                )
             del rows
             RATIOS.append(("Log.append / eventsourcing (1 tx, like accords)", "lib", "es_one", RATIO_TARGET, True))
-            RATIOS.append(("Log.append / eventsourcing (insert_events per 1,000)", "lib", "es_call", RATIO_TARGET, True))
+            RATIOS.append(
+                ("Log.append / eventsourcing (insert_events per 1,000)", "lib", "es_call", RATIO_TARGET, True)
+            )
             RATIOS.append(("accords import CLI / eventsourcing (1 tx)", "cli", "es_one", RATIO_TARGET, True))
             RATIOS.append(("Log.append / peer 2 (eventsourcing Mapper + recorder)", "lib", "es_map", None, True))
             RATIOS.append(("accords with no checks / eventsourcing (1 tx)", "unchecked", "es_one", None, True))

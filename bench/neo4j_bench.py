@@ -81,8 +81,10 @@ def floor(graph: Graph) -> float:
     """Read the projected graph back, empty it, and write it again with UNWIND … CREATE."""
     _, nodes = graph.read("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
     key = "CASE WHEN {0}:Entity THEN {0}.iri WHEN {0}:Speaker OR {0}:AccordsProjection THEN {0}.name ELSE {0}.id END"
-    _, rels = graph.read(f"MATCH (a)-[r]->(b) RETURN labels(a) AS al, {key.format('a')} AS ak, type(r) AS t, "
-                         f"properties(r) AS p, labels(b) AS bl, {key.format('b')} AS bk")  # fmt: skip
+    _, rels = graph.read(
+        f"MATCH (a)-[r]->(b) RETURN labels(a) AS al, {key.format('a')} AS ak, type(r) AS t, "
+        f"properties(r) AS p, labels(b) AS bl, {key.format('b')} AS bk"
+    )
     by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for n in nodes:
         by_labels.setdefault(tuple(sorted(n["labels"])), []).append(n["props"])
@@ -99,14 +101,24 @@ def floor(graph: Graph) -> float:
             assert set(labels) <= allowed, labels
             text = f"UNWIND $rows AS p CREATE (n:{':'.join(labels)}) SET n = p"
             for i in range(0, len(rows), 10_000):
-                s.execute_write(lambda tx, chunk=rows[i:i + 10_000]: tx.run(text, rows=chunk).consume())
+                s.execute_write(lambda tx, chunk=rows[i : i + 10_000]: tx.run(text, rows=chunk).consume())
         for (t, al, ak, bl, bk), rows in by_type.items():
-            assert t in relationship_types() | {"FROM", "ATTRIBUTED_TO", "ABOUT", "STATES", "DERIVED_FROM",
-                                                 "INVALIDATED_BY", "REPLACEMENT", "CITES"}, t  # fmt: skip
-            text = (f"UNWIND $rows AS row MATCH (a:{al} {{{ak}: row.a}}) MATCH (b:{bl} {{{bk}: row.b}}) "
-                    f"CREATE (a)-[r:{t}]->(b) SET r = row.p")  # fmt: skip
+            assert t in relationship_types() | {
+                "FROM",
+                "ATTRIBUTED_TO",
+                "ABOUT",
+                "STATES",
+                "DERIVED_FROM",
+                "INVALIDATED_BY",
+                "REPLACEMENT",
+                "CITES",
+            }, t
+            text = (
+                f"UNWIND $rows AS row MATCH (a:{al} {{{ak}: row.a}}) MATCH (b:{bl} {{{bk}: row.b}}) "
+                f"CREATE (a)-[r:{t}]->(b) SET r = row.p"
+            )
             for i in range(0, len(rows), 10_000):
-                s.execute_write(lambda tx, chunk=rows[i:i + 10_000]: tx.run(text, rows=chunk).consume())
+                s.execute_write(lambda tx, chunk=rows[i : i + 10_000]: tx.run(text, rows=chunk).consume())
     return time.perf_counter() - started
 
 
@@ -142,8 +154,10 @@ def main() -> None:
         wipe(graph)
         seconds = project(graph, log, args.batch, rebuild=True)
         nodes, rels = counts(graph)
-        print(f"  accords projection: {args.events:,} events in {seconds:.1f} s = {args.events / seconds:,.0f} events/s"
-              f" ({nodes:,} nodes, {rels:,} relationships = {(nodes + rels) / seconds:,.0f} graph items/s)")
+        print(
+            f"  accords projection: {args.events:,} events in {seconds:.1f} s = {args.events / seconds:,.0f} events/s"
+            f" ({nodes:,} nodes, {rels:,} relationships = {(nodes + rels) / seconds:,.0f} graph items/s)"
+        )
 
         log.append(Draft(e.type, e.data(), e.key, e.recorded_at, e.recorded_by) for e in full.read(args.events + 1))
         catch_up = project(graph, log, args.batch, rebuild=False)
@@ -151,8 +165,10 @@ def main() -> None:
 
         items = sum(counts(graph))
         bare = floor(graph)
-        print(f"  floor, plain UNWIND … CREATE of the same {items:,} nodes and relationships: {bare:.1f} s"
-              f" = {items / bare:,.0f} graph items/s")
+        print(
+            f"  floor, plain UNWIND … CREATE of the same {items:,} nodes and relationships: {bare:.1f} s"
+            f" = {items / bare:,.0f} graph items/s"
+        )
         print(f"  accords / floor (graph items/s): {((nodes + rels) / seconds) / (items / bare):.2f}x (target >= 0.5x)")
     graph.close()
 

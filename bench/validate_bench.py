@@ -64,8 +64,10 @@ def full_validation(folder: str, baselines: list[int], n: int, limit: float) -> 
     for size in baselines + [n]:
         _log, projection = projection_of(folder, size)
         seconds, results = timed(Validator(projection.store).validate)
-        print(f"   {size:>7} events, {len(projection.store):>9} quads: accords {seconds:8.3f} s, {len(results)} results",
-              flush=True)  # fmt: skip
+        print(
+            f"   {size:>7} events, {len(projection.store):>9} quads: accords {seconds:8.3f} s, {len(results)} results",
+            flush=True,
+        )
         dump = Path(folder, f"p{size}.nq")
         projection.store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
         del projection
@@ -87,11 +89,15 @@ def pyshacl_time(dump: Path, on: str, limit: float, accords: float) -> str:
         loaded, loaded_cpu = parent.recv()
         if not parent.poll(limit):
             cpu = _cpu_seconds(process.pid) - loaded_cpu
-            return (f"loaded in {loaded:.1f} s; not finished after {limit:.0f} s ({cpu:.0f} s of CPU)"
-                    f" (>= {limit / accords:,.1f}x accords)")  # fmt: skip
+            return (
+                f"loaded in {loaded:.1f} s; not finished after {limit:.0f} s ({cpu:.0f} s of CPU)"
+                f" (>= {limit / accords:,.1f}x accords)"
+            )
         seconds, cpu, results = parent.recv()
-        return (f"loaded in {loaded:.1f} s; {seconds:8.3f} s ({cpu:.1f} s of CPU), {results} results"
-                f" ({seconds / accords:,.1f}x accords)")  # fmt: skip
+        return (
+            f"loaded in {loaded:.1f} s; {seconds:8.3f} s ({cpu:.1f} s of CPU), {results} results"
+            f" ({seconds / accords:,.1f}x accords)"
+        )
     finally:
         process.kill()
         process.join()
@@ -138,7 +144,9 @@ def import_throughput(folder: str, n: int) -> None:
             statement_checks.check_statement = check
         rates[on].append(n / seconds)
     on, off = max(rates[True]), max(rates[False])
-    print(f"   with statement shapes {on:9,.0f} events/s; without {off:9,.0f} events/s; ratio {on / off:.2f} (target >= 0.5)")
+    print(
+        f"   with statement shapes {on:9,.0f} events/s; without {off:9,.0f} events/s; ratio {on / off:.2f} (target >= 0.5)"
+    )
 
 
 def per_event(folder: str, n: int) -> None:
@@ -153,27 +161,39 @@ def per_event(folder: str, n: int) -> None:
         costs.append(now - last[0])
         last[0] = now
         if len(costs) % (n // 10 or 1) == 0:  # a tenth of the history: its median, on stderr
-            tenth = costs[-(n // 10 or 1):]
-            print(f"   {len(costs):>9} events: median of the last {len(tenth)} {statistics.median(tenth) * 1000:.2f} ms",
-                  file=sys.stderr, flush=True)  # fmt: skip
+            tenth = costs[-(n // 10 or 1) :]
+            print(
+                f"   {len(costs):>9} events: median of the last {len(tenth)} {statistics.median(tenth) * 1000:.2f} ms",
+                file=sys.stderr,
+                flush=True,
+            )
 
     seconds, spans = timed(lambda: over_time(log.read(), after=after))
     # how the cost grows with the history: the median of each quarter of the events
-    quarters = [statistics.median(costs[i * n // 4:(i + 1) * n // 4]) * 1000 for i in range(4)]
+    quarters = [statistics.median(costs[i * n // 4 : (i + 1) * n // 4]) * 1000 for i in range(4)]
     costs.sort()
-    print(f"   {seconds:.1f} s in all, {len(spans)} findings; per event (fold + re-check):"
-          f" median {statistics.median(costs) * 1000:.2f} ms, p90 {costs[int(len(costs) * 0.9)] * 1000:.2f} ms,"
-          f" max {costs[-1] * 1000:.0f} ms (target median <= 10 ms);"
-          f" median by quarter of the history {', '.join(f'{q:.2f}' for q in quarters)} ms")  # fmt: skip
+    print(
+        f"   {seconds:.1f} s in all, {len(spans)} findings; per event (fold + re-check):"
+        f" median {statistics.median(costs) * 1000:.2f} ms, p90 {costs[int(len(costs) * 0.9)] * 1000:.2f} ms,"
+        f" max {costs[-1] * 1000:.0f} ms (target median <= 10 ms);"
+        f" median by quarter of the history {', '.join(f'{q:.2f}' for q in quarters)} ms"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--baseline-events", default="50,100,200",
-                        help="smaller sizes (comma-separated) validated first, pyshacl also on Oxigraph")
-    parser.add_argument("--pyshacl-limit", type=float, default=3600,
-                        help="seconds of validation after which pyshacl is stopped and a lower bound reported")
+    parser.add_argument(
+        "--baseline-events",
+        default="50,100,200",
+        help="smaller sizes (comma-separated) validated first, pyshacl also on Oxigraph",
+    )
+    parser.add_argument(
+        "--pyshacl-limit",
+        type=float,
+        default=3600,
+        help="seconds of validation after which pyshacl is stopped and a lower bound reported",
+    )
     parser.add_argument("--import-events", type=int, default=20_000)
     parser.add_argument("--over-time-events", type=int, default=10_000)
     args = parser.parse_args()

@@ -50,9 +50,7 @@ def draft(data: Any, where: str) -> Draft:
         raise InputError(f"{where}: {unknown[0]}: unknown field", "events have type, key, body")
     type_ = data.get("type")
     if not isinstance(type_, str) or type_ not in SCHEMAS:
-        raise InputError(
-            f"{where}: type: unknown event type {type_!r}", f"one of: {', '.join(SCHEMAS)}"
-        )
+        raise InputError(f"{where}: type: unknown event type {type_!r}", f"one of: {', '.join(SCHEMAS)}")
     if "body" not in data:
         raise InputError(f"{where}: body: required")
     given_id = data.get("id")

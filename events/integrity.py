@@ -65,9 +65,7 @@ def _check_event(row: Row, seq: int, prev: str) -> str | None:
     return None
 
 
-def verify(
-    store: Recorder, progress: Callable[[int], None] | None = None, processes: int | None = None
-) -> Verified:
+def verify(store: Recorder, progress: Callable[[int], None] | None = None, processes: int | None = None) -> Verified:
     """Recompute every id, hash and link; compare stored checkpoints with the log.
 
     A long log is split into seq ranges checked at once by up to `processes` processes
@@ -137,12 +135,7 @@ def _check(
                 tail = id_tails[type_] = id_tail(type_)
             of_id.update(tail)
             of_envelope.update(hash_tail(seq, id_, type_, key, recorded_at, recorded_by, prev))
-            if (
-                seq_ != seq
-                or prev_ != prev
-                or of_id.hexdigest() != id_
-                or of_envelope.hexdigest() != hash_
-            ):
+            if seq_ != seq or prev_ != prev or of_id.hexdigest() != id_ or of_envelope.hexdigest() != hash_:
                 # The same checks again, one by one, to say which failed.
                 what = _check_event(row, seq, prev)
                 if what:
@@ -237,8 +230,13 @@ def _child(
         store = open_store(url)
         before = [row for rows in store.read_rows(start, start) for row in rows]
         if before:
-            part = _check(store.read_rows(start + 1, stop), start, before[0][8], sizes,
-                          lambda checked: done.__setitem__(index, checked))  # fmt: skip
+            part = _check(
+                store.read_rows(start + 1, stop),
+                start,
+                before[0][8],
+                sizes,
+                lambda checked: done.__setitem__(index, checked),
+            )
     except Exception:  # any failure: the parent checks the log in one process
         part = None
     send.send(part)
@@ -250,15 +248,13 @@ def _check_checkpoint(cp: Checkpoint, roots: dict[int, bytes], events: int) -> P
     if cp.tree_size > events:
         return Problem(
             events + 1,
-            f"a checkpoint of {cp.created_at} covers {cp.tree_size} events, the log has"
-            f" {events}: events were removed",
+            f"a checkpoint of {cp.created_at} covers {cp.tree_size} events, the log has {events}: events were removed",
         )
     root = roots.get(cp.tree_size)
     if root is None or root.hex() != cp.root:
         return Problem(
             cp.tree_size,
-            f"the checkpoint of {cp.created_at} does not match events 1..{cp.tree_size}:"
-            " history was rewritten",
+            f"the checkpoint of {cp.created_at} does not match events 1..{cp.tree_size}: history was rewritten",
         )
     if cp.signature and not signature_valid(cp):
         return Problem(cp.tree_size, f"the checkpoint of {cp.created_at} has a bad signature")
@@ -288,20 +284,15 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     return key
 
 
-def make_checkpoint(
-    store: Recorder, now: str, key: Ed25519PrivateKey | None = None
-) -> Checkpoint:
+def make_checkpoint(store: Recorder, now: str, key: Ed25519PrivateKey | None = None) -> Checkpoint:
     """A tree head over the whole log, signed if a key is given, stored in the log's store."""
     all_leaves = leaves(store)
     cp = Checkpoint(len(all_leaves), merkle.root(all_leaves).hex(), now)
     if key is not None:
         from cryptography.hazmat.primitives import serialization
 
-        public = key.public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw
-        )
-        cp = Checkpoint(cp.tree_size, cp.root, cp.created_at, public.hex(),
-                        key.sign(_signed_message(cp)).hex())  # fmt: skip
+        public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        cp = Checkpoint(cp.tree_size, cp.root, cp.created_at, public.hex(), key.sign(_signed_message(cp)).hex())
     store.add_checkpoint(cp)
     return cp
 
@@ -331,9 +322,12 @@ def checkpoint_json(cp: Checkpoint) -> dict[str, Any]:
 def checkpoint_from_json(data: Any, where: str) -> Checkpoint:
     try:
         return Checkpoint(
-            int(data["tree_size"]), str(data["root"]), str(data["created_at"]),
-            data.get("public_key"), data.get("signature"),
-        )  # fmt: skip
+            int(data["tree_size"]),
+            str(data["root"]),
+            str(data["created_at"]),
+            data.get("public_key"),
+            data.get("signature"),
+        )
     except (KeyError, TypeError, ValueError):
         raise InputError(f"{where}: not a checkpoint (tree_size, root, created_at)") from None
 
@@ -360,9 +354,7 @@ def consistency(store: Recorder, old: Checkpoint, new_size: int | None = None) -
     """A consistency proof from an old checkpoint (its root as the holder has it) to now."""
     all_leaves = leaves(store, new_size)
     if old.tree_size > len(all_leaves):
-        raise InputError(
-            f"the checkpoint covers {old.tree_size} events, the log has {len(all_leaves)}"
-        )
+        raise InputError(f"the checkpoint covers {old.tree_size} events, the log has {len(all_leaves)}")
     return {
         "proof": "consistency",
         "algorithm": PROOF_ALGORITHMS["consistency"],
@@ -380,15 +372,20 @@ def check_proof(doc: Any, where: str) -> bool:
         path = [bytes.fromhex(h) for h in doc["path"]]
         if doc["proof"] == "inclusion":
             return merkle.verify_inclusion(
-                bytes.fromhex(doc["event_hash"]), int(doc["leaf_index"]),
-                int(doc["tree_size"]), path, bytes.fromhex(doc["root"]),
-            )  # fmt: skip
+                bytes.fromhex(doc["event_hash"]),
+                int(doc["leaf_index"]),
+                int(doc["tree_size"]),
+                path,
+                bytes.fromhex(doc["root"]),
+            )
         if doc["proof"] == "consistency":
             return merkle.verify_consistency(
-                int(doc["old_size"]), int(doc["new_size"]), bytes.fromhex(doc["old_root"]),
-                bytes.fromhex(doc["new_root"]), path,
-            )  # fmt: skip
+                int(doc["old_size"]),
+                int(doc["new_size"]),
+                bytes.fromhex(doc["old_root"]),
+                bytes.fromhex(doc["new_root"]),
+                path,
+            )
     except (KeyError, TypeError, ValueError) as e:
         raise InputError(f"{where}: not a proof document ({e})") from None
     raise InputError(f"{where}: unknown proof kind {doc.get('proof')!r}")
-

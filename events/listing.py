@@ -22,7 +22,7 @@ def summary(event: Event, name: Callable[[str], str] = lambda id_: id_[:12]) -> 
         quote = quote if len(quote) <= 80 else quote[:77] + "..."
         statement = body["statement"]
         types = "+".join(node["@type"] for node in (statement if isinstance(statement, list) else [statement]))
-        return f"{types}: \"{quote}\""
+        return f'{types}: "{quote}"'
     if event.type in ("ClaimRetracted", "ClaimCorrected", "ClaimReviewed"):
         return f"{name(body['claim'])}: {body.get('reason') or body.get('rating')}"
     if event.type == "SourceCorrected":
@@ -37,8 +37,10 @@ def _mentions(event: Event, source_id: str, claims: set[str]) -> bool:
     which this adds such claims to, so that it must see the log in order)."""
     body = event.data()
     if event.id == source_id or source_id in (
-        body.get("source"), *body.get("derived_from", ()), *body.get("sources", ())
-    ):  # fmt: skip
+        body.get("source"),
+        *body.get("derived_from", ()),
+        *body.get("sources", ()),
+    ):
         if event.type == "ClaimRecorded":
             claims.add(event.id)
         return True
@@ -66,9 +68,14 @@ def record_time(text: str | None, option: str) -> str | None:
 
 
 def filtered(
-    log: Log, types: tuple[str, ...], source: str | None, start: int, stop: int | None,
-    since: str | None, until: str | None,
-) -> Iterator[Event]:  # fmt: skip
+    log: Log,
+    types: tuple[str, ...],
+    source: str | None,
+    start: int,
+    stop: int | None,
+    since: str | None,
+    until: str | None,
+) -> Iterator[Event]:
     """The events of the log that pass every filter given, in log order (since and until are
     record times as record_time gives them)."""
     source_id = log.find(source).id if source else None

@@ -109,9 +109,7 @@ class _References:
         if len({r.id for r in found}) > 1:
             raise InputError(f"reference {ref!r} is ambiguous", "give more characters of the id")
         if types and found[0].type not in types:
-            raise InputError(
-                f"{ref!r} is a {found[0].type}, expected {' or '.join(types)}"
-            )
+            raise InputError(f"{ref!r} is a {found[0].type}, expected {' or '.join(types)}")
         return found[0].id
 
 
@@ -218,8 +216,7 @@ class Log:
         if same is not None:
             if draft.key is not None and same.key != draft.key:
                 raise InputError(
-                    f"key: this event is already recorded as seq {same.seq}"
-                    f" with key {same.key!r}",
+                    f"key: this event is already recorded as seq {same.seq} with key {same.key!r}",
                     "use that key, or leave the key out",
                 )
             return same

@@ -124,10 +124,7 @@ def _subtree_root(hashes: Sequence[bytes], lo: int, hi: int) -> bytes:
     level = list(hashes[lo:hi])
     while len(level) > 1:
         odd = level[-1] if len(level) % 2 else None
-        level = [
-            sha256(_NODE_PREFIX + a + b).digest()
-            for a, b in zip(level[0::2], level[1::2])
-        ]
+        level = [sha256(_NODE_PREFIX + a + b).digest() for a, b in zip(level[0::2], level[1::2])]
         if odd is not None:
             level.append(odd)
     return level[0]
@@ -193,9 +190,7 @@ def inclusion_proof(leaves: Sequence[bytes], index: int) -> list[bytes]:
     """Return the audit path PATH(index, leaves) of RFC 6962 section 2.1.1."""
     size = len(leaves)
     if not 0 <= index < size:
-        raise ValueError(
-            f"leaf index {index} is out of range for a tree of size {size}"
-        )
+        raise ValueError(f"leaf index {index} is out of range for a tree of size {size}")
     hashes = _leaf_hashes(leaves)
     # Walk down from the root; siblings found near the top go last in PATH.
     siblings: list[bytes] = []
@@ -216,9 +211,7 @@ def consistency_proof(leaves: Sequence[bytes], old_size: int) -> list[bytes]:
     """Return PROOF(old_size, leaves) of RFC 6962 section 2.1.2."""
     size = len(leaves)
     if not 0 <= old_size <= size:
-        raise ValueError(
-            f"old size {old_size} is out of range for a tree of size {size}"
-        )
+        raise ValueError(f"old size {old_size} is out of range for a tree of size {size}")
     # RFC 6962 defines PROOF for 0 < m < n; m == n gives SUBPROOF(m, D[m],
     # true) = [], and every tree extends the empty tree, so m == 0 is [] too.
     if old_size in (0, size):
@@ -247,9 +240,7 @@ def _is_hash(value: bytes) -> bool:
     return isinstance(value, bytes) and len(value) == HASH_SIZE
 
 
-def verify_inclusion(
-    leaf: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes
-) -> bool:
+def verify_inclusion(leaf: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes) -> bool:
     """Check that leaf data (not its leaf hash) is at index in the tree (size, root)."""
     if not 0 <= index < size or not all(_is_hash(p) for p in proof):
         return False

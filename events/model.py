@@ -12,6 +12,7 @@ from accords.events.canonical import json_string, sha256_hex
 
 GENESIS = "0" * 64
 
+
 @dataclass(frozen=True, slots=True)
 class Head:
     """A state of the log: its last seq and hash (seq 0 and the genesis hash when empty)."""
@@ -48,8 +49,17 @@ class Event:
 
     def row(self) -> tuple[int, str, str, str | None, str, str, str, str, str]:
         """The event as a row of COLUMNS, the body as text."""
-        return (self.seq, self.id, self.type, self.key, self.recorded_at, self.recorded_by,
-                self.body.decode(), self.prev, self.hash)  # fmt: skip
+        return (
+            self.seq,
+            self.id,
+            self.type,
+            self.key,
+            self.recorded_at,
+            self.recorded_by,
+            self.body.decode(),
+            self.prev,
+            self.hash,
+        )
 
     def data(self) -> dict[str, Any]:
         """The body as a JSON object."""
@@ -85,9 +95,7 @@ def id_tail(type_: str) -> bytes:
     return f',"type":{json_string(type_)}}}'.encode()
 
 
-def hash_tail(
-    seq: int, id_: str, type_: str, key: str | None, recorded_at: str, recorded_by: str, prev: str
-) -> bytes:
+def hash_tail(seq: int, id_: str, type_: str, key: str | None, recorded_at: str, recorded_by: str, prev: str) -> bytes:
     """What follows the body in the canonical envelope without ``hash``.
 
     Written in JCS key order; the rest are strings and one integer, so with the canonical

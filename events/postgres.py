@@ -110,9 +110,7 @@ class _Tx:
         self.db = db
 
     def head(self) -> Head:
-        row = self.db.execute(
-            "SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
+        row = self.db.execute("SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         return Head(*row) if row else EMPTY
 
     def lookup(self, ref: str) -> list[Ref]:
@@ -183,9 +181,7 @@ class PostgresRecorder:
     def _check(self, where: str, create: bool) -> None:
         try:
             if self.db.info.parameter_status("server_encoding") != "UTF8":
-                raise StoreError(
-                    f"the database at {where} does not use UTF-8", "create it with ENCODING 'UTF8'"
-                )
+                raise StoreError(f"the database at {where} does not use UTF-8", "create it with ENCODING 'UTF8'")
             if create:
                 with self.db.transaction():
                     self.db.execute(SCHEMA)
@@ -215,9 +211,7 @@ class PostgresRecorder:
             )
         except psycopg.errors.LockNotAvailable:
             self._rollback()
-            raise StoreError(
-                "another writer has held the store for 60 s", "try again when it has finished"
-            ) from None
+            raise StoreError("another writer has held the store for 60 s", "try again when it has finished") from None
         except BaseException:
             self._rollback()
             raise
@@ -259,8 +253,7 @@ class PostgresRecorder:
             stop = self.head().seq
         while start <= stop:
             rows = self.db.execute(
-                f"SELECT {COLUMNS} FROM events WHERE seq >= %s AND seq <= %s"
-                " ORDER BY seq LIMIT %s",
+                f"SELECT {COLUMNS} FROM events WHERE seq >= %s AND seq <= %s ORDER BY seq LIMIT %s",
                 (start, stop, _PAGE),
             ).fetchall()
             if not rows:
@@ -287,18 +280,14 @@ class PostgresRecorder:
                 start = rows[-1][0] + 1
 
     def seq_at(self, moment: str) -> int:
-        row = self.db.execute(
-            "SELECT MAX(seq) FROM events WHERE recorded_at <= %s", (moment,)
-        ).fetchone()
+        row = self.db.execute("SELECT MAX(seq) FROM events WHERE recorded_at <= %s", (moment,)).fetchone()
         return int(row[0] or 0) if row else 0
 
     def add_checkpoint(self, checkpoint: Checkpoint) -> None:
         self.db.execute(
-            "INSERT INTO checkpoints (tree_size, root, created_at, public_key, signature)"
-            " VALUES (%s, %s, %s, %s, %s)",
-            (checkpoint.tree_size, checkpoint.root, checkpoint.created_at,
-             checkpoint.public_key, checkpoint.signature),
-        )  # fmt: skip
+            "INSERT INTO checkpoints (tree_size, root, created_at, public_key, signature) VALUES (%s, %s, %s, %s, %s)",
+            (checkpoint.tree_size, checkpoint.root, checkpoint.created_at, checkpoint.public_key, checkpoint.signature),
+        )
 
     def checkpoints(self) -> list[Checkpoint]:
         rows = self.db.execute(

@@ -36,10 +36,25 @@ def normalize_statement(value: Any) -> Statement:
 CERTAINTY = ("confirmed", "reported", "alleged", "rumoured")
 POLARITY = ("affirmed", "denied")
 SOURCE_KINDS = (
-    "news", "wire", "aggregator", "opinion", "press_release", "government", "official_register",
-    "court", "court_filing", "ngo", "intergovernmental", "leaked_document", "statement", "report",
-    "academic", "social_media", "interview", "other",
-)  # fmt: skip
+    "news",
+    "wire",
+    "aggregator",
+    "opinion",
+    "press_release",
+    "government",
+    "official_register",
+    "court",
+    "court_filing",
+    "ngo",
+    "intergovernmental",
+    "leaked_document",
+    "statement",
+    "report",
+    "academic",
+    "social_media",
+    "interview",
+    "other",
+)
 REASONS = ("source_correction", "recording_error", "legal", "other")
 RATINGS = ("true", "mostly_true", "mixed", "mostly_false", "false", "unproven", "misleading")
 
@@ -154,9 +169,7 @@ def _check(field: Field, value: Any, resolve: Resolve, statement: Normalize) -> 
         return text
     if kind == "choice":
         if value not in field.choices:
-            raise InputError(
-                f"body.{name}: {value!r} is not one of: {', '.join(field.choices)}"
-            )
+            raise InputError(f"body.{name}: {value!r} is not one of: {', '.join(field.choices)}")
         return value
     if kind == "bool":
         if not isinstance(value, bool):

@@ -56,16 +56,12 @@ class _Tx:
         self.db = db
 
     def head(self) -> Head:
-        row = self.db.execute(
-            "SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
+        row = self.db.execute("SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         return Head(*row) if row else EMPTY
 
     def lookup(self, ref: str) -> list[Ref]:
         where, args = lookup_clause(ref)
-        rows = self.db.execute(
-            f"SELECT seq, id, type, key FROM events WHERE {where} LIMIT 3", args
-        ).fetchall()
+        rows = self.db.execute(f"SELECT seq, id, type, key FROM events WHERE {where} LIMIT 3", args).fetchall()
         return [Ref(*row) for row in rows]
 
     def matching(self, names: Sequence[str]) -> list[Ref]:
@@ -114,9 +110,7 @@ class SqliteRecorder:
             self.db.execute("PRAGMA synchronous = FULL")
             if create:
                 self.db.executescript(SCHEMA)
-            elif not self.db.execute(
-                "SELECT 1 FROM sqlite_master WHERE name = 'events'"
-            ).fetchone():
+            elif not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'events'").fetchone():
                 raise StoreError(f"{path} is not an accords store", "run `accords init` on a new path")
         except sqlite3.DatabaseError as e:
             raise StoreError(f"cannot open {path}: {e}") from None
@@ -165,26 +159,20 @@ class SqliteRecorder:
             yield rows
 
     def seq_at(self, moment: str) -> int:
-        row = self.db.execute(
-            "SELECT MAX(seq) FROM events WHERE recorded_at <= ?", (moment,)
-        ).fetchone()
+        row = self.db.execute("SELECT MAX(seq) FROM events WHERE recorded_at <= ?", (moment,)).fetchone()
         return int(row[0] or 0)
 
     def add_checkpoint(self, checkpoint: Checkpoint) -> None:
         self.db.execute(
-            "INSERT INTO checkpoints (tree_size, root, created_at, public_key, signature)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (checkpoint.tree_size, checkpoint.root, checkpoint.created_at,
-             checkpoint.public_key, checkpoint.signature),
-        )  # fmt: skip
+            "INSERT INTO checkpoints (tree_size, root, created_at, public_key, signature) VALUES (?, ?, ?, ?, ?)",
+            (checkpoint.tree_size, checkpoint.root, checkpoint.created_at, checkpoint.public_key, checkpoint.signature),
+        )
 
     def checkpoints(self) -> list[Checkpoint]:
         rows = self.db.execute(
-            "SELECT tree_size, root, created_at, public_key, signature FROM checkpoints"
-            " ORDER BY rowid"
+            "SELECT tree_size, root, created_at, public_key, signature FROM checkpoints ORDER BY rowid"
         ).fetchall()
         return [Checkpoint(*row) for row in rows]
 
     def close(self) -> None:
         self.db.close()
-

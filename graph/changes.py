@@ -39,11 +39,16 @@ def replay(recorder: Recorder, start: int = 1, stop: int | None = None) -> list[
     def step(event: Any, delta: Any) -> None:
         if event.seq < start:
             return
-        rows.append({
-            "seq": event.seq, "type": event.type, "key": event.key, "event": summary(event),
-            "added": [describe(t, labels) for t in delta.added],
-            "removed": [describe(t, labels) for t in delta.removed],
-        })  # fmt: skip
+        rows.append(
+            {
+                "seq": event.seq,
+                "type": event.type,
+                "key": event.key,
+                "event": summary(event),
+                "added": [describe(t, labels) for t in delta.added],
+                "removed": [describe(t, labels) for t in delta.removed],
+            }
+        )
 
     projection.fold(recorder.read(1, stop), track=True, on_event=step)
     return rows
@@ -53,12 +58,15 @@ def diff(recorder: Recorder, a: str, b: str) -> list[dict[str, Any]]:
     """What the record believed at b (a seq or a time) that it did not at a (gained), and the
     reverse (lost), each with the claims that said it."""
     sides = [view(recorder, parse_view(point, None, None, recorder)) for point in (a, b)]
-    beliefs = [{(q.subject, q.predicate, q.object) for q in p.store.quads_for_pattern(None, None, None, BELIEF)}
-               for p in sides]  # fmt: skip
+    beliefs = [
+        {(q.subject, q.predicate, q.object) for q in p.store.quads_for_pattern(None, None, None, BELIEF)} for p in sides
+    ]
     rows = []
     for change, was, now in (("gained", 0, 1), ("lost", 1, 0)):
         labels, store = Labels(sides[now].store), sides[now].store
-        rows += [{"change": change, "statement": describe(t, labels), "claims": claims_of(t, store)}
-                 for t in beliefs[now] - beliefs[was]]  # fmt: skip
+        rows += [
+            {"change": change, "statement": describe(t, labels), "claims": claims_of(t, store)}
+            for t in beliefs[now] - beliefs[was]
+        ]
     rows.sort(key=lambda r: (r["change"], r["claims"], r["statement"]))
     return rows

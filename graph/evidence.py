@@ -162,8 +162,12 @@ def facts(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, Term]]) -> list[Fa
     triples = [t for t in triples if t[1].value not in _bound_predicates()]
     frames: dict[str, set[tuple[str, str]]] = {}
     for s, p, o in triples:
-        if s.value.startswith(ANONYMOUS) and isinstance(o, ox.NamedNode) \
-                and p.value not in FUNCTIONAL and not o.value.startswith(ANONYMOUS):  # fmt: skip
+        if (
+            s.value.startswith(ANONYMOUS)
+            and isinstance(o, ox.NamedNode)
+            and p.value not in FUNCTIONAL
+            and not o.value.startswith(ANONYMOUS)
+        ):
             frames.setdefault(s.value, set()).add((p.value, o.value))
     return [
         Fact(frozenset(frames.get(s.value, ())) if s.value.startswith(ANONYMOUS) else s.value, s, p, o)
@@ -198,10 +202,12 @@ def _conflicts(mine: list[Fact], theirs: list[Fact]) -> list[tuple[Fact, Fact]]:
     """Pairs (m, t) where t gives m's subject a value of m's functional property mine lacks."""
     held = {(f.node, f.predicate.value, f.object) for f in mine}
     return [
-        (m, t) for m in mine if m.predicate.value in FUNCTIONAL for t in theirs
-        if t.node == m.node and t.predicate == m.predicate
-        and (t.node, t.predicate.value, t.object) not in held
-    ]  # fmt: skip
+        (m, t)
+        for m in mine
+        if m.predicate.value in FUNCTIONAL
+        for t in theirs
+        if t.node == m.node and t.predicate == m.predicate and (t.node, t.predicate.value, t.object) not in held
+    ]
 
 
 def trace(projection: Projection, target: str, find: Callable[[str], Event] | None = None) -> Trace:
@@ -233,8 +239,7 @@ def trace(projection: Projection, target: str, find: Callable[[str], Event] | No
 def _find(text: str, find: Callable[[str], Event] | None) -> Event:
     unknown = InputError(
         f"{text!r} is not an entity, a claim or a statement known to the record",
-        "name an entity as state/RW or agreement/us-rw, a claim by key or id, "
-        "or give a statement as JSON",
+        "name an entity as state/RW or agreement/us-rw, a claim by key or id, or give a statement as JSON",
     )
     if find is None:
         raise unknown
@@ -261,9 +266,10 @@ def _trace_entity(store: ox.Store, text: str, entity: ox.NamedNode, claims: list
     for c in claims:
         notes = [
             f"{labels.fact(t)} ({_ref(details[o])}) vs {labels(m.object)}"
-            for o in standing if o != c and c in standing and _overlap(details[c]["valid"], details[o]["valid"])
+            for o in standing
+            if o != c and c in standing and _overlap(details[c]["valid"], details[o]["valid"])
             for m, t in _conflicts(about[c], about[o])
-        ]  # fmt: skip
+        ]
         stance = "supporting" if c in affirmed else "contradicting"
         traced.append((_traced(details[c], stance, labels.facts(about[c]), notes), details[c]))
     return _summarise(store, text, "entity", traced)
@@ -308,9 +314,30 @@ def _overlap(a: str | None, b: str | None) -> bool:
 
 def _details(store: ox.Store, claim: ox.NamedNode) -> Details:
     row = _select(store, CLAIM, "claim", claim)[0]
-    names = ("id", "key", "seq", "at", "recorder", "quote", "certainty", "polarity", "status", "valid",
-             "speaker", "source", "title", "publisher", "issued", "sourceKey", "url", "withdrawn", "reason",
-             "note", "replacement", "replacementKey")  # fmt: skip
+    names = (
+        "id",
+        "key",
+        "seq",
+        "at",
+        "recorder",
+        "quote",
+        "certainty",
+        "polarity",
+        "status",
+        "valid",
+        "speaker",
+        "source",
+        "title",
+        "publisher",
+        "issued",
+        "sourceKey",
+        "url",
+        "withdrawn",
+        "reason",
+        "note",
+        "replacement",
+        "replacementKey",
+    )
     out: Details = {}
     for name in names:
         term = row[name]
@@ -319,9 +346,10 @@ def _details(store: ox.Store, claim: ox.NamedNode) -> Details:
         if out[name]:
             out[name] = out[name][len(ACC) :]  # type: ignore[index]
     reviews = [
-        f"{r['rating'].value.removeprefix(ACC)} (by {r['reviewer'].value}" + (f": {r['note'].value})" if r["note"] else ")")
+        f"{r['rating'].value.removeprefix(ACC)} (by {r['reviewer'].value}"
+        + (f": {r['note'].value})" if r["note"] else ")")
         for r in _select(store, REVIEWS, "claim", claim)
-    ]  # fmt: skip
+    ]
     out["reviews"] = "; ".join(reviews) or None
     return out
 
@@ -333,15 +361,31 @@ def _ref(d: Details) -> str:
 def _traced(d: Details, stance: str, lines: list[str], conflicts: list[str]) -> TracedClaim:
     replacement = d["replacementKey"] or (short(d["replacement"]) if d["replacement"] else None)
     return TracedClaim(
-        key=d["key"], id=(d["id"] or "")[:12], stance=stance, status=d["status"] or "",
-        reason=d["reason"], note=d["note"], corrected_by=replacement, quote=d["quote"] or "",
-        source=d["title"] or "", publisher=d["publisher"], published=d["issued"],
-        source_key=d["sourceKey"], source_url=d["url"], source_withdrawn=d["withdrawn"] == "true",
+        key=d["key"],
+        id=(d["id"] or "")[:12],
+        stance=stance,
+        status=d["status"] or "",
+        reason=d["reason"],
+        note=d["note"],
+        corrected_by=replacement,
+        quote=d["quote"] or "",
+        source=d["title"] or "",
+        publisher=d["publisher"],
+        published=d["issued"],
+        source_key=d["sourceKey"],
+        source_url=d["url"],
+        source_withdrawn=d["withdrawn"] == "true",
         reviews=d["reviews"],
-        speaker=d["speaker"] or "", recorder=d["recorder"] or "", seq=int(d["seq"] or 0),
-        recorded_at=d["at"] or "", certainty=d["certainty"] or "", polarity=d["polarity"] or "",
-        valid_time=d["valid"], statements=lines, conflicts=conflicts,
-    )  # fmt: skip
+        speaker=d["speaker"] or "",
+        recorder=d["recorder"] or "",
+        seq=int(d["seq"] or 0),
+        recorded_at=d["at"] or "",
+        certainty=d["certainty"] or "",
+        polarity=d["polarity"] or "",
+        valid_time=d["valid"],
+        statements=lines,
+        conflicts=conflicts,
+    )
 
 
 def _summarise(store: ox.Store, text: str, kind: str, traced: list[tuple[TracedClaim, Details]]) -> Trace:

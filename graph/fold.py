@@ -20,9 +20,22 @@ from accords.events.dates import bounds, publication
 from accords.events.model import Event
 from accords.graph.statement_rdf import Triple, entity_iri, statement_triples
 from accords.graph.terms import (
-    BELIEF, DCT, LABEL, OWL, Term, PROVENANCE, SCHEMA, TYPE, XSD, acc, agent_iri,
-    claim_iri, event_iri, prov, source_iri,
-)  # fmt: skip
+    BELIEF,
+    DCT,
+    LABEL,
+    OWL,
+    Term,
+    PROVENANCE,
+    SCHEMA,
+    TYPE,
+    XSD,
+    acc,
+    agent_iri,
+    claim_iri,
+    event_iri,
+    prov,
+    source_iri,
+)
 
 OA_EXACT = ox.NamedNode("http://www.w3.org/ns/oa#exact")
 OA_SELECTOR = ox.NamedNode("http://www.w3.org/ns/oa#hasSelector")
@@ -76,8 +89,12 @@ class Fold:
     """Applies events in log order to a pyoxigraph store."""
 
     def __init__(
-        self, store: ox.Store, admit: Admit | None = None, track: bool = False, sink: Sink | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        store: ox.Store,
+        admit: Admit | None = None,
+        track: bool = False,
+        sink: Sink | None = None,
+    ) -> None:
         self.store = store
         self.admit = admit
         self.track = track  # compute belief deltas (replay); costs a lookup per triple
@@ -129,9 +146,8 @@ class Fold:
             return
         self.sink([q for q, (_, p, _) in zip(quads, triples) if p != STATUS])
         self.pending.extend(
-            q for q, (_, p, o) in zip(quads, triples)
-            if p in _READ_BACK or p == STATUS or (p == TYPE and o == CLAIM)
-        )  # fmt: skip
+            q for q, (_, p, o) in zip(quads, triples) if p in _READ_BACK or p == STATUS or (p == TYPE and o == CLAIM)
+        )
 
     def remaining(self) -> Iterator[ox.Quad]:
         """With a sink: the quads the store holds that did not go to it, belief and statuses."""
@@ -166,23 +182,32 @@ class Fold:
     def _SourceRegistered(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
         s = source_iri(event.id)
         t = self._record(event, s) + [
-            (s, TYPE, acc("Source")), (s, TYPE, prov("Entity")),
+            (s, TYPE, acc("Source")),
+            (s, TYPE, prov("Entity")),
             (s, ox.NamedNode(DCT + "title"), _lit(body["title"])),
             (s, acc("sourceKind"), acc(body["kind"])),
-        ]  # fmt: skip
+        ]
         if "publisher" in body:
             publisher, described = self._agent("publisher", body["publisher"])
             t += [(s, ox.NamedNode(DCT + "publisher"), publisher), *described]
         if "published" in body:
             t.append((s, ox.NamedNode(DCT + "issued"), _lit(body["published"])))
         when = publication(body.get("published"), event.recorded_at)
-        published = [(s, acc(name), _lit(day.isoformat(), "date"))
-                     for name, day in (("publishedEarliest", when.earliest), ("publishedLatest", when.latest)) if day]  # fmt: skip
+        published = [
+            (s, acc(name), _lit(day.isoformat(), "date"))
+            for name, day in (("publishedEarliest", when.earliest), ("publishedLatest", when.latest))
+            if day
+        ]
         t += published
         self.published_cache[s.value] = [(p, o) for _, p, o in published]
-        for name, predicate in (("url", SCHEMA + "url"), ("language", DCT + "language"),
-                                ("author", DCT + "creator"), ("archive_url", SCHEMA + "archivedAt"),
-                                ("content_hash", acc("contentHash").value), ("note", SCHEMA + "comment")):  # fmt: skip
+        for name, predicate in (
+            ("url", SCHEMA + "url"),
+            ("language", DCT + "language"),
+            ("author", DCT + "creator"),
+            ("archive_url", SCHEMA + "archivedAt"),
+            ("content_hash", acc("contentHash").value),
+            ("note", SCHEMA + "comment"),
+        ):
             if name in body:
                 t.append((s, ox.NamedNode(predicate), _lit(body[name])))
         for upstream in body.get("derived_from", []):
@@ -197,18 +222,22 @@ class Fold:
         speaker, described = self._agent("speaker", body["attributed_to"])
         quotation, selector = ox.NamedNode(c.value + "/quotation"), ox.NamedNode(c.value + "/quote")
         t = self._record(event, c) + [
-            (c, TYPE, acc("Claim")), (c, TYPE, prov("Entity")),
+            (c, TYPE, acc("Claim")),
+            (c, TYPE, prov("Entity")),
             (c, prov("wasDerivedFrom"), source),
             (c, acc("quote"), _lit(body["quote"])),
             (c, prov("qualifiedQuotation"), quotation),
-            (quotation, TYPE, prov("Quotation")), (quotation, prov("entity"), source),
-            (quotation, OA_SELECTOR, selector), (selector, TYPE, OA_TEXT_QUOTE),
+            (quotation, TYPE, prov("Quotation")),
+            (quotation, prov("entity"), source),
+            (quotation, OA_SELECTOR, selector),
+            (selector, TYPE, OA_TEXT_QUOTE),
             (selector, OA_EXACT, _lit(body["quote"])),
-            (c, prov("wasAttributedTo"), speaker), *described,
+            (c, prov("wasAttributedTo"), speaker),
+            *described,
             (c, acc("certainty"), acc(body["certainty"])),
             (c, POLARITY, acc(body["polarity"])),
             (c, STATUS, ACTIVE),
-        ]  # fmt: skip
+        ]
         for subject, predicate, obj in statement:
             if predicate == TYPE:
                 t += [(c, acc("about"), subject), (c, acc("statementType"), obj)]
@@ -254,8 +283,10 @@ class Fold:
         if "source" in body:
             t.append((e, prov("wasDerivedFrom"), source_iri(body["source"])))
         if "replacement" in body:
-            t += [(e, acc("replacement"), claim_iri(body["replacement"])),
-                  (c, acc("correctedBy"), claim_iri(body["replacement"]))]  # fmt: skip
+            t += [
+                (e, acc("replacement"), claim_iri(body["replacement"])),
+                (c, acc("correctedBy"), claim_iri(body["replacement"])),
+            ]
         self._add(t, PROVENANCE)
         self.flush()
         if was_believed:
@@ -273,8 +304,10 @@ class Fold:
             g = other.graph_name
             if g in (besides, BELIEF) or not isinstance(g, ox.NamedNode):
                 continue
-            if ox.Quad(g, STATUS, ACTIVE, PROVENANCE) in self.store and \
-               ox.Quad(g, POLARITY, AFFIRMED, PROVENANCE) in self.store:  # fmt: skip
+            if (
+                ox.Quad(g, STATUS, ACTIVE, PROVENANCE) in self.store
+                and ox.Quad(g, POLARITY, AFFIRMED, PROVENANCE) in self.store
+            ):
                 return True
         return False
 
@@ -287,9 +320,10 @@ class Fold:
     def _SourceCorrected(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
         e, s = event_iri(event.id), source_iri(body["source"])
         t = self._record(event, e) + [
-            (e, TYPE, acc("SourceCorrection")), (e, acc("correction"), _lit(body["correction"])),
+            (e, TYPE, acc("SourceCorrection")),
+            (e, acc("correction"), _lit(body["correction"])),
             (s, acc("correctedBy"), e),
-        ]  # fmt: skip
+        ]
         if body.get("retracted"):
             t.append((s, acc("retractedByPublisher"), _lit("true", "boolean")))
         self._add(t, PROVENANCE)
@@ -297,20 +331,30 @@ class Fold:
     def _EntitiesMerged(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
         e = event_iri(event.id)
         entities = [entity_iri(x) for x in body["entities"]]
-        t = self._record(event, e) + [
-            (e, TYPE, acc("Merge")), (e, acc("judgedBy"), _lit(body["judged_by"])),
-            (e, ox.NamedNode(SCHEMA + "comment"), _lit(body["reason"])),
-        ] + [(e, acc("entity"), x) for x in entities]  # fmt: skip
+        t = (
+            self._record(event, e)
+            + [
+                (e, TYPE, acc("Merge")),
+                (e, acc("judgedBy"), _lit(body["judged_by"])),
+                (e, ox.NamedNode(SCHEMA + "comment"), _lit(body["reason"])),
+            ]
+            + [(e, acc("entity"), x) for x in entities]
+        )
         self._add(t, PROVENANCE)
         self._believe([(entities[0], SAME_AS, x) for x in entities[1:]], delta)
 
     def _MergeUndone(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
         e, merge = event_iri(event.id), event_iri(body["merge"])
-        self._add(self._record(event, e) + [
-            (e, TYPE, acc("MergeUndo")), (merge, acc("undoneBy"), e),
-            (e, acc("judgedBy"), _lit(body["judged_by"])),
-            (e, ox.NamedNode(SCHEMA + "comment"), _lit(body["reason"])),
-        ], PROVENANCE)  # fmt: skip
+        self._add(
+            self._record(event, e)
+            + [
+                (e, TYPE, acc("MergeUndo")),
+                (merge, acc("undoneBy"), e),
+                (e, acc("judgedBy"), _lit(body["judged_by"])),
+                (e, ox.NamedNode(SCHEMA + "comment"), _lit(body["reason"])),
+            ],
+            PROVENANCE,
+        )
         self.flush()
         entities = [q.object for q in self.store.quads_for_pattern(merge, acc("entity"), None, PROVENANCE)]
         for quad in list(self.store.quads_for_pattern(None, SAME_AS, None, BELIEF)):
@@ -320,12 +364,16 @@ class Fold:
 
     def _ClaimReviewed(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
         e = event_iri(event.id)
-        t = self._record(event, e) + [
-            (e, TYPE, ox.NamedNode(SCHEMA + "ClaimReview")),
-            (e, ox.NamedNode(SCHEMA + "itemReviewed"), claim_iri(body["claim"])),
-            (e, acc("rating"), acc(body["rating"])),
-            (e, ox.NamedNode(SCHEMA + "author"), _lit(body["reviewer"])),
-        ] + [(e, prov("wasDerivedFrom"), source_iri(s)) for s in body.get("sources", [])]  # fmt: skip
+        t = (
+            self._record(event, e)
+            + [
+                (e, TYPE, ox.NamedNode(SCHEMA + "ClaimReview")),
+                (e, ox.NamedNode(SCHEMA + "itemReviewed"), claim_iri(body["claim"])),
+                (e, acc("rating"), acc(body["rating"])),
+                (e, ox.NamedNode(SCHEMA + "author"), _lit(body["reviewer"])),
+            ]
+            + [(e, prov("wasDerivedFrom"), source_iri(s)) for s in body.get("sources", [])]
+        )
         if "note" in body:
             t.append((e, ox.NamedNode(SCHEMA + "comment"), _lit(body["note"])))
         self._add(t, PROVENANCE)

@@ -82,7 +82,9 @@ class Neo4jProjection:
         """Delete what accords projected (and nothing else in the database)."""
         labels = " OR ".join(f"n:{label}" for label in ("Entity", *PROVENANCE_LABELS))
         with self.graph.session() as session:
-            session.run(f"MATCH (n) WHERE {labels} CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 5000 ROWS").consume()
+            session.run(
+                f"MATCH (n) WHERE {labels} CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 5000 ROWS"
+            ).consume()
 
     def check(self, recorder: Recorder) -> Head:
         """The head the graph reflects, if it is a state of this log; StoreError if not."""
@@ -95,12 +97,16 @@ class Neo4jProjection:
             raise StoreError(f"Neo4j reflects seq {head.seq}, but the log has only {log_head.seq} events", hint)
         event = next(iter(recorder.read(head.seq, head.seq)))
         if event.hash != head.hash:
-            raise StoreError(f"Neo4j reflects seq {head.seq} ({head.hash[:12]}), "
-                             f"but this log's event {head.seq} is {event.hash[:12]}", hint)  # fmt: skip
+            raise StoreError(
+                f"Neo4j reflects seq {head.seq} ({head.hash[:12]}), "
+                f"but this log's event {head.seq} is {event.hash[:12]}",
+                hint,
+            )
         return head
 
-    def project(self, recorder: Recorder, rebuild: bool = False, batch: int = BATCH,
-                progress: Progress | None = None) -> Head:  # fmt: skip
+    def project(
+        self, recorder: Recorder, rebuild: bool = False, batch: int = BATCH, progress: Progress | None = None
+    ) -> Head:
         """Fold the events after the recorded head into the graph, batch by batch."""
         self.ensure_schema()
         if rebuild:

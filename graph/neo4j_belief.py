@@ -46,4 +46,3 @@ def intervals(claims: Iterable[str], info: dict[str, ClaimInfo]) -> tuple[list[i
 def belief(claims: list[str], info: dict[str, ClaimInfo], always: bool = False) -> dict[str, Any]:
     starts, ends = ([0], []) if always else intervals(claims, info)
     return {"claims": claims, "believed": len(starts) > len(ends), "believed_from": starts, "believed_until": ends}
-

@@ -42,8 +42,12 @@ class Target:
     @classmethod
     def from_env(cls) -> Target:
         env = os.environ.get
-        return cls(env("ACCORDS_NEO4J_URI"), env("ACCORDS_NEO4J_USER"),
-                   env("ACCORDS_NEO4J_PASSWORD"), env("ACCORDS_NEO4J_DATABASE"))  # fmt: skip
+        return cls(
+            env("ACCORDS_NEO4J_URI"),
+            env("ACCORDS_NEO4J_USER"),
+            env("ACCORDS_NEO4J_PASSWORD"),
+            env("ACCORDS_NEO4J_DATABASE"),
+        )
 
     @property
     def where(self) -> str:
@@ -78,14 +82,20 @@ def translate(e: Exception, target: Target) -> InputError:
     code = getattr(e, "code", None) or ""
     message = getattr(e, "message", None) or str(e)
     if code.endswith("DatabaseNotFound"):
-        return StoreError(f"Neo4j at {target.uri or DEFAULT_URI} has no database {target.database!r}",
-                          "name an existing one with --database (Community has only 'neo4j')")  # fmt: skip
+        return StoreError(
+            f"Neo4j at {target.uri or DEFAULT_URI} has no database {target.database!r}",
+            "name an existing one with --database (Community has only 'neo4j')",
+        )
     if code.endswith("AccessMode"):
-        return InputError("Cypher writes are refused: the graph is a projection of the log",
-                          "change the record with accords record, retract or correct")  # fmt: skip
+        return InputError(
+            "Cypher writes are refused: the graph is a projection of the log",
+            "change the record with accords record, retract or correct",
+        )
     if code.endswith("CredentialsExpired"):
-        return StoreError(f"the password of {target.user or 'neo4j'!r} on {where} has expired",
-                          "set a new one in Neo4j Browser or cypher-shell, then retry")  # fmt: skip
+        return StoreError(
+            f"the password of {target.user or 'neo4j'!r} on {where} has expired",
+            "set a new one in Neo4j Browser or cypher-shell, then retry",
+        )
     if isinstance(e, x.CypherSyntaxError):
         return InputError(f"Cypher syntax error: {message}")
     if code.startswith("Neo.ClientError"):
@@ -105,8 +115,9 @@ class Graph:
         self.target = target
         auth = (target.user or "neo4j", target.password) if target.password else None
         try:
-            self.driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=10, max_transaction_retry_time=15,
-                                               notifications_min_severity="OFF")
+            self.driver = GraphDatabase.driver(
+                uri, auth=auth, connection_timeout=10, max_transaction_retry_time=15, notifications_min_severity="OFF"
+            )
             self.driver.verify_connectivity()
         except (x.DriverError, x.Neo4jError) as e:
             raise translate(e, target) from None
@@ -119,14 +130,16 @@ class Graph:
         from neo4j import exceptions as x
 
         try:
-            with self.driver.session(database=self.target.database,
-                                     default_access_mode=READ_ACCESS if read else WRITE_ACCESS) as session:  # fmt: skip
+            with self.driver.session(
+                database=self.target.database, default_access_mode=READ_ACCESS if read else WRITE_ACCESS
+            ) as session:
                 yield session
         except (x.DriverError, x.Neo4jError) as e:
             raise translate(e, self.target) from None
 
-    def read(self, text: str, params: Mapping[str, Any] | None = None,
-             raw: bool = False) -> tuple[list[str], list[dict[str, Any]]]:  # fmt: skip
+    def read(
+        self, text: str, params: Mapping[str, Any] | None = None, raw: bool = False
+    ) -> tuple[list[str], list[dict[str, Any]]]:
         """Run a query in a read transaction: its columns and rows as plain values (raw: as
         the driver returns them, dates as dates)."""
 

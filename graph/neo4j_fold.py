@@ -26,8 +26,13 @@ CACHE_LIMIT = 2_000_000  # remembered items before the fold forgets and asks Neo
 
 
 def _record(event: Event) -> dict[str, Any]:
-    out = {"id": event.id, "seq": event.seq, "hash": event.hash,
-           "recorded_at": event.recorded_at, "recorded_by": event.recorded_by}  # fmt: skip
+    out = {
+        "id": event.id,
+        "seq": event.seq,
+        "hash": event.hash,
+        "recorded_at": event.recorded_at,
+        "recorded_by": event.recorded_by,
+    }
     if event.key is not None:
         out["key"] = event.key
     return out
@@ -59,7 +64,9 @@ class Fold:
             return {}
         _, rows = self.graph.read(
             "UNWIND $ids AS id MATCH (c:Claim {id: id}) RETURN c.id AS id, c.seq AS seq, "
-            "c.polarity AS polarity, c.retracted_seq AS end, c.statement AS statement", {"ids": want})  # fmt: skip
+            "c.polarity AS polarity, c.retracted_seq AS end, c.statement AS statement",
+            {"ids": want},
+        )
         for r in rows:
             self.claims.setdefault(r["id"], ClaimInfo(r["seq"], r["polarity"] == "affirmed", r["end"]))
         return {r["id"]: json.loads(r["statement"]) for r in rows}
@@ -74,8 +81,10 @@ class Fold:
                 _, rows = self.graph.read(
                     "UNWIND $iris AS iri MATCH (n:Entity {iri: iri}) RETURN n.iri AS iri, n.claims AS claims, "
                     "n.types AS types, labels(n) AS labels, "
-                    "[(c:Claim)-[s:STATES]->(n) | [c.id, s.property, s.value]] AS literals", {"iris": sorted(nodes)},
-                    raw=True)  # fmt: skip
+                    "[(c:Claim)-[s:STATES]->(n) | [c.id, s.property, s.value]] AS literals",
+                    {"iris": sorted(nodes)},
+                    raw=True,
+                )
                 for r in rows:
                     state = NodeState(list(r["claims"] or []), list(r["types"] or []), set(r["labels"]))
                     for claim, prop, value in r["literals"]:
@@ -91,7 +100,9 @@ class Fold:
                 where = " WHERE r.property = $p" if rtype == "RELATED" else ""
                 _, rows = self.graph.read(
                     f"UNWIND $rows AS row MATCH (a:Entity {{iri: row.a}})-[r:{rtype}]->(b:Entity {{iri: row.b}})"
-                    f"{where} RETURN row.a AS a, row.b AS b, r.claims AS claims", {"rows": rows_in, "p": p})
+                    f"{where} RETURN row.a AS a, row.b AS b, r.claims AS claims",
+                    {"rows": rows_in, "p": p},
+                )
                 for r in rows:
                     self.rels[(r["a"], t, p, r["b"])] = list(r["claims"] or [])
                     wanted += r["claims"] or []
@@ -113,8 +124,11 @@ class Fold:
             self.fresh = False
         bodies = [e.data() for e in events]
         statements = {e.id: b["statement"] for e, b in zip(events, bodies) if e.type == "ClaimRecorded"}
-        targets = {b["claim"] for e, b in zip(events, bodies)
-                   if e.type in ("ClaimRetracted", "ClaimCorrected") and b["claim"] not in statements}  # fmt: skip
+        targets = {
+            b["claim"]
+            for e, b in zip(events, bodies)
+            if e.type in ("ClaimRetracted", "ClaimCorrected") and b["claim"] not in statements
+        }
         statements.update(self._fetch_claims(targets, statements=True))
         said = {c: items(c, s) for c, s in statements.items()}
         nodes: set[str] = set()
@@ -163,34 +177,70 @@ class Fold:
         for key in sorted(rels):
             a, t, p, b = key
             plan.relationships.setdefault((t, key in self.new), []).append(
-                {"a": a, "b": b, "p": p, "props": {**belief(self.rels[key], self.claims), **({"property": p} if p else {})}})
+                {
+                    "a": a,
+                    "b": b,
+                    "p": p,
+                    "props": {**belief(self.rels[key], self.claims), **({"property": p} if p else {})},
+                }
+            )
 
     # -- the events ---------------------------------------------------------------------
 
     def _SourceRegistered(self, event: Event, body: dict[str, Any], plan: Plan, *_: Any) -> None:
         props = {**_record(event), "iri": source_iri(event.id).value}
-        for name in ("title", "kind", "publisher", "published", "url", "language", "author",
-                     "archive_url", "content_hash", "retrieved", "note"):  # fmt: skip
+        for name in (
+            "title",
+            "kind",
+            "publisher",
+            "published",
+            "url",
+            "language",
+            "author",
+            "archive_url",
+            "content_hash",
+            "retrieved",
+            "note",
+        ):
             if name in body:
                 props[name] = body[name]
         from accords.events.dates import publication
 
         when = publication(body.get("published"), event.recorded_at)
-        props.update({name: day for name, day in (("published_earliest", when.earliest),
-                                                  ("published_latest", when.latest)) if day})  # fmt: skip
+        props.update(
+            {
+                name: day
+                for name, day in (("published_earliest", when.earliest), ("published_latest", when.latest))
+                if day
+            }
+        )
         plan.add("source", {"id": event.id, "props": props})
         for upstream in body.get("derived_from", []):
             plan.add("derived", {"id": event.id, "upstream": upstream})
 
-    def _ClaimRecorded(self, event: Event, body: dict[str, Any], plan: Plan, said: dict[str, Items],
-                       touched: set[str], touched_rels: set[Any], status: dict[str, Any]) -> None:  # fmt: skip
+    def _ClaimRecorded(
+        self,
+        event: Event,
+        body: dict[str, Any],
+        plan: Plan,
+        said: dict[str, Items],
+        touched: set[str],
+        touched_rels: set[Any],
+        status: dict[str, Any],
+    ) -> None:
         c, it = event.id, said[event.id]
         affirmed = body.get("polarity", "affirmed") == "affirmed"
         self.claims[c] = ClaimInfo(event.seq, affirmed)
-        props = {**_record(event), "iri": claim_iri(c).value, "quote": body["quote"],
-                 "certainty": body["certainty"], "polarity": body.get("polarity", "affirmed"),
-                 "status": "active", "types": list(dict.fromkeys(t for _, t in it.types)),
-                 "statement": json.dumps(body["statement"], ensure_ascii=False)}  # fmt: skip
+        props = {
+            **_record(event),
+            "iri": claim_iri(c).value,
+            "quote": body["quote"],
+            "certainty": body["certainty"],
+            "polarity": body.get("polarity", "affirmed"),
+            "status": "active",
+            "types": list(dict.fromkeys(t for _, t in it.types)),
+            "statement": json.dumps(body["statement"], ensure_ascii=False),
+        }
         for name in ("valid_time", "note"):
             if name in body:
                 props[name] = body[name]
@@ -199,9 +249,13 @@ class Fold:
         if "selector" in body:
             props["selector"] = json.dumps(body["selector"], sort_keys=True)
         plan.add("speaker", {"name": body["attributed_to"]})
-        row = {"props": props, "source": body["source"], "speaker": body["attributed_to"],
-               "about": [{"iri": subject, "type": type_} for subject, type_ in it.types],
-               "states": [{"iri": subject, "property": prop, "value": value} for subject, prop, value in it.literals]}
+        row = {
+            "props": props,
+            "source": body["source"],
+            "speaker": body["attributed_to"],
+            "about": [{"iri": subject, "type": type_} for subject, type_ in it.types],
+            "states": [{"iri": subject, "property": prop, "value": value} for subject, prop, value in it.literals],
+        }
         plan.add("claim", row)
         for subject in it.subjects:
             if c not in self.nodes[subject].claims:
@@ -217,8 +271,17 @@ class Fold:
         touched.update(it.subjects, it.objects)
         touched_rels.update(it.relationships)
 
-    def _invalidate(self, event: Event, body: dict[str, Any], plan: Plan, said: dict[str, Items],
-                    touched: set[str], touched_rels: set[Any], status: dict[str, Any], label: str) -> None:  # fmt: skip
+    def _invalidate(
+        self,
+        event: Event,
+        body: dict[str, Any],
+        plan: Plan,
+        said: dict[str, Items],
+        touched: set[str],
+        touched_rels: set[Any],
+        status: dict[str, Any],
+        label: str,
+    ) -> None:
         c = body["claim"]
         info = self.claims[c]
         kind = "retracted" if label == "Retraction" else "corrected"
@@ -241,20 +304,40 @@ class Fold:
         touched.update(it.subjects, it.objects)
         touched_rels.update(it.relationships)
 
-    def _ClaimRetracted(self, event: Event, body: dict[str, Any], plan: Plan, said: dict[str, Items],
-                        touched: set[str], touched_rels: set[Any], status: dict[str, Any]) -> None:  # fmt: skip
+    def _ClaimRetracted(
+        self,
+        event: Event,
+        body: dict[str, Any],
+        plan: Plan,
+        said: dict[str, Items],
+        touched: set[str],
+        touched_rels: set[Any],
+        status: dict[str, Any],
+    ) -> None:
         self._invalidate(event, body, plan, said, touched, touched_rels, status, "Retraction")
 
-    def _ClaimCorrected(self, event: Event, body: dict[str, Any], plan: Plan, said: dict[str, Items],
-                        touched: set[str], touched_rels: set[Any], status: dict[str, Any]) -> None:  # fmt: skip
+    def _ClaimCorrected(
+        self,
+        event: Event,
+        body: dict[str, Any],
+        plan: Plan,
+        said: dict[str, Items],
+        touched: set[str],
+        touched_rels: set[Any],
+        status: dict[str, Any],
+    ) -> None:
         self._invalidate(event, body, plan, said, touched, touched_rels, status, "Correction")
 
     def _SourceCorrected(self, event: Event, body: dict[str, Any], plan: Plan, *_: Any) -> None:
         props = {**_record(event), "correction": body["correction"], "retracted": bool(body.get("retracted"))}
-        plan.add("source_correction", {"id": event.id, "source": body["source"], "props": props,
-                                       "retracted": bool(body.get("retracted"))})  # fmt: skip
+        plan.add(
+            "source_correction",
+            {"id": event.id, "source": body["source"], "props": props, "retracted": bool(body.get("retracted"))},
+        )
 
-    def _EntitiesMerged(self, event: Event, body: dict[str, Any], plan: Plan, said: Any, touched: set[str], *_: Any) -> None:
+    def _EntitiesMerged(
+        self, event: Event, body: dict[str, Any], plan: Plan, said: Any, touched: set[str], *_: Any
+    ) -> None:
         entities = [entity_iri(x).value for x in body["entities"]]
         props = {**_record(event), "judged_by": body["judged_by"], "reason": body["reason"], "entities": entities}
         plan.add("merge", {"id": event.id, "props": props})
@@ -273,4 +356,3 @@ class Fold:
         plan.add("review", {"id": event.id, "claim": body["claim"], "props": props})
         for s in body.get("sources", []):
             plan.add("cites_Review", {"id": event.id, "source": s})
-

@@ -14,8 +14,18 @@ import pyoxigraph as ox
 
 from accords.graph.terms import ACC
 
-PROVENANCE_LABELS = ("Claim", "Source", "Speaker", "Retraction", "Correction",
-                     "SourceCorrection", "Merge", "MergeUndo", "Review", "AccordsProjection")  # fmt: skip
+PROVENANCE_LABELS = (
+    "Claim",
+    "Source",
+    "Speaker",
+    "Retraction",
+    "Correction",
+    "SourceCorrection",
+    "Merge",
+    "MergeUndo",
+    "Review",
+    "AccordsProjection",
+)
 IDENT = re.compile(r"^[A-Z][A-Za-z0-9_]{0,63}$")
 
 
@@ -35,9 +45,10 @@ def entity_labels() -> frozenset[str]:
 
     g = _ontology()
     return frozenset(
-        local(str(c)) for c in g.subjects(RDF.type, OWL.Class)
+        local(str(c))
+        for c in g.subjects(RDF.type, OWL.Class)
         if str(c).startswith(ACC) and (c, RDF.type, SKOS.ConceptScheme) not in g
-    ) - {"Claim", "Source"}  # fmt: skip
+    ) - {"Claim", "Source"}
 
 
 def node_labels() -> frozenset[str]:
@@ -50,8 +61,9 @@ def relationship_types() -> frozenset[str]:
     """Relationship types: the ontology's object properties in upper snake case."""
     from rdflib import OWL, RDF
 
-    return frozenset(snake(local(str(p))) for p in _ontology().subjects(RDF.type, OWL.ObjectProperty)
-                     if str(p).startswith(ACC)) | {"SAME_AS", "RELATED"}  # fmt: skip
+    return frozenset(
+        snake(local(str(p))) for p in _ontology().subjects(RDF.type, OWL.ObjectProperty) if str(p).startswith(ACC)
+    ) | {"SAME_AS", "RELATED"}
 
 
 def _ontology() -> Any:
@@ -73,14 +85,18 @@ def state_names() -> dict[str, str]:
     from accords.ontology.states import state_labels
 
     label = "http://www.w3.org/2000/01/rdf-schema#label"
-    return {str(t.subject.value): t.object.value
-            for t in ox.parse(state_labels().encode(), format=ox.RdfFormat.N_TRIPLES)
-            if t.predicate.value == label}  # fmt: skip
+    return {
+        str(t.subject.value): t.object.value
+        for t in ox.parse(state_labels().encode(), format=ox.RdfFormat.N_TRIPLES)
+        if t.predicate.value == label
+    }
 
 
 def constraints() -> list[str]:
     """A uniqueness constraint on the key of every label the projection writes."""
     keyed = [("Entity", "iri")] + [(label, "iri") for label in sorted(entity_labels())]
     keyed += [(label, "name" if label in ("Speaker", "AccordsProjection") else "id") for label in PROVENANCE_LABELS]
-    return [f"CREATE CONSTRAINT accords_{label.lower()}_{key} IF NOT EXISTS "
-            f"FOR (n:{label}) REQUIRE n.{key} IS UNIQUE" for label, key in keyed]  # fmt: skip
+    return [
+        f"CREATE CONSTRAINT accords_{label.lower()}_{key} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{key} IS UNIQUE"
+        for label, key in keyed
+    ]

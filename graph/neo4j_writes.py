@@ -31,48 +31,70 @@ class Plan:
 Q = {
     "source": "UNWIND $rows AS row MERGE (s:Source {id: row.id}) SET s += row.props",
     "derived": "UNWIND $rows AS row MATCH (s:Source {id: row.id}) MATCH (u:Source {id: row.upstream}) "
-               "MERGE (s)-[:DERIVED_FROM]->(u)",
+    "MERGE (s)-[:DERIVED_FROM]->(u)",
     "speaker": "UNWIND $rows AS row MERGE (:Speaker {name: row.name})",
     # Claims are new in their batch (the head check says so): CREATE them and what they say.
     # They carry their source's publication bounds, as the RDF claims do, for $known_by.
     "claim": "UNWIND $rows AS row MATCH (s:Source {id: row.source}) MATCH (sp:Speaker {name: row.speaker}) "
-             "CREATE (c:Claim) SET c = row.props, c.published_earliest = s.published_earliest, "
-             "c.published_latest = s.published_latest CREATE (c)-[:FROM]->(s) CREATE (c)-[:ATTRIBUTED_TO]->(sp) "
-             "WITH c, row CALL (c, row) { UNWIND row.about AS ab MATCH (n:Entity {iri: ab.iri}) "
-             "CREATE (c)-[:ABOUT {type: ab.type}]->(n) } "
-             "CALL (c, row) { UNWIND row.states AS st MATCH (n:Entity {iri: st.iri}) "
-             "CREATE (c)-[:STATES {property: st.property, value: st.value}]->(n) }",
+    "CREATE (c:Claim) SET c = row.props, c.published_earliest = s.published_earliest, "
+    "c.published_latest = s.published_latest CREATE (c)-[:FROM]->(s) CREATE (c)-[:ATTRIBUTED_TO]->(sp) "
+    "WITH c, row CALL (c, row) { UNWIND row.about AS ab MATCH (n:Entity {iri: ab.iri}) "
+    "CREATE (c)-[:ABOUT {type: ab.type}]->(n) } "
+    "CALL (c, row) { UNWIND row.states AS st MATCH (n:Entity {iri: st.iri}) "
+    "CREATE (c)-[:STATES {property: st.property, value: st.value}]->(n) }",
     "node": "UNWIND $rows AS row MERGE (n:Entity {iri: row.iri}) SET n += row.props",
     "new_node": "UNWIND $rows AS row CREATE (n:Entity) SET n = row.props, n.iri = row.iri",
     "status": "UNWIND $rows AS row MATCH (c:Claim {id: row.id}) SET c += row.props",
     "Retraction": "UNWIND $rows AS row MERGE (e:Retraction {id: row.id}) SET e += row.props "
-                  "WITH e, row MATCH (c:Claim {id: row.claim}) MERGE (c)-[:INVALIDATED_BY]->(e)",
+    "WITH e, row MATCH (c:Claim {id: row.claim}) MERGE (c)-[:INVALIDATED_BY]->(e)",
     "Correction": "UNWIND $rows AS row MERGE (e:Correction {id: row.id}) SET e += row.props "
-                  "WITH e, row MATCH (c:Claim {id: row.claim}) MERGE (c)-[:INVALIDATED_BY]->(e) "
-                  "WITH e, row MATCH (r:Claim {id: row.replacement}) MERGE (e)-[:REPLACEMENT]->(r)",
-    **{f"cites_{label}": f"UNWIND $rows AS row MATCH (e:{label} {{id: row.id}}) "
-                         "MATCH (s:Source {id: row.source}) MERGE (e)-[:CITES]->(s)"
-       for label in ("Retraction", "Correction", "Review")},
+    "WITH e, row MATCH (c:Claim {id: row.claim}) MERGE (c)-[:INVALIDATED_BY]->(e) "
+    "WITH e, row MATCH (r:Claim {id: row.replacement}) MERGE (e)-[:REPLACEMENT]->(r)",
+    **{
+        f"cites_{label}": f"UNWIND $rows AS row MATCH (e:{label} {{id: row.id}}) "
+        "MATCH (s:Source {id: row.source}) MERGE (e)-[:CITES]->(s)"
+        for label in ("Retraction", "Correction", "Review")
+    },
     "source_correction": "UNWIND $rows AS row MERGE (e:SourceCorrection {id: row.id}) SET e += row.props "
-                         "WITH e, row MATCH (s:Source {id: row.source}) MERGE (s)-[:CORRECTED_BY]->(e) "
-                         "SET s.retracted_by_publisher = coalesce(s.retracted_by_publisher, false) OR row.retracted",
+    "WITH e, row MATCH (s:Source {id: row.source}) MERGE (s)-[:CORRECTED_BY]->(e) "
+    "SET s.retracted_by_publisher = coalesce(s.retracted_by_publisher, false) OR row.retracted",
     "review": "UNWIND $rows AS row MERGE (e:Review {id: row.id}) SET e += row.props "
-              "WITH e, row MATCH (c:Claim {id: row.claim}) MERGE (e)-[:REVIEWS]->(c)",
+    "WITH e, row MATCH (c:Claim {id: row.claim}) MERGE (e)-[:REVIEWS]->(c)",
     "merge": "UNWIND $rows AS row MERGE (m:Merge {id: row.id}) SET m += row.props",
     "same_as": "UNWIND $rows AS row MATCH (a:Entity {iri: row.a}) MATCH (b:Entity {iri: row.b}) "
-               "MERGE (a)-[r:SAME_AS {merge: row.merge}]->(b) "
-               "SET r.believed = true, r.believed_from = [row.seq], r.believed_until = []",
-}  # fmt: skip
+    "MERGE (a)-[r:SAME_AS {merge: row.merge}]->(b) "
+    "SET r.believed = true, r.believed_from = [row.seq], r.believed_until = []",
+}
 # The order queries run in within a batch: what a row matches is written before it.
-ORDER = ["source", "derived", "speaker", "node", "new_node", "claim", "status",
-         "Retraction", "Correction", "cites_Retraction", "cites_Correction", "source_correction", "review", "cites_Review", "merge", "same_as"]  # fmt: skip
-UNDO = ("UNWIND $rows AS row MERGE (u:MergeUndo {id: row.id}) SET u += row.props "
-        "WITH u, row MATCH (m:Merge {id: row.merge}) MERGE (m)-[:UNDONE_BY]->(u) "
-        "WITH row, m MATCH (a:Entity)-[r:SAME_AS]->(b:Entity) "
-        "WHERE a.iri IN m.entities AND b.iri IN m.entities AND r.believed "
-        "SET r.believed = false, r.believed_until = [row.seq]")  # fmt: skip
-HEAD = ("MERGE (p:AccordsProjection {name: 'head'}) ON CREATE SET p.seq = 0, p.hash = $genesis "
-        "SET p.seq = p.seq RETURN p.seq AS seq, p.hash AS hash")  # fmt: skip
+ORDER = [
+    "source",
+    "derived",
+    "speaker",
+    "node",
+    "new_node",
+    "claim",
+    "status",
+    "Retraction",
+    "Correction",
+    "cites_Retraction",
+    "cites_Correction",
+    "source_correction",
+    "review",
+    "cites_Review",
+    "merge",
+    "same_as",
+]
+UNDO = (
+    "UNWIND $rows AS row MERGE (u:MergeUndo {id: row.id}) SET u += row.props "
+    "WITH u, row MATCH (m:Merge {id: row.merge}) MERGE (m)-[:UNDONE_BY]->(u) "
+    "WITH row, m MATCH (a:Entity)-[r:SAME_AS]->(b:Entity) "
+    "WHERE a.iri IN m.entities AND b.iri IN m.entities AND r.believed "
+    "SET r.believed = false, r.believed_until = [row.seq]"
+)
+HEAD = (
+    "MERGE (p:AccordsProjection {name: 'head'}) ON CREATE SET p.seq = 0, p.hash = $genesis "
+    "SET p.seq = p.seq RETURN p.seq AS seq, p.hash AS hash"
+)
 SET_HEAD = "MATCH (p:AccordsProjection {name: 'head'}) SET p.seq = $seq, p.hash = $hash, p.updated_at = $at"
 
 
@@ -87,14 +109,17 @@ def write_batch(tx: Any, plan: Plan, expected: Head, new: Head) -> None:
     for name in ORDER:
         if name == "claim":  # entities' labels and relationships before the claims
             for label, iris in sorted(plan.labels.items()):
-                tx.run(f"UNWIND $iris AS iri MATCH (n:Entity {{iri: iri}}) SET n:{ident(label, node_labels())}",
-                       iris=iris).consume()
+                tx.run(
+                    f"UNWIND $iris AS iri MATCH (n:Entity {{iri: iri}}) SET n:{ident(label, node_labels())}", iris=iris
+                ).consume()
             for (rtype, created), rows in sorted(plan.relationships.items()):
                 key = " {property: row.p}" if rtype == "RELATED" else ""
                 write = "CREATE" if created else "MERGE"
-                tx.run(f"UNWIND $rows AS row MATCH (a:Entity {{iri: row.a}}) MATCH (b:Entity {{iri: row.b}}) "
-                       f"{write} (a)-[r:{ident(rtype, relationship_types())}{key}]->(b) SET r += row.props",
-                       rows=rows).consume()  # fmt: skip
+                tx.run(
+                    f"UNWIND $rows AS row MATCH (a:Entity {{iri: row.a}}) MATCH (b:Entity {{iri: row.b}}) "
+                    f"{write} (a)-[r:{ident(rtype, relationship_types())}{key}]->(b) SET r += row.props",
+                    rows=rows,
+                ).consume()
         if plan.rows.get(name):
             tx.run(Q[name], rows=plan.rows[name]).consume()
     if plan.undone:

@@ -47,8 +47,10 @@ def _vocabulary_quads() -> list[ox.Quad]:
     from accords.ontology.states import state_labels
 
     triples = ontology_graph().serialize(format="nt") + state_labels()
-    return [ox.Quad(t.subject, t.predicate, t.object, VOCABULARY)
-            for t in ox.parse(triples.encode(), format=ox.RdfFormat.N_TRIPLES)]  # fmt: skip
+    return [
+        ox.Quad(t.subject, t.predicate, t.object, VOCABULARY)
+        for t in ox.parse(triples.encode(), format=ox.RdfFormat.N_TRIPLES)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,15 +117,26 @@ class Projection:
     def _set_head(self, head: Head) -> None:
         if self.store.contains_named_graph(META):
             self.store.remove_graph(META)
-        self.store.extend([
-            ox.Quad(META, HEAD_SEQ, ox.Literal(str(head.seq), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), META),
-            ox.Quad(META, HEAD_HASH, ox.Literal(head.hash), META),
-        ])  # fmt: skip
+        self.store.extend(
+            [
+                ox.Quad(
+                    META,
+                    HEAD_SEQ,
+                    ox.Literal(str(head.seq), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+                    META,
+                ),
+                ox.Quad(META, HEAD_HASH, ox.Literal(head.hash), META),
+            ]
+        )
 
     def fold(
-        self, events: Iterator[Event], admit: Any = None, track: bool = False,
-        on_event: Callable[[Event, Delta], None] | None = None, sink: Sink | None = None,
-    ) -> Head:  # fmt: skip
+        self,
+        events: Iterator[Event],
+        admit: Any = None,
+        track: bool = False,
+        on_event: Callable[[Event, Delta], None] | None = None,
+        sink: Sink | None = None,
+    ) -> Head:
         """Apply events after the recorded head; record the new head every BATCH events.
 
         With a sink (see Fold), this store keeps only what the fold reads back, and the
@@ -242,8 +255,10 @@ def parse_view(as_of: str | None, known_by: str | None, valid_at: str | None, re
             seq = int(as_of)
             head = recorder.head().seq
             if seq > head:
-                raise InputError(f"--as-of: seq {seq} is past the head of the log (seq {head})",
-                                 "give a seq up to the head, or a time")  # fmt: skip
+                raise InputError(
+                    f"--as-of: seq {seq} is past the head of the log (seq {head})",
+                    "give a seq up to the head, or a time",
+                )
         else:
             from accords.events.model import parse_timestamp, timestamp
 

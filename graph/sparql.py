@@ -32,4 +32,3 @@ def run(projection: Projection, text: str) -> Any:
                 "change the record with accords record, retract or correct",
             ) from None
         raise InputError(f"SPARQL syntax error: {e}") from None
-

@@ -54,8 +54,10 @@ def _bounds(triples: list[Triple]) -> Iterator[Triple]:
             low = b.earliest.isoformat() if b.earliest else None
             high = b.latest.isoformat() if b.latest else None
         else:
-            q = parse_amount(obj.value) if kind == "amount" else parse_quantity(
-                int(obj.value) if obj.datatype.value == XSD + "integer" else obj.value
+            q = (
+                parse_amount(obj.value)
+                if kind == "amount"
+                else parse_quantity(int(obj.value) if obj.datatype.value == XSD + "integer" else obj.value)
             )
             datatype = ox.NamedNode(XSD + ("decimal" if kind == "amount" else "integer"))
             low = None if q.low is None else str(q.low)

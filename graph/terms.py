@@ -27,9 +27,17 @@ BELIEF = ox.NamedNode(GRAPH + "belief")
 VOCABULARY = ox.NamedNode(GRAPH + "vocabulary")
 
 PREFIXES = {
-    "acc": ACC, "id": ID, "graph": GRAPH, "prov": PROV, "rdf": RDF, "rdfs": RDFS,
-    "xsd": XSD, "dcterms": DCT, "schema": SCHEMA, "owl": OWL,
-}  # fmt: skip
+    "acc": ACC,
+    "id": ID,
+    "graph": GRAPH,
+    "prov": PROV,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "dcterms": DCT,
+    "schema": SCHEMA,
+    "owl": OWL,
+}
 
 TYPE = ox.NamedNode(RDF + "type")
 LABEL = ox.NamedNode(RDFS + "label")
@@ -82,5 +90,5 @@ def short(iri: str) -> str:
         return iri[len(ACC) :]  # the vocabulary's own words read best bare: in_force, Agreement
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri

@@ -138,9 +138,11 @@ class Timeline:
 
 
 def over_time(
-    events: Iterator[Event], shapes: Shapes | None = None, admit: Any = None,
+    events: Iterator[Event],
+    shapes: Shapes | None = None,
+    admit: Any = None,
     after: Callable[[Timeline, Event], None] | None = None,
-) -> list[Span]:  # fmt: skip
+) -> list[Span]:
     """Fold events into a fresh in-memory projection, tracking findings event by event."""
     projection = Projection.memory()
     timeline = Timeline(projection, shapes)

@@ -69,8 +69,11 @@ class StoreData:
         return self.classes[cls]
 
     def instances(self, cls: ox.NamedNode) -> set[Term]:
-        return {q.subject for c in self._subclasses(cls)  # type: ignore[misc]
-                for q in self.store.quads_for_pattern(None, TYPE, c, None)}  # fmt: skip
+        return {
+            q.subject  # type: ignore[misc]
+            for c in self._subclasses(cls)
+            for q in self.store.quads_for_pattern(None, TYPE, c, None)
+        }
 
     def is_instance(self, node: Term, cls: ox.NamedNode) -> bool:
         if isinstance(node, ox.Literal):
@@ -135,7 +138,11 @@ def compile_graph_shapes(graph: Graph) -> Shapes:
     for shape in compiled:
         if not (shape.targets or shape.sparql):
             continue  # a property shape or sh:or member, run through its node shape
-        dependents = graph.value(URIRef(shape.iri), URIRef(str(ACCSH) + "dependents")) if not shape.iri.startswith("_:") else None
+        dependents = (
+            graph.value(URIRef(shape.iri), URIRef(str(ACCSH) + "dependents"))
+            if not shape.iri.startswith("_:")
+            else None
+        )
         out.append(GraphShape(shape, str(dependents) if dependents is not None else None))
     return Shapes(out)
 
@@ -177,7 +184,12 @@ def prebound(select: str, node: Term, variable: str = "this") -> str:
     head, where, body = select.partition("WHERE")
     head = pattern.sub("", head)
     # grouping by a constant is no grouping: GROUP BY <iri> is not even SPARQL
-    body = re.sub(r"GROUP\s+BY\b(.*?)(?=HAVING|ORDER|LIMIT|OFFSET|$)", lambda m: _ungroup(pattern.sub("", m.group(1))), body, flags=re.S | re.I)
+    body = re.sub(
+        r"GROUP\s+BY\b(.*?)(?=HAVING|ORDER|LIMIT|OFFSET|$)",
+        lambda m: _ungroup(pattern.sub("", m.group(1))),
+        body,
+        flags=re.S | re.I,
+    )
     if re.search(r"SELECT\s+(DISTINCT\s+|REDUCED\s+)?$", head.rstrip() + " ", re.I):
         head = head.rstrip() + " * "  # nothing else was projected
     return head + where + pattern.sub(lambda _m: str(node), body)
@@ -244,8 +256,12 @@ class Validator:
             if kind == "class":
                 found |= {n for n in rest if self.data.is_instance(n, term)}  # type: ignore[arg-type]
             elif kind == "subjectsOf":
-                found |= {n for n in rest if not isinstance(n, ox.Literal)
-                          and next(iter(self.data.store.quads_for_pattern(n, term, None, None)), None)}  # type: ignore[arg-type]  # fmt: skip
+                found |= {
+                    n
+                    for n in rest
+                    if not isinstance(n, ox.Literal)
+                    and next(iter(self.data.store.quads_for_pattern(n, term, None, None)), None)  # type: ignore[arg-type]
+                }
             elif kind == "objectsOf":
                 found |= {n for n in rest if next(iter(self.data.store.quads_for_pattern(None, term, n, None)), None)}  # type: ignore[arg-type]
             elif kind == "node":
@@ -255,8 +271,11 @@ class Validator:
         return found
 
     def _rows(self, select: str, focus: set[Term], bind: bool) -> Iterable[dict[str, Term]]:
-        runs = [(n, self.data.select(prebound(select, n))) for n in sorted(focus, key=str)] if bind \
-            else [(None, self.data.select(select))]  # fmt: skip
+        runs = (
+            [(n, self.data.select(prebound(select, n))) for n in sorted(focus, key=str)]
+            if bind
+            else [(None, self.data.select(select))]
+        )
         for node, solutions in runs:
             names = [v.value for v in solutions.variables]
             for row in solutions:
@@ -275,8 +294,18 @@ class Validator:
                 path = values.get("path")
                 value = values.get("value", this if shape.path is None else None)
                 details = tuple(sorted((k, v) for k, v in values.items() if k not in ("this", "path", "value")))
-                out.append(Result(shape.iri, this, path if isinstance(path, ox.NamedNode) else shape.path,
-                                  shape.severity, _message(constraint.message, values, self.name), value, "SPARQL", details))  # fmt: skip
+                out.append(
+                    Result(
+                        shape.iri,
+                        this,
+                        path if isinstance(path, ox.NamedNode) else shape.path,
+                        shape.severity,
+                        _message(constraint.message, values, self.name),
+                        value,
+                        "SPARQL",
+                        details,
+                    )
+                )
         return out
 
     def _check(self, graph_shape: GraphShape, focus: set[Term], bind: bool) -> list[Result]:
@@ -296,8 +325,11 @@ class Validator:
         return unique(results)
 
     def validate_focus(
-        self, touched: set[Term], changed: set[Term], recheck: dict[str, set[Term]],
-    ) -> tuple[list[Result], dict[str, set[Term]]]:  # fmt: skip
+        self,
+        touched: set[Term],
+        changed: set[Term],
+        recheck: dict[str, set[Term]],
+    ) -> tuple[list[Result], dict[str, set[Term]]]:
         """The results for the focus nodes an event touched, those recheck names per shape
         (the focus nodes of open findings that name a touched node), and the shapes'
         dependents of the nodes whose believed statements changed (the ?changed of

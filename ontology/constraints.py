@@ -65,8 +65,9 @@ def well_formed(literal: ox.Literal) -> bool:
     return True
 
 
-_NUMERIC = {XSD + n for n in ("integer", "decimal", "double", "float", "int", "long",
-                              "nonNegativeInteger", "positiveInteger")}  # fmt: skip
+_NUMERIC = {
+    XSD + n for n in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger", "positiveInteger")
+}
 
 
 def number(term: Term) -> Decimal | dt.date | None:

@@ -72,9 +72,7 @@ def compiled() -> Context:
             continue
         iri = ctx.expand(value["@id"])
         kind_of = value.get("@type")
-        vocab_words = {
-            word: ctx.expand(target) for word, target in value.get("@context", {}).items()
-        }
+        vocab_words = {word: ctx.expand(target) for word, target in value.get("@context", {}).items()}
         if kind_of == "@id":
             ctx.terms[key] = ContextTerm(iri, "id", None, {}, ox.NamedNode(iri))
         elif kind_of == "@vocab":

@@ -77,17 +77,40 @@ VAGUE: dict[str, tuple[int, int]] = {
 }
 
 _UNITS = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-    "eighteen", "nineteen",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
 ]
 _TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _WORDS: dict[str, int] = {word: value for value, word in enumerate(_UNITS)}
 _WORDS.update({word: 10 * value for value, word in enumerate(_TENS) if word})
 _WORDS.update({"a dozen": 12, "dozen": 12})
 _SCALES = {
-    "hundred": 100, "thousand": 1000, "k": 1000, "million": 10**6, "m": 10**6, "mn": 10**6,
-    "billion": 10**9, "bn": 10**9,
+    "hundred": 100,
+    "thousand": 1000,
+    "k": 1000,
+    "million": 10**6,
+    "m": 10**6,
+    "mn": 10**6,
+    "billion": 10**9,
+    "bn": 10**9,
 }
 
 _NUMERAL = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*([a-z]+)?$")
@@ -96,7 +119,10 @@ _TEN_PERCENT = Decimal("0.1")
 
 # (pattern, kind): the number is group "n"; ranges are found by _range.
 _FORMS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^(?:(?:about|around|some|roughly|approximately|approx\.?|circa|ca\.|c\.)\s+|~\s*)(?P<n>.+)$"), "about"),
+    (
+        re.compile(r"^(?:(?:about|around|some|roughly|approximately|approx\.?|circa|ca\.|c\.)\s+|~\s*)(?P<n>.+)$"),
+        "about",
+    ),
     (re.compile(r"^(?:nearly|almost|just under)\s+(?P<n>.+)$"), "nearly"),
     (re.compile(r"^(?:at least|no fewer than|no less than|a minimum of|minimum of)\s+(?P<n>.+)$"), "min"),
     (re.compile(r"^(?P<n>.+?)\s*(?:or more|\+)$"), "min"),
@@ -164,9 +190,21 @@ def _normalize(text: str) -> str:
     return " ".join(text.casefold().replace("\u00a0", " ").split()).rstrip(".")
 
 
-NO_BOUNDS = frozenset({"undisclosed", "unknown", "not disclosed",
-                       "all", "most", "a majority", "the majority", "a vast majority", "the vast majority",
-                       "a large majority", "the large majority"})
+NO_BOUNDS = frozenset(
+    {
+        "undisclosed",
+        "unknown",
+        "not disclosed",
+        "all",
+        "most",
+        "a majority",
+        "the majority",
+        "a vast majority",
+        "the vast majority",
+        "a large majority",
+        "the large majority",
+    }
+)
 
 
 def _read(text: str) -> _Reading:
@@ -221,7 +259,7 @@ def _whole(value: Decimal, text: str) -> int:
 def parse_quantity(value: int | str) -> Quantity:
     """Read a count given as a whole number or as text; QuantityError if it cannot be read."""
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise QuantityError(f"{value!r} is not a number or text", "give a whole number or words like \"about 200\"")
+        raise QuantityError(f"{value!r} is not a number or text", 'give a whole number or words like "about 200"')
     if isinstance(value, int):
         if value < 0:
             raise QuantityError(f"{value} is negative", "counts cannot be negative")

@@ -63,16 +63,23 @@ def statement_keys() -> tuple[Key, ...]:
                 seen["many"] = False
             if words is not None:
                 # a word is its local name; a property ("unknown": ["signed"]) its JSON key
-                seen["values"] = tuple(keys.get(str(w), str(w).removeprefix(str(ACC))) for w in Collection(shapes, words))
+                seen["values"] = tuple(
+                    keys.get(str(w), str(w).removeprefix(str(ACC))) for w in Collection(shapes, words)
+                )
             description = shapes.value(prop, SH.description)  # the key for this type, where the
             if description is not None:  # vocabulary's comment covers others too (acc:status)
                 seen["meaning"] = str(description)
         for path, seen in sorted(paths.items(), key=lambda p: (not p[1]["required"], keys[str(p[0])])):
-            out.append(Key(
-                str(cls).removeprefix(str(ACC)), keys[str(path)], bool(seen["required"]), bool(seen["many"]),
-                str(seen["meaning"] or _meaning(str(vocabulary.value(path, RDFS.comment) or ""))),
-                seen["values"],  # type: ignore[arg-type]
-            ))  # fmt: skip
+            out.append(
+                Key(
+                    str(cls).removeprefix(str(ACC)),
+                    keys[str(path)],
+                    bool(seen["required"]),
+                    bool(seen["many"]),
+                    str(seen["meaning"] or _meaning(str(vocabulary.value(path, RDFS.comment) or ""))),
+                    seen["values"],  # type: ignore[arg-type]
+                )
+            )
     return tuple(sorted(out, key=lambda k: k.type))
 
 

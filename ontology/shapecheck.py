@@ -35,15 +35,56 @@ RDF_TYPE = ox.NamedNode(str(RDF.type))
 SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
 _NONE: set[Term] = set()  # "no nodes", shared so that lookups build no set: never add to it
 
-SUPPORTED = frozenset(SHACL + name for name in (
-    "NodeShape", "PropertyShape", "targetClass", "targetSubjectsOf", "targetObjectsOf",
-    "targetNode", "target", "SPARQLTarget", "closed", "ignoredProperties", "property", "path",
-    "minCount", "maxCount", "datatype", "pattern", "nodeKind", "in", "minInclusive",
-    "disjoint", "or", "class", "message", "severity", "sparql", "select", "prefixes",
-    "declare", "prefix", "namespace", "name", "description", "order", "group",
-    "Violation", "Warning", "Info", "IRI", "BlankNode", "Literal", "BlankNodeOrIRI",
-    "BlankNodeOrLiteral", "IRIOrLiteral", "SPARQLConstraint", "PrefixDeclaration",
-))  # fmt: skip
+SUPPORTED = frozenset(
+    SHACL + name
+    for name in (
+        "NodeShape",
+        "PropertyShape",
+        "targetClass",
+        "targetSubjectsOf",
+        "targetObjectsOf",
+        "targetNode",
+        "target",
+        "SPARQLTarget",
+        "closed",
+        "ignoredProperties",
+        "property",
+        "path",
+        "minCount",
+        "maxCount",
+        "datatype",
+        "pattern",
+        "nodeKind",
+        "in",
+        "minInclusive",
+        "disjoint",
+        "or",
+        "class",
+        "message",
+        "severity",
+        "sparql",
+        "select",
+        "prefixes",
+        "declare",
+        "prefix",
+        "namespace",
+        "name",
+        "description",
+        "order",
+        "group",
+        "Violation",
+        "Warning",
+        "Info",
+        "IRI",
+        "BlankNode",
+        "Literal",
+        "BlankNodeOrIRI",
+        "BlankNodeOrLiteral",
+        "IRIOrLiteral",
+        "SPARQLConstraint",
+        "PrefixDeclaration",
+    )
+)
 """Every sh: term the compiler understands; a shape using any other is refused."""
 
 
@@ -132,13 +173,10 @@ class TripleData:
         if isinstance(node, ox.BlankNode):
             return True
         b = self.blank
-        return b is not None and isinstance(node, ox.NamedNode) and (
-            node.value == b or node.value.startswith(b + "-")
-        )
+        return b is not None and isinstance(node, ox.NamedNode) and (node.value == b or node.value.startswith(b + "-"))
 
 
 # -- compiling --------------------------------------------------------------------------
-
 
 
 def _to_ox(node: RdfNode) -> Term:
@@ -196,16 +234,34 @@ class Shape:
         if values or not self.needs_values:
             for check in self.checks:
                 for value, component in check(data, focus, values):
-                    out.append(Result(self.iri, focus, self.path, self.severity,
-                                      self.message or f"{component} constraint not met", value, component))  # fmt: skip
+                    out.append(
+                        Result(
+                            self.iri,
+                            focus,
+                            self.path,
+                            self.severity,
+                            self.message or f"{component} constraint not met",
+                            value,
+                            component,
+                        )
+                    )
                     if first:
                         return True
                     found = True
         if self.closed is not None:
             for predicate, obj in data.outgoing(focus):
                 if predicate not in self.closed:
-                    out.append(Result(self.iri, focus, predicate, self.severity,
-                                      self.message or "Closed constraint not met", obj, "Closed"))  # fmt: skip
+                    out.append(
+                        Result(
+                            self.iri,
+                            focus,
+                            predicate,
+                            self.severity,
+                            self.message or "Closed constraint not met",
+                            obj,
+                            "Closed",
+                        )
+                    )
                     if first:
                         return True
                     found = True
@@ -264,7 +320,7 @@ class _Compiler:
                 if isinstance(term, URIRef) and str(term).startswith(SHACL) and str(term) not in SUPPORTED:
                     raise ShapeError(
                         f"{self.name(node)}: {self.g.qname(term)} is not supported by accords' shape compiler",
-                        f"supported: {', '.join(sorted('sh:' + s[len(SHACL):] for s in SUPPORTED))}",
+                        f"supported: {', '.join(sorted('sh:' + s[len(SHACL) :] for s in SUPPORTED))}",
                     )
             if isinstance(o, BNode) and p != RDF.first:
                 self.refuse_unknown(o, seen)
@@ -299,13 +355,19 @@ class _Compiler:
             message=str(message) if message is not None else None,
         )
         self.shapes[node] = shape
-        for kind, predicate in (("class", SH.targetClass), ("subjectsOf", SH.targetSubjectsOf),
-                                ("objectsOf", SH.targetObjectsOf), ("node", SH.targetNode)):  # fmt: skip
+        for kind, predicate in (
+            ("class", SH.targetClass),
+            ("subjectsOf", SH.targetSubjectsOf),
+            ("objectsOf", SH.targetObjectsOf),
+            ("node", SH.targetNode),
+        ):
             shape.targets += [(kind, _to_ox(t)) for t in g.objects(node, predicate)]
         for target in g.objects(node, SH.target):
             select = self.one(target, SH.select)
             if (target, RDF.type, SH.SPARQLTarget) not in g or select is None:
-                raise ShapeError(f"{self.name(node)}: only SPARQL targets (sh:SPARQLTarget with sh:select) are supported")
+                raise ShapeError(
+                    f"{self.name(node)}: only SPARQL targets (sh:SPARQLTarget with sh:select) are supported"
+                )
             shape.targets.append(("select", self.prefixes(target) + str(select)))
         if shape.targets and all(kind == "class" for kind, _ in shape.targets):
             shape.classes = frozenset(term for _, term in shape.targets if not isinstance(term, str))
@@ -363,10 +425,13 @@ class _Compiler:
         for constraint in g.objects(node, SH.sparql):
             select = self.one(constraint, SH.select)
             if select is None:
-                raise ShapeError(f"{self.name(node)}: a sh:sparql constraint needs sh:select (ASK validators are not supported)")
+                raise ShapeError(
+                    f"{self.name(node)}: a sh:sparql constraint needs sh:select (ASK validators are not supported)"
+                )
             message = self.one(constraint, SH.message)
-            shape.sparql.append(Sparql(self.prefixes(constraint) + str(select),
-                                       str(message) if message is not None else None))  # fmt: skip
+            shape.sparql.append(
+                Sparql(self.prefixes(constraint) + str(select), str(message) if message is not None else None)
+            )
 
 
 # -- running ----------------------------------------------------------------------------
@@ -403,7 +468,12 @@ def check_data(shapes: Sequence[Shape], data: TripleData) -> list[Result]:
     """Every core result of shapes over data, in a stable order."""
     results: list[Result] = []
     for shape in shapes:
-        if not shape.targets or shape.classes is not None and not data.subclass and shape.classes.isdisjoint(data.typed):
+        if (
+            not shape.targets
+            or shape.classes is not None
+            and not data.subclass
+            and shape.classes.isdisjoint(data.typed)
+        ):
             continue
         focus_nodes = targets(shape, data)
         if not focus_nodes:

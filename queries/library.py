@@ -152,8 +152,7 @@ def bind(query: NamedQuery, given: dict[str, str]) -> dict[str, str]:
     known = {p.name: p for p in query.params}
     unknown = sorted(set(given) - set(known))
     if unknown:
-        raise InputError(f"{query.name} has no parameter {unknown[0]!r}",
-                         f"parameters: {', '.join(known) or 'none'}")  # fmt: skip
+        raise InputError(f"{query.name} has no parameter {unknown[0]!r}", f"parameters: {', '.join(known) or 'none'}")
     values = {p.name: p.default for p in query.params if p.default is not None}
     values.update(given)
     return values

@@ -39,13 +39,20 @@ def _cli(store: Path, *args: str) -> Any:
 
 
 def _bindings(document: Any) -> list[str]:
-    return sorted(json.dumps({k: v["value"] for k, v in row.items()}, sort_keys=True) for row in document["results"]["bindings"])
+    return sorted(
+        json.dumps({k: v["value"] for k, v in row.items()}, sort_keys=True) for row in document["results"]["bindings"]
+    )
 
 
 def _iris(rows: list[dict[str, Any]]) -> list[str]:
     """Rows as sorted JSON: a query's ORDER BY may leave ties in any order."""
-    return sorted(json.dumps({k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in row.items() if v is not None},
-                             sort_keys=True) for row in rows)  # fmt: skip
+    return sorted(
+        json.dumps(
+            {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in row.items() if v is not None},
+            sort_keys=True,
+        )
+        for row in rows
+    )
 
 
 CLOCKS = [{}, {"as_of": "300"}, {"known_by": "2025-08-01"}, {"valid_at": "2025-07-16"}]
@@ -68,20 +75,26 @@ def test_trace_validate_and_verify_answer_as_their_commands(store: Path) -> None
         traced = record.trace("agreement/us-sz")
         cli = _cli(store, "trace", "agreement/us-sz")
         assert [c.id for c in traced.claims] == [c["id"] for c in cli["claims"]]
-        assert (traced.supporting_active, traced.independent_sources) == (cli["supporting_active"], cli["independent_sources"])
+        assert (traced.supporting_active, traced.independent_sources) == (
+            cli["supporting_active"],
+            cli["independent_sources"],
+        )
         findings, head = record.validate(known_by="2025-09-30")
         rows = _cli(store, "validate", "--known-by", "2025-09-30")
         assert len(findings) == len(rows) and {r.message for r in findings} == {r["message"] for r in rows}
         verified = record.verify()
-        assert _cli(store, "verify") == [{"ok": True, "events": verified.events, "head": verified.head,
-                                          "bad_seq": None, "problem": None}]  # fmt: skip
+        assert _cli(store, "verify") == [
+            {"ok": True, "events": verified.events, "head": verified.head, "bad_seq": None, "problem": None}
+        ]
         assert verified.head == record.head.hash and head.seq <= record.head.seq
 
 
 def test_rows_are_plain_values_and_a_dataframe(store: Path) -> None:
     with accords.open(store) as record:
         rows = record.sparql("SELECT ?q ?n WHERE { ?x acc:quantity ?q . ?q acc:numberMin ?n } LIMIT 3").rows()
-        assert rows.columns == ["q", "n"] and all(isinstance(r["q"], str) and not r["q"].startswith("http") for r in rows)
+        assert rows.columns == ["q", "n"] and all(
+            isinstance(r["q"], str) and not r["q"].startswith("http") for r in rows
+        )
         pandas = pytest.importorskip("pandas")
         assert isinstance(rows.to_dataframe(), pandas.DataFrame)
 
@@ -102,8 +115,6 @@ def test_log_show_replay_and_diff_answer_as_their_commands(store: Path) -> None:
         assert record.event(sources[0].seq).id == sources[0].id
         assert record.replay(400, 405) == _cli(store, "replay", "--from", "400", "--to", "405")
         assert record.diff(100, 200) == _cli(store, "diff", "100", "200")
-
-
 
 
 def test_proofs_answer_as_their_commands(store: Path, tmp_path: Path) -> None:

@@ -33,10 +33,12 @@ def test_nothing_imports_a_folder_by_its_bare_name() -> None:
         for path in (ROOT / folder).glob("*.py"):
             for node in ast.walk(ast.parse(path.read_text())):
                 names = (
-                    [a.name for a in node.names] if isinstance(node, ast.Import)
-                    else [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                    if isinstance(node, ast.ImportFrom) and node.level == 0
                     else []
-                )  # fmt: skip
+                )
                 for name in names:
                     assert name.split(".")[0] not in bare, f"{path}: imports {name}"
 
@@ -50,10 +52,10 @@ def test_events_never_imports_graph() -> None:
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(folder), str(ROOT)],
-        check=True, cwd=folder,
-    )  # fmt: skip
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(folder), str(ROOT)],
+        check=True,
+        cwd=folder,
+    )
     (built,) = folder.glob("accords-*.whl")
     return built
 
@@ -73,12 +75,21 @@ def test_the_demo_runs_from_the_installed_wheel(wheel: Path, tmp_path: Path) -> 
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     subprocess.run([venv / "bin" / "pip", "install", "-q", "--no-deps", str(wheel)], check=True)
     env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path), "ACCORDS_USER": "demo", "COLUMNS": "200"}
-    done = subprocess.run([venv / "bin" / "accords", "demo"], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        [venv / "bin" / "accords", "demo"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     tour = done.stdout
-    assert str(venv) in subprocess.run([venv / "bin" / "python", "-c", "import accords; print(accords.__file__)"],
-                                       cwd=tmp_path, capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert (
+        str(venv)
+        in subprocess.run(
+            [venv / "bin" / "python", "-c", "import accords; print(accords.__file__)"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     assert "seed: committed 17 new events (seq 1-17)" in done.stderr + tour
     assert "Nations like Rwanda have already accepted" in tour  # the trace reaches the quote
     assert "introduced at seq 4 (c-rwanda-paid), resolved at seq 5 (c-rwanda-agreement)" in tour

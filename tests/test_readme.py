@@ -82,10 +82,13 @@ def test_the_readme_walkthrough_runs_as_shown(tmp_path: Path) -> None:
                     pytest.fail("the README's Neo4j steps need the Neo4j test server")
                 continue
             env["ACCORDS_NEO4J_URI"] = neo4j
-        done = subprocess.run(["bash", "-c", step.command], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, timeout=300)  # fmt: skip
+        done = subprocess.run(
+            ["bash", "-c", step.command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+        )
         actual = (done.stderr + done.stdout).splitlines()
         assert matches(step.output, actual), (
-            f"README step:\n$ {step.command}\n--- shown ---\n" + "\n".join(step.output)
-            + "\n--- printed ---\n" + "\n".join(actual)
+            f"README step:\n$ {step.command}\n--- shown ---\n"
+            + "\n".join(step.output)
+            + "\n--- printed ---\n"
+            + "\n".join(actual)
         )

@@ -60,10 +60,21 @@ def test_dry_run_checks_files_together_and_writes_nothing(run, tmp_path: Path, s
     before = snapshot(run.store)
     checked = run("import", "--dry-run", str(sources), str(claims))
     assert checked.exit_code == 0, checked.stderr
-    assert f"would commit {len(lines)} new events (seq 1-{len(lines)}), 0 already recorded; --dry-run: nothing written" in checked.stderr
-    one = run("record", "--dry-run", "--type", "SourceRegistered", "-f", "title=T", "-f", "kind=news", "--format", "json")
-    assert json.loads(one.stdout)[0] | {"id": ""} == {"seq": 1, "id": "", "type": "SourceRegistered", "key": None,
-                                                     "new": True, "written": False}  # fmt: skip
+    assert (
+        f"would commit {len(lines)} new events (seq 1-{len(lines)}), 0 already recorded; --dry-run: nothing written"
+        in checked.stderr
+    )
+    one = run(
+        "record", "--dry-run", "--type", "SourceRegistered", "-f", "title=T", "-f", "kind=news", "--format", "json"
+    )
+    assert json.loads(one.stdout)[0] | {"id": ""} == {
+        "seq": 1,
+        "id": "",
+        "type": "SourceRegistered",
+        "key": None,
+        "new": True,
+        "written": False,
+    }
     claims.write_text(claims.read_text().replace('"state/PE"', '"state/Narnia"', 1))
     refused = run("import", "--dry-run", str(sources), str(claims))
     assert refused.exit_code == 2 and "claims.jsonl:" in refused.stderr and "unknown state 'Narnia'" in refused.stderr
@@ -96,14 +107,34 @@ def test_store_given_before_the_command_wins_over_the_environment(sqlite_run, tm
 
 def test_record_from_flags_json_and_yaml(sqlite_run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     run = sqlite_run
-    result = run("record", "--type", "SourceRegistered", "--key", "src-ap",
-                 "-f", "title=US seeks deals", "-f", "publisher=AP", "-f", "published=11 June 2025",
-                 "-f", "kind=news")  # fmt: skip
+    result = run(
+        "record",
+        "--type",
+        "SourceRegistered",
+        "--key",
+        "src-ap",
+        "-f",
+        "title=US seeks deals",
+        "-f",
+        "publisher=AP",
+        "-f",
+        "published=11 June 2025",
+        "-f",
+        "kind=news",
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("recorded seq 1 SourceRegistered src-ap ")
-    claim = {"type": "ClaimRecorded", "key": "c-ap", "body": {
-        "source": "src-ap", "quote": "Peru said no", "attributed_to": "Peru's foreign ministry",
-        "certainty": "confirmed", "statement": {"@type": "Stance", "state": "state/PE", "position": "refused"}}}  # fmt: skip
+    claim = {
+        "type": "ClaimRecorded",
+        "key": "c-ap",
+        "body": {
+            "source": "src-ap",
+            "quote": "Peru said no",
+            "attributed_to": "Peru's foreign ministry",
+            "certainty": "confirmed",
+            "statement": {"@type": "Stance", "state": "state/PE", "position": "refused"},
+        },
+    }
     result = run("record", "-", input=json.dumps(claim))
     assert result.exit_code == 0, result.stderr
     yaml_file = tmp_path / "retract.yaml"
@@ -118,7 +149,9 @@ def test_record_from_flags_json_and_yaml(sqlite_run, tmp_path: Path) -> None:  #
     assert again.stdout.startswith("already recorded as seq 2")
     rated = run("record", "--type", "ClaimReviewed", "-f", "claim=c-ap", "-f", "rating=true", "-f", "reviewer=Desk")
     assert rated.exit_code == 0, rated.stderr  # the rating "true", not the boolean
-    withdrawn = run("record", "--type", "SourceCorrected", "-f", "source=src-ap", "-f", "correction=x", "-f", "retracted=true")
+    withdrawn = run(
+        "record", "--type", "SourceCorrected", "-f", "source=src-ap", "-f", "correction=x", "-f", "retracted=true"
+    )
     assert withdrawn.exit_code == 0, withdrawn.stderr
     assert json.loads(run("show", withdrawn.stdout.split()[-1]).stdout)["body"]["retracted"] is True
 
@@ -184,7 +217,6 @@ def test_installed_command_end_to_end(tmp_path: Path) -> None:
     assert bad.stderr.startswith(b"error: stdin:1: type: unknown event type 'Nope'")
 
 
-
 def test_installed_command_checks_without_writing_and_obeys_the_store_before_it(tmp_path: Path) -> None:
     """--dry-run, and `accords --store B` while ACCORDS_STORE names A, as a user runs them."""
     assert _accords("init", cwd=tmp_path).returncode == 0  # A: ACCORDS_STORE
@@ -200,11 +232,18 @@ def test_installed_command_checks_without_writing_and_obeys_the_store_before_it(
 
 def test_a_pipe_closed_early_is_not_an_error(tmp_path: Path) -> None:
     _accords("init", cwd=tmp_path)
-    lines = "\n".join(json.dumps({"type": "SourceRegistered", "body": {"title": f"t{i}", "kind": "news"}}) for i in range(3000))
+    lines = "\n".join(
+        json.dumps({"type": "SourceRegistered", "body": {"title": f"t{i}", "kind": "news"}}) for i in range(3000)
+    )
     _accords("import", "-", cwd=tmp_path, input=lines.encode())
     exe = shutil.which("accords")
-    done = subprocess.run(f"{exe} log --format jsonl | head -1", shell=True, cwd=tmp_path,
-                          capture_output=True, env={**os.environ, "ACCORDS_STORE": str(tmp_path / "accords.db")})  # fmt: skip
+    done = subprocess.run(
+        f"{exe} log --format jsonl | head -1",
+        shell=True,
+        cwd=tmp_path,
+        capture_output=True,
+        env={**os.environ, "ACCORDS_STORE": str(tmp_path / "accords.db")},
+    )
     assert done.returncode == 0
     assert done.stderr == b""
 
@@ -214,8 +253,21 @@ def test_statements_lists_each_type_from_the_shapes(sqlite_run) -> None:  # type
     by_type: dict[str, dict[str, dict[str, str]]] = {}
     for row in rows:
         by_type.setdefault(row["type"], {})[row["key"]] = row
-    assert set(by_type) == {"Agreement", "Transfer", "Request", "Payment", "Stance", "CourtRuling", "Target",
-                            "ConditionReport", "State", "Actor", "Pressure", "Lawsuit", "Quantity"}  # fmt: skip
+    assert set(by_type) == {
+        "Agreement",
+        "Transfer",
+        "Request",
+        "Payment",
+        "Stance",
+        "CourtRuling",
+        "Target",
+        "ConditionReport",
+        "State",
+        "Actor",
+        "Pressure",
+        "Lawsuit",
+        "Quantity",
+    }
     assert by_type["Quantity"]["number"]["required"] == "yes"
     assert by_type["Agreement"]["status"]["takes"].startswith("one: reported, negotiating, concluded, signed, in_force")
     assert by_type["Transfer"]["via"]["takes"] == "a list"

@@ -17,8 +17,18 @@ def _run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _claim(key: str, statement: Any, **body: Any) -> dict[str, Any]:
-    return {"type": "ClaimRecorded", "key": key, "body": {
-        "source": "src", "quote": "q", "attributed_to": "a", "certainty": "reported", "statement": statement, **body}}  # fmt: skip
+    return {
+        "type": "ClaimRecorded",
+        "key": key,
+        "body": {
+            "source": "src",
+            "quote": "q",
+            "attributed_to": "a",
+            "certainty": "reported",
+            "statement": statement,
+            **body,
+        },
+    }
 
 
 @pytest.fixture
@@ -41,16 +51,24 @@ def _rows(folder: Path, query: str, *clock: str) -> list[dict[str, str]]:
 TRANSFER = {"@id": "transfer/us-gh-1", "@type": "Transfer", "from": "state/US", "to": "state/GH"}
 
 
-@pytest.mark.parametrize(("statement", "words"), [
-    ({**TRANSFER, "quantities": [{"number": 14, "role": "total"}, {"number": "about 30", "role": "subset"}]},
-     "a subset of 'about 30' is more than its total of '14'"),
-    ({**TRANSFER, "quantities": [{"number": "up to 50", "role": "cap", "per": "yearly"}]}, '"per"'),
-    ({"@id": "actor/x-ministry", "@type": "Actor", "name": "Ministry", "state": "state/Atlantis"}, "unknown state 'Atlantis'"),
-    ({"@type": "Transfer", "from": "United States", "to": "state/GH"}, 'write "state/US"'),
-    ({"@type": "Transfer", "from": "state/US"}, 'needs its "from" and "to"'),
-    ([TRANSFER, {"@type": "Stance", "position": "willing"}], "[2] the statement: A stance needs whose it is"),
-    ({**TRANSFER, "unknown": ["colour"]}, '"unknown" must name a key'),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("statement", "words"),
+    [
+        (
+            {**TRANSFER, "quantities": [{"number": 14, "role": "total"}, {"number": "about 30", "role": "subset"}]},
+            "a subset of 'about 30' is more than its total of '14'",
+        ),
+        ({**TRANSFER, "quantities": [{"number": "up to 50", "role": "cap", "per": "yearly"}]}, '"per"'),
+        (
+            {"@id": "actor/x-ministry", "@type": "Actor", "name": "Ministry", "state": "state/Atlantis"},
+            "unknown state 'Atlantis'",
+        ),
+        ({"@type": "Transfer", "from": "United States", "to": "state/GH"}, 'write "state/US"'),
+        ({"@type": "Transfer", "from": "state/US"}, 'needs its "from" and "to"'),
+        ([TRANSFER, {"@type": "Stance", "position": "willing"}], "[2] the statement: A stance needs whose it is"),
+        ({**TRANSFER, "unknown": ["colour"]}, '"unknown" must name a key'),
+    ],
+)
 def test_bad_input_in_a_new_form_exits_2_naming_file_line_and_field(folder: Path, statement: Any, words: str) -> None:
     done = _import(folder, SOURCE, _claim("c1", statement))
     assert done.returncode == 2
@@ -59,23 +77,45 @@ def test_bad_input_in_a_new_form_exits_2_naming_file_line_and_field(folder: Path
 
 
 def test_a_ministry_speaks_for_its_state_and_stays_distinguishable(folder: Path) -> None:
-    ministry = {"@id": "actor/ug-foreign-ministry", "@type": "Actor", "name": "Ministry of Foreign Affairs",
-                "actor_kind": "ministry", "state": "state/UG"}  # fmt: skip
+    ministry = {
+        "@id": "actor/ug-foreign-ministry",
+        "@type": "Actor",
+        "name": "Ministry of Foreign Affairs",
+        "actor_kind": "ministry",
+        "state": "state/UG",
+    }
     stance = {"@type": "Stance", "actor": "actor/ug-foreign-ministry", "position": "willing", "toward": "state/US"}
     assert _import(folder, SOURCE, _claim("c1", [ministry, stance])).returncode == 0
-    rows = _rows(folder, "SELECT ?state ?actor ?position WHERE { ?s acc:actor ?actor ; acc:position ?position . "
-                         "?actor acc:state ?state }")  # fmt: skip
-    assert rows == [{"state": "https://w3id.org/accords/id/state/UG",
-                     "actor": "https://w3id.org/accords/id/actor/ug-foreign-ministry",
-                     "position": "https://w3id.org/accords/ns#willing"}]  # fmt: skip
+    rows = _rows(
+        folder,
+        "SELECT ?state ?actor ?position WHERE { ?s acc:actor ?actor ; acc:position ?position . "
+        "?actor acc:state ?state }",
+    )
+    assert rows == [
+        {
+            "state": "https://w3id.org/accords/id/state/UG",
+            "actor": "https://w3id.org/accords/id/actor/ug-foreign-ministry",
+            "position": "https://w3id.org/accords/ns#willing",
+        }
+    ]
 
 
 def test_the_several_dates_of_a_flight_each_have_bounds(folder: Path) -> None:
-    flight = {**TRANSFER, "departed": "2025-07-04", "arrived": "2025-07-05", "announced": "2025-07-16",
-              "status": "completed", "detained": True, "onward_to": ["state/TG"]}  # fmt: skip
+    flight = {
+        **TRANSFER,
+        "departed": "2025-07-04",
+        "arrived": "2025-07-05",
+        "announced": "2025-07-16",
+        "status": "completed",
+        "detained": True,
+        "onward_to": ["state/TG"],
+    }
     assert _import(folder, SOURCE, _claim("c1", flight)).returncode == 0
-    rows = _rows(folder, "SELECT ?d ?a WHERE { ?t acc:departedDateLatest ?d ; acc:arrivedDateEarliest ?a ; "
-                         "acc:onwardTo <https://w3id.org/accords/id/state/TG> ; acc:status acc:completed }")  # fmt: skip
+    rows = _rows(
+        folder,
+        "SELECT ?d ?a WHERE { ?t acc:departedDateLatest ?d ; acc:arrivedDateEarliest ?a ; "
+        "acc:onwardTo <https://w3id.org/accords/id/state/TG> ; acc:status acc:completed }",
+    )
     assert rows == [{"d": "2025-07-04", "a": "2025-07-05"}]
 
 
@@ -93,20 +133,47 @@ def test_an_undated_page_is_known_from_the_day_it_was_recorded(folder: Path) -> 
 
 
 def test_one_quote_states_several_facts_each_traced_to_it(folder: Path) -> None:
-    pressure = {"@id": "pressure/us-gh-visas", "@type": "Pressure", "by": "state/US", "on": ["state/GH"],
-                "instrument": "visa_restrictions", "stage": "lifted", "until": "until Ghana takes deportees"}
-    payment = {"@id": "payment/us-gh", "@type": "Payment", "payer": "state/US", "payee": "state/GH",
-               "amount": "undisclosed", "consideration": ["visa_relief"], "unknown": ["currency"]}
-    lawsuit = {"@id": "lawsuit/gh-deportees", "@type": "Lawsuit", "by": ["actor/gh-lawyers"], "against": ["state/GH"],
-               "status": "filed", "court": "High Court, Accra"}  # fmt: skip
-    assert _import(folder, SOURCE, _claim("c1", [pressure, payment, lawsuit], quote="Visas back, no cash, and a suit.")).returncode == 0
+    pressure = {
+        "@id": "pressure/us-gh-visas",
+        "@type": "Pressure",
+        "by": "state/US",
+        "on": ["state/GH"],
+        "instrument": "visa_restrictions",
+        "stage": "lifted",
+        "until": "until Ghana takes deportees",
+    }
+    payment = {
+        "@id": "payment/us-gh",
+        "@type": "Payment",
+        "payer": "state/US",
+        "payee": "state/GH",
+        "amount": "undisclosed",
+        "consideration": ["visa_relief"],
+        "unknown": ["currency"],
+    }
+    lawsuit = {
+        "@id": "lawsuit/gh-deportees",
+        "@type": "Lawsuit",
+        "by": ["actor/gh-lawyers"],
+        "against": ["state/GH"],
+        "status": "filed",
+        "court": "High Court, Accra",
+    }
+    assert (
+        _import(
+            folder, SOURCE, _claim("c1", [pressure, payment, lawsuit], quote="Visas back, no cash, and a suit.")
+        ).returncode
+        == 0
+    )
     for entity in ("pressure/us-gh-visas", "payment/us-gh", "lawsuit/gh-deportees"):
         traced = _run(folder, "trace", entity, "--format", "json")
         assert traced.returncode == 0, traced.stderr
         (claim,) = json.loads(traced.stdout)["claims"]
         assert (claim["key"], claim["quote"]) == ("c1", "Visas back, no cash, and a suit.")
     logged = _run(folder, "log", "--format", "jsonl")  # a regression: log read a statement as one object
-    assert logged.returncode == 0 and 'Pressure+Payment+Lawsuit: \\"Visas back' in logged.stdout, logged.stdout + logged.stderr
+    assert logged.returncode == 0 and 'Pressure+Payment+Lawsuit: \\"Visas back' in logged.stdout, (
+        logged.stdout + logged.stderr
+    )
     assert _run(folder, "replay", "--format", "json").returncode == 0
     rows = _rows(folder, "SELECT ?what ?unknown WHERE { ?p acc:consideration ?what ; acc:unknown ?unknown }")
     assert rows == [{"what": "https://w3id.org/accords/ns#visa_relief", "unknown": "https://schema.org/currency"}]
@@ -114,7 +181,9 @@ def test_one_quote_states_several_facts_each_traced_to_it(folder: Path) -> None:
 
 def test_trace_takes_a_claim_as_tables_print_it(folder: Path) -> None:
     assert _import(folder, SOURCE, _claim("c1", TRANSFER)).returncode == 0
-    short = _rows(folder, "SELECT ?c WHERE { GRAPH graph:provenance { ?c acc:key 'c1' } }")[0]["c"].rsplit("/", 1)[1][:12]
+    short = _rows(folder, "SELECT ?c WHERE { GRAPH graph:provenance { ?c acc:key 'c1' } }")[0]["c"].rsplit("/", 1)[1][
+        :12
+    ]
     traced = _run(folder, "trace", f"claim/{short}", "--format", "json")
     assert traced.returncode == 0, traced.stderr
     assert json.loads(traced.stdout)["claims"][0]["key"] == "c1"

@@ -44,7 +44,7 @@ CASES = {
         "bad.jsonl:2: key: 'src-b' is already used by another event",
     ),
     "statement without @type": (
-        CLAIM.replace('"@type": "Stance", ', '') % "",
+        CLAIM.replace('"@type": "Stance", ', "") % "",
         'bad.jsonl:2: body.statement: needs an "@type"',
     ),
     "remote @context": (
@@ -111,7 +111,12 @@ def test_bad_yaml_names_the_line(run, tmp_path: Path, snapshot) -> None:  # type
 
 def test_state_names_are_stored_as_codes(sqlite_run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     sqlite_run("import", str(DATA / "sample.jsonl"))
-    claim = CLAIM.replace("src-b", "src-seed").replace('"state": "state/PE"', '"state": "state/Peru", "toward": "state/usa"') % ""
+    claim = (
+        CLAIM.replace("src-b", "src-seed").replace(
+            '"state": "state/PE"', '"state": "state/Peru", "toward": "state/usa"'
+        )
+        % ""
+    )
     assert sqlite_run("record", "-", input=claim).exit_code == 0
     stored = json.loads(sqlite_run("show", "c-b").stdout)["body"]["statement"]
     assert (stored["state"], stored["toward"]) == ("state/PE", "state/US")

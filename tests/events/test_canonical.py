@@ -17,8 +17,7 @@ json_values: st.SearchStrategy[Any] = st.recursive(
     | st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(),
-    lambda children: st.lists(children, max_size=5)
-    | st.dictionaries(st.text(), children, max_size=5),
+    lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(), children, max_size=5),
     max_leaves=20,
 )
 
@@ -63,8 +62,15 @@ def test_event_hash_is_hash_of_canonical_envelope(
 ) -> None:
     try:
         body_bytes = rfc8785.dumps(body)
-        envelope = {"seq": seq, "id": "ab" * 32, "type": type_, "recorded_at": at,
-                    "recorded_by": by, "body": body, "prev": "cd" * 32}  # fmt: skip
+        envelope = {
+            "seq": seq,
+            "id": "ab" * 32,
+            "type": type_,
+            "recorded_at": at,
+            "recorded_by": by,
+            "body": body,
+            "prev": "cd" * 32,
+        }
         if key is not None:
             envelope["key"] = key
         expected = sha256_hex(rfc8785.dumps(envelope))

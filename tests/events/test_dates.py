@@ -50,9 +50,14 @@ def test_fast_path_agrees_with_edtf_library(day: D, precision: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "edtf_text"),
-    [("5 August 2025", "2025-08-05"), ("August 2025", "2025-08"), ("Aug 5, 2025", "2025-08-05"),
-     ("2025-06", "2025-06"), ("../2025-06-30", "../2025-06-30")],
-)  # fmt: skip
+    [
+        ("5 August 2025", "2025-08-05"),
+        ("August 2025", "2025-08"),
+        ("Aug 5, 2025", "2025-08-05"),
+        ("2025-06", "2025-06"),
+        ("../2025-06-30", "../2025-06-30"),
+    ],
+)
 def test_normalize_human_dates(text: str, edtf_text: str) -> None:
     assert normalize(text) == edtf_text
 

@@ -45,8 +45,10 @@ def test_sigkill_during_import_loses_nothing_acknowledged(store_url: str, tmp_pa
         files.update(batch)
         process = subprocess.Popen(
             [accords, "import", "--store", store_url, *map(str, batch)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert process.stderr is not None
         first = process.stderr.readline()
         time.sleep(rng.uniform(0, 0.3))
@@ -83,10 +85,7 @@ for i in range(1000):
 
 def test_four_concurrent_writers_leave_a_gapless_chain(store_url: str, tmp_path: Path) -> None:
     # cwd away from the checkout, whose accords/ folder would shadow the installed package
-    writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, store_url, str(w)], cwd=tmp_path)
-        for w in range(4)
-    ]
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, store_url, str(w)], cwd=tmp_path) for w in range(4)]
     assert [p.wait(timeout=600) for p in writers] == [0, 0, 0, 0]
     store = open_store(store_url)
     events = list(store.read())

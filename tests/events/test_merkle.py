@@ -252,9 +252,7 @@ def test_leaf_and_node_hashes_match_ct_reference() -> None:
 
 
 @pytest.mark.parametrize(("index", "size", "proof"), CT_INCLUSION)
-def test_inclusion_matches_ct_reference(
-    index: int, size: int, proof: list[str]
-) -> None:
+def test_inclusion_matches_ct_reference(index: int, size: int, proof: list[str]) -> None:
     expected = _hx(proof)
     assert inclusion_proof(CT_LEAVES[:size], index) == expected
     assert verify_inclusion(CT_LEAVES[index], index, size, expected, CT_ROOTS[size])
@@ -271,9 +269,7 @@ def test_consistency_matches_ct_reference(old: int, new: int, proof: list[str]) 
 def test_ct_inclusion_probes_fail(index: int, size: int, proof: list[str]) -> None:
     # The corruptions of verify_test.go's corruptInclusionProof.
     good, r, leaf = _hx(proof), CT_ROOTS[size], CT_LEAVES[index]
-    some_hash = bytes.fromhex(
-        "abacaba000000000000000000000000000000000000000000060061e00123456"
-    )
+    some_hash = bytes.fromhex("abacaba000000000000000000000000000000000000000000060061e00123456")
     probes = [
         (leaf, index - 1, size, good, r),
         (leaf, index + 1, size, good, r),
@@ -362,9 +358,7 @@ def _index_in_tree(draw: st.DrawFn) -> tuple[int, int]:
 
 @settings(max_examples=150, deadline=None)
 @given(_index_in_tree(), st.data())
-def test_inclusion_proofs_verify_and_tampering_fails(
-    case: tuple[int, int], data: st.DataObject
-) -> None:
+def test_inclusion_proofs_verify_and_tampering_fails(case: tuple[int, int], data: st.DataObject) -> None:
     index, size = case
     leaves, r = LEAVES[:size], _root_of(size)
     proof = inclusion_proof(leaves, index)
@@ -404,9 +398,7 @@ def _two_sizes(draw: st.DrawFn) -> tuple[int, int]:
 
 @settings(max_examples=150, deadline=None)
 @given(_two_sizes(), st.data())
-def test_consistency_proofs_verify_and_tampering_fails(
-    case: tuple[int, int], data: st.DataObject
-) -> None:
+def test_consistency_proofs_verify_and_tampering_fails(case: tuple[int, int], data: st.DataObject) -> None:
     old, new = case
     old_root, new_root = _root_of(old), _root_of(new)
     proof = consistency_proof(LEAVES[:new], old)
@@ -418,9 +410,7 @@ def test_consistency_proofs_verify_and_tampering_fails(
     element = data.draw(st.integers(0, len(proof) - 1))
     offset = data.draw(st.integers(0, 31))
     mask = data.draw(st.integers(1, 255))
-    assert not verify_consistency(
-        old, new, old_root, new_root, _flip(proof, element, offset, mask)
-    )
+    assert not verify_consistency(old, new, old_root, new_root, _flip(proof, element, offset, mask))
     assert not verify_consistency(old, new, new_root, old_root, proof)
     assert not verify_consistency(old, new, old_root, new_root, proof[:-1])
     assert not verify_consistency(old, new, old_root, new_root, [*proof, new_root])
@@ -433,9 +423,7 @@ def test_consistency_proofs_verify_and_tampering_fails(
 
 @settings(max_examples=150, deadline=None)
 @given(_two_sizes(), st.data())
-def test_rewritten_history_is_inconsistent(
-    case: tuple[int, int], data: st.DataObject
-) -> None:
+def test_rewritten_history_is_inconsistent(case: tuple[int, int], data: st.DataObject) -> None:
     old, new = case
     victim = data.draw(st.integers(0, old - 1))
     rewritten = list(LEAVES[:new])

@@ -26,17 +26,28 @@ STATES = ["state/Peru", "state/Rwanda", "state/Kosovo", "state/Eswatini", "state
 
 def claim(i: int, state: str | None = None) -> dict[str, Any]:
     """A claim whose statement is normalised when checked (state names become codes)."""
-    statement = {"@type": "Stance", "state": state or STATES[i % 5], "toward": "state/usa",
-                 "position": ["refused", "willing", "resisting"][i % 3]}  # fmt: skip
-    body = {"source": "src-w", "quote": f"quote {i}", "attributed_to": "x", "certainty": "reported",
-            "statement": statement}  # fmt: skip
+    statement = {
+        "@type": "Stance",
+        "state": state or STATES[i % 5],
+        "toward": "state/usa",
+        "position": ["refused", "willing", "resisting"][i % 3],
+    }
+    body = {
+        "source": "src-w",
+        "quote": f"quote {i}",
+        "attributed_to": "x",
+        "certainty": "reported",
+        "statement": statement,
+    }
     return {"type": "ClaimRecorded", "key": f"c-{i}", "body": body}
 
 
 def write(path: Path, claims: int, bad_at: int | None = None, malformed_at: int | None = None) -> Path:
     """A JSONL file: a source, then claims; line bad_at names a state that does not
     exist, line malformed_at is not JSON."""
-    lines = [json.dumps(e) for e in [SOURCE] + [claim(i, "state/Narnia" if i + 2 == bad_at else None) for i in range(claims)]]
+    lines = [
+        json.dumps(e) for e in [SOURCE] + [claim(i, "state/Narnia" if i + 2 == bad_at else None) for i in range(claims)]
+    ]
     if malformed_at:
         lines[malformed_at - 1] = lines[malformed_at - 1][:-3]
     path.write_text("".join(line + "\n" for line in lines))
@@ -85,12 +96,14 @@ def test_the_accords_command_imports_with_workers_what_it_imports_without(tmp_pa
     for processes in ("1", "2"):  # 2: one worker, wherever the tests run
         store = str(tmp_path / f"{processes}.db")
         subprocess.run([accords, "init", "--store", store], check=True, capture_output=True)
-        done = subprocess.run([accords, "import", "-j", processes, "--store", store, str(path)],
-                              capture_output=True, text=True)  # fmt: skip
+        done = subprocess.run(
+            [accords, "import", "-j", processes, "--store", store, str(path)], capture_output=True, text=True
+        )
         assert done.returncode == 0, done.stderr
         assert "committed 2501 new events" in done.stderr
-        log = subprocess.run([accords, "log", "--store", store, "--format", "json"],
-                             check=True, capture_output=True, text=True)  # fmt: skip
+        log = subprocess.run(
+            [accords, "log", "--store", store, "--format", "json"], check=True, capture_output=True, text=True
+        )
         ids.append([e["id"] for e in json.loads(log.stdout)])  # content addresses: type and body
     assert len(ids[0]) == 2_501 and ids[0] == ids[1]
 
@@ -120,8 +133,11 @@ def test_workers_of_a_killed_import_exit_and_nothing_is_written(tmp_path: Path) 
     accords = shutil.which("accords")
     assert accords, "the accords command is installed"
     path = write(tmp_path / "claims.jsonl", 20_000)
-    process = subprocess.Popen([accords, "import", "-j", "3", "--store", store, str(path)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    process = subprocess.Popen(
+        [accords, "import", "-j", "3", "--store", store, str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while not (workers := _children(process.pid)) and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -16,15 +16,21 @@ DATA = Path(__file__).parent / "data"
 
 
 def source(key: str, title: str = "A report") -> Draft:
-    return Draft("SourceRegistered", {"title": title, "kind": "news", "publisher": "P",
-                                      "published": "2025-06"}, key)  # fmt: skip
+    return Draft("SourceRegistered", {"title": title, "kind": "news", "publisher": "P", "published": "2025-06"}, key)
 
 
 def claim(key: str, src: str, quote: str = "they agreed") -> Draft:
-    return Draft("ClaimRecorded", {
-        "source": src, "quote": quote, "attributed_to": "officials", "certainty": "reported",
-        "statement": {"@type": "Stance", "state": "state/PE", "position": "resisting"},
-    }, key)  # fmt: skip
+    return Draft(
+        "ClaimRecorded",
+        {
+            "source": src,
+            "quote": quote,
+            "attributed_to": "officials",
+            "certainty": "reported",
+            "statement": {"@type": "Stance", "state": "state/PE", "position": "resisting"},
+        },
+        key,
+    )
 
 
 def raw(url: str, sql: str) -> None:
@@ -121,8 +127,11 @@ def test_the_first_wrong_draft_is_reported(store_url: str) -> None:
     # The key clash (found when chaining) comes before the unknown reference (found when
     # checking bodies, which runs first over a chunk): the message names the clash.
     log = Log(open_store(store_url), "tester")
-    drafts = [source("s1"), Draft(source("s1").type, source("s1", "Other").body, "s1", where="line 2"),
-              Draft(claim("c", "missing").type, claim("c", "missing").body, "c", where="line 3")]  # fmt: skip
+    drafts = [
+        source("s1"),
+        Draft(source("s1").type, source("s1", "Other").body, "s1", where="line 2"),
+        Draft(claim("c", "missing").type, claim("c", "missing").body, "c", where="line 3"),
+    ]
     with pytest.raises(InputError, match="line 2: key: 's1' is already used"):
         log.append(drafts)
     assert log.store.head().seq == 0
@@ -177,7 +186,6 @@ def test_read_rows_are_the_events_as_stored(store_url: str) -> None:
     log.append([source("s1"), claim("c1", "s1"), Draft("SourceRegistered", untitled)])
     rows = [row for rows in log.store.read_rows() for row in rows]
     assert rows == [
-        (e.seq, e.id, e.type, e.key, e.recorded_at, e.recorded_by, e.body, e.prev, e.hash)
-        for e in log.read()
+        (e.seq, e.id, e.type, e.key, e.recorded_at, e.recorded_by, e.body, e.prev, e.hash) for e in log.read()
     ]
     assert rows[2][3] is None and type(rows[2][6]) is bytes

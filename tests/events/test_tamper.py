@@ -46,7 +46,9 @@ def flip(text: str, at: int) -> str:
 
 
 TAMPERS = {  # each changes the event e and, for "order", the one after it
-    "body": lambda e: [f"UPDATE events SET body = '{e.body.decode().replace('officials', 'offic1als')}' WHERE seq = {e.seq}"],
+    "body": lambda e: [
+        f"UPDATE events SET body = '{e.body.decode().replace('officials', 'offic1als')}' WHERE seq = {e.seq}"
+    ],
     "hash": lambda e: [f"UPDATE events SET hash = '{flip(e.hash, 5)}' WHERE seq = {e.seq}"],
     "prev": lambda e: [f"UPDATE events SET prev = '{flip(e.prev, 0)}' WHERE seq = {e.seq}"],
     "type": lambda e: [f"UPDATE events SET type = 'ClaimReviewed' WHERE seq = {e.seq}"],
@@ -127,8 +129,12 @@ def test_verify_names_the_first_of_two_tampered_events(run) -> None:  # type: ig
     result = run("verify", "--format", "json")
     assert result.exit_code == 1
     assert json.loads(result.stdout)[0] | {"head": None} == {
-        "ok": False, "events": 1, "head": None, "bad_seq": 2, "problem": HASH_WRONG,
-    }  # fmt: skip
+        "ok": False,
+        "events": 1,
+        "head": None,
+        "bad_seq": 2,
+        "problem": HASH_WRONG,
+    }
 
 
 def test_verify_checks_every_stored_checkpoint(run) -> None:  # type: ignore[no-untyped-def]
@@ -172,7 +178,9 @@ def test_rewritten_history_fails_the_consistency_proof(run, tmp_path: Path) -> N
     # later bodies refer to the rewritten claim by its old id; the attacker leaves them
     statements = ["DELETE FROM checkpoints", "DELETE FROM events"] + [
         "INSERT INTO events (seq, id, type, key, recorded_at, recorded_by, body, prev, hash) VALUES ("
-        + ", ".join("NULL" if v is None else str(v) if isinstance(v, int) else "'" + v.replace("'", "''") + "'" for v in row)
+        + ", ".join(
+            "NULL" if v is None else str(v) if isinstance(v, int) else "'" + v.replace("'", "''") + "'" for v in row
+        )
         + ")"
         for row in rows
     ]
@@ -217,8 +225,11 @@ def test_signed_checkpoint(run, tmp_path: Path) -> None:  # type: ignore[no-unty
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     key = tmp_path / "key.pem"
-    key.write_bytes(Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    key.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     run("import", str(DATA / "sample.jsonl"))
     doc = json.loads(run("checkpoint", "--sign", str(key)).stdout)
     assert len(doc["signature"]) == 128

@@ -143,8 +143,13 @@ def test_prov_export_reads_in_the_prov_package(store) -> None:  # type: ignore[n
     assert sum(1 for e in entities if e.startswith(ID + "claim/")) == 3
     assert sum(1 for e in entities if e.startswith(ID + "source/")) == 2
     readable = {re.sub(r"-[0-9a-f]{8}$", "", a.removeprefix(ID)) for a in agents}  # each name's own IRI
-    assert readable == {"speaker/u-s-officials", "speaker/rwandan-officials", "publisher/example-news",
-                        "publisher/ap", "recorder/tester"}  # fmt: skip
+    assert readable == {
+        "speaker/u-s-officials",
+        "speaker/rwandan-officials",
+        "publisher/example-news",
+        "publisher/ap",
+        "recorder/tester",
+    }
     # two claims from the seed, one from AP, and AP's report from the seed
     assert len(list(document.get_records(pm.ProvDerivation))) == 4
     assert len(list(document.get_records(pm.ProvAttribution))) == 5

@@ -29,8 +29,10 @@ def test_a_log_of_commit_766b605_reads_as_it_did(tmp_path: Path) -> None:
     assert f"head {last['hash']}" in verified.stdout  # the same chain, byte for byte
 
     assert run("export", "--format", "nquads", "-o", "belief.nq").returncode == 0
-    now, then = (Graph(identifier=BELIEF).parse(path, format="nquads")
-                 for path in (tmp_path / "belief.nq", FIXTURE / "belief.nq"))  # fmt: skip
+    now, then = (
+        Graph(identifier=BELIEF).parse(path, format="nquads")
+        for path in (tmp_path / "belief.nq", FIXTURE / "belief.nq")
+    )
     assert len(now) == len(then) > 1000
     assert isomorphic(now, then)
 

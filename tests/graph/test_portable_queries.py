@@ -56,12 +56,22 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> dict[str, accords.Recor
     for _ in generated.import_files([history]):
         pass
     wire = next(e for e in generated.events(["SourceRegistered"]))
-    generated.append([
-        {"type": "SourceRegistered", "key": f"src-copy-{n}",
-         "body": {"title": f"Copy {n} of the wire story", "kind": "news", "publisher": f"Outlet {n}",
-                  "published": f"2025-07-0{n}", "derived_from": [wire.id]}}
-        for n in (1, 2)
-    ])  # fmt: skip
+    generated.append(
+        [
+            {
+                "type": "SourceRegistered",
+                "key": f"src-copy-{n}",
+                "body": {
+                    "title": f"Copy {n} of the wire story",
+                    "kind": "news",
+                    "publisher": f"Outlet {n}",
+                    "published": f"2025-07-0{n}",
+                    "derived_from": [wire.id],
+                },
+            }
+            for n in (1, 2)
+        ]
+    )
     return {"corpus": corpus, "generated": generated}
 
 
@@ -69,10 +79,10 @@ def _params(record: accords.Record, named: NamedQuery) -> dict[str, str]:
     """Values that give rows: the state named in most claims, the publisher of most sources."""
     busiest = {
         "state": "SELECT ?x (COUNT(*) AS ?n) WHERE { GRAPH ?c { ?a <https://w3id.org/accords/ns#party> ?x } } "
-                 "GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT 1",
+        "GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT 1",
         "publisher": "SELECT ?x (COUNT(*) AS ?n) WHERE { GRAPH graph:provenance { ?s dcterms:publisher/rdfs:label ?x } } "
-                     "GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT 1",
-    }  # fmt: skip
+        "GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT 1",
+    }
     values = {}
     for param in named.params:
         if param.name in busiest:
@@ -141,8 +151,13 @@ def _jena(jobs: list[str]) -> None:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    done = subprocess.run([str(ROOT / "tests" / "jena" / "arq.sh")], input="\n".join(jobs) + "\n",
-                          capture_output=True, text=True, check=True)  # fmt: skip
+    done = subprocess.run(
+        [str(ROOT / "tests" / "jena" / "arq.sh")],
+        input="\n".join(jobs) + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     errors = [line for line in done.stdout.splitlines() if not line.startswith("done ")]
     assert not errors, "\n".join(errors)
 
@@ -172,8 +187,11 @@ def test_every_named_query_answers_alike_on_rdflib_and_jena(records: dict[str, a
                 output = tmp_path / f"{len(jobs)}.json"
                 path = tmp_path / f"{named.name}.rq"
                 path.write_text(str(named.sparql))
-                jobs.append("\t".join([str(export), str(path), str(output),
-                                       *(f"{name}={term}" for name, term in bound.items())]))  # fmt: skip
+                jobs.append(
+                    "\t".join(
+                        [str(export), str(path), str(output), *(f"{name}={term}" for name, term in bound.items())]
+                    )
+                )
                 outputs[key] = (output, names)
     _jena(jobs)
     rows = Counter[str]()
@@ -187,7 +205,9 @@ def test_every_named_query_answers_alike_on_rdflib_and_jena(records: dict[str, a
         assert _unordered(named, names, found_jena) == want, f"jena: {key}"
         rows[key[2]] += len(want)
     print("rows compared per query:", dict(rows))
-    assert all(rows[q.name] > 0 for q in queries), f"queries with no row in any view: {[q.name for q in queries if not rows[q.name]]}"
+    assert all(rows[q.name] > 0 for q in queries), (
+        f"queries with no row in any view: {[q.name for q in queries if not rows[q.name]]}"
+    )
 
 
 def test_the_clock_line_is_the_only_text_accords_changes() -> None:

@@ -28,8 +28,10 @@ def nquads(projection: Projection) -> list[str]:
 
 
 def belief(projection: Projection) -> set[tuple[str, str, str]]:
-    return {(str(q.subject), str(q.predicate), str(q.object))
-            for q in projection.store.quads_for_pattern(None, None, None, BELIEF)}  # fmt: skip
+    return {
+        (str(q.subject), str(q.predicate), str(q.object))
+        for q in projection.store.quads_for_pattern(None, None, None, BELIEF)
+    }
 
 
 def source(key: str, published: str = "2025-06") -> Draft:
@@ -38,10 +40,17 @@ def source(key: str, published: str = "2025-06") -> Draft:
 
 def agreement(key: str, src: str, state: str, valid: str | None = None, polarity: str = "affirmed") -> Draft:
     body: dict[str, Any] = {
-        "source": src, "quote": f"{state} agreed ({key})", "attributed_to": "officials", "certainty": "reported",
+        "source": src,
+        "quote": f"{state} agreed ({key})",
+        "attributed_to": "officials",
+        "certainty": "reported",
         "polarity": polarity,
-        "statement": {"@id": f"agreement/us-{state.lower()}", "@type": "Agreement", "parties": ["state/US", f"state/{state}"]},
-    }  # fmt: skip
+        "statement": {
+            "@id": f"agreement/us-{state.lower()}",
+            "@type": "Agreement",
+            "parties": ["state/US", f"state/{state}"],
+        },
+    }
     if valid:
         body["valid_time"] = valid
     return Draft("ClaimRecorded", body, key)
@@ -93,7 +102,9 @@ def test_a_build_interrupted_before_its_head_is_redone(tmp_path: Path) -> None:
     partial = ox.Store(str(tmp_path / "partial"))
     partial.bulk_extend(ox.parse("\n".join(rebuilt[::2]).encode(), format=ox.RdfFormat.N_QUADS))
     partial.remove_graph(META)
-    stale = ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), ox.Literal("stale"), BELIEF)
+    stale = ox.Quad(
+        ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), ox.Literal("stale"), BELIEF
+    )
     partial.add(stale)
     partial.flush()
     del partial
@@ -102,21 +113,35 @@ def test_a_build_interrupted_before_its_head_is_redone(tmp_path: Path) -> None:
 
 
 def test_agents_named_alike_stay_apart_each_quoted_as_written(tmp_path: Path) -> None:
-    """"officials" and "Officials" are two names: each claim's speaker reads as its claim wrote it."""
+    """ "officials" and "Officials" are two names: each claim's speaker reads as its claim wrote it."""
     shouting = Draft("ClaimRecorded", {**agreement("c2", "s1", "CR").body, "attributed_to": "Officials"}, "c2")
-    log = fresh_log(tmp_path, "a.db", [source("s1"), agreement("c1", "s1", "RW"), shouting, agreement("c3", "s1", "MX")])
+    log = fresh_log(
+        tmp_path, "a.db", [source("s1"), agreement("c1", "s1", "RW"), shouting, agreement("c3", "s1", "MX")]
+    )
     said = ox.NamedNode("http://www.w3.org/ns/prov#wasAttributedTo")
     for projection in (open_projection(log.store, tmp_path / "g"), view(log.store, View(as_of=4))):
         speakers = {q.object for q in projection.store.quads_for_pattern(None, said, None)}
-        labels = {q.object.value for s in speakers for q in projection.store.quads_for_pattern(s, ox.NamedNode(RDFS + "label"), None)}
+        labels = {
+            q.object.value
+            for s in speakers
+            for q in projection.store.quads_for_pattern(s, ox.NamedNode(RDFS + "label"), None)
+        }
         assert len(speakers) == 2 and labels == {"officials", "Officials"}
         for speaker in speakers:  # one label each
             assert len(list(projection.store.quads_for_pattern(speaker, ox.NamedNode(RDFS + "label"), None))) == 1
 
 
 def test_a_triple_stays_while_one_supporting_claim_is_active(tmp_path: Path) -> None:
-    log = fresh_log(tmp_path, "a.db", [source("s1"), source("s2", "2025-07"), agreement("c1", "s1", "RW"), agreement("c2", "s2", "RW")])
-    party = ("<https://w3id.org/accords/id/agreement/us-rw>", "<https://w3id.org/accords/ns#party>", "<https://w3id.org/accords/id/state/RW>")
+    log = fresh_log(
+        tmp_path,
+        "a.db",
+        [source("s1"), source("s2", "2025-07"), agreement("c1", "s1", "RW"), agreement("c2", "s2", "RW")],
+    )
+    party = (
+        "<https://w3id.org/accords/id/agreement/us-rw>",
+        "<https://w3id.org/accords/ns#party>",
+        "<https://w3id.org/accords/id/state/RW>",
+    )
     assert party in belief(open_projection(log.store, tmp_path / "g"))
     log.append([Draft("ClaimRetracted", {"claim": "c1", "reason": "other"})])
     assert party in belief(open_projection(log.store, tmp_path / "g"))
@@ -135,14 +160,21 @@ def test_a_correction_replaces(tmp_path: Path) -> None:
 
 def test_the_three_clocks_differ(tmp_path: Path) -> None:
     """Recorded late (seq 4), published early (2025-02), valid earlier still (2024)."""
-    log = fresh_log(tmp_path, "a.db", [
-        source("s-early", "2025-02-10"), source("s-late", "2025-09-01"),
-        agreement("c-now", "s-late", "CR", "2025-08"),
-        agreement("c-old", "s-early", "RW", "2024-03/2024-12"),
-    ])  # fmt: skip
+    log = fresh_log(
+        tmp_path,
+        "a.db",
+        [
+            source("s-early", "2025-02-10"),
+            source("s-late", "2025-09-01"),
+            agreement("c-now", "s-late", "CR", "2025-08"),
+            agreement("c-old", "s-early", "RW", "2024-03/2024-12"),
+        ],
+    )
 
     def states(at: View) -> set[str]:
-        return {o.rsplit("/", 1)[1].strip(">") for s, p, o in belief(view(log.store, at)) if p.endswith("#party>")} - {"US"}
+        return {o.rsplit("/", 1)[1].strip(">") for s, p, o in belief(view(log.store, at)) if p.endswith("#party>")} - {
+            "US"
+        }
 
     assert states(View()) == {"CR", "RW"}
     assert states(View(as_of=3)) == {"CR"}  # record time: c-old not yet recorded
@@ -163,8 +195,10 @@ def _rows(projection: Projection, named: Any, bindings: dict[str, Any], at: View
 def _bindings(named: Any, rng: random.Random) -> dict[str, Any]:
     from accords.queries.library import sparql_value
 
-    return {p.name: sparql_value(p, f"state/{rng.choice(STATES)}" if p.type == "iri" else p.default or "")
-            for p in named.params}  # fmt: skip
+    return {
+        p.name: sparql_value(p, f"state/{rng.choice(STATES)}" if p.type == "iri" else p.default or "")
+        for p in named.params
+    }
 
 
 @settings(max_examples=5, deadline=None)
@@ -186,7 +220,9 @@ def test_as_of_equals_a_store_holding_only_those_events(tmp_path_factory: Any, s
         for named in library().values():
             if named.sparql:
                 bindings = _bindings(named, rng)
-                assert _rows(live, named, bindings, View(as_of=n)) == _rows(only, named, bindings, View()), f"{named.name} at seq {n}"
+                assert _rows(live, named, bindings, View(as_of=n)) == _rows(only, named, bindings, View()), (
+                    f"{named.name} at seq {n}"
+                )
 
 
 def test_query_as_of_through_the_command(sqlite_run) -> None:  # type: ignore[no-untyped-def]
@@ -249,7 +285,10 @@ def test_sparql_update_is_refused_and_changes_nothing(sqlite_run) -> None:  # ty
     result = sqlite_run("sparql", "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
     assert result.exit_code == 2
     assert "updates are refused" in result.stderr
-    assert sqlite_run("sparql", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "csv").stdout == before
+    assert (
+        sqlite_run("sparql", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "csv").stdout
+        == before
+    )
 
 
 def test_sparql_forms_and_formats(sqlite_run) -> None:  # type: ignore[no-untyped-def]
@@ -259,14 +298,30 @@ def test_sparql_forms_and_formats(sqlite_run) -> None:  # type: ignore[no-untype
     assert sqlite_run("sparql", q, "--format", "csv").stdout.splitlines() == ["p", "Rwanda", "United States"]
     assert sqlite_run("sparql", q, "--format", "tsv").stdout.splitlines()[0] == "p"
     bindings = json.loads(sqlite_run("sparql", q, "--format", "json").stdout)["results"]["bindings"]
-    assert [b["p"]["value"] for b in bindings] == ["https://w3id.org/accords/id/state/RW", "https://w3id.org/accords/id/state/US"]
+    assert [b["p"]["value"] for b in bindings] == [
+        "https://w3id.org/accords/id/state/RW",
+        "https://w3id.org/accords/id/state/US",
+    ]
     claims = "SELECT ?c WHERE { GRAPH graph:provenance { ?c a acc:Claim } }"
-    assert set(sqlite_run("sparql", claims, "--format", "csv").stdout.split()) == {"c", "c-rwanda-paid", "c-peru-resists"}
-    unkeyed = {"type": "ClaimRecorded", "body": {
-        "source": "src-seed", "quote": "others such as Peru", "attributed_to": "x", "certainty": "reported",
-        "statement": {"@type": "Agreement", "parties": ["state/US", "state/PE"]}}}  # fmt: skip
+    assert set(sqlite_run("sparql", claims, "--format", "csv").stdout.split()) == {
+        "c",
+        "c-rwanda-paid",
+        "c-peru-resists",
+    }
+    unkeyed = {
+        "type": "ClaimRecorded",
+        "body": {
+            "source": "src-seed",
+            "quote": "others such as Peru",
+            "attributed_to": "x",
+            "certainty": "reported",
+            "statement": {"@type": "Agreement", "parties": ["state/US", "state/PE"]},
+        },
+    }
     assert sqlite_run("import", "-", input=json.dumps(unkeyed)).exit_code == 0
-    short_id = (set(sqlite_run("sparql", claims, "--format", "csv").stdout.split()) - {"c", "c-rwanda-paid", "c-peru-resists"}).pop()
+    short_id = (
+        set(sqlite_run("sparql", claims, "--format", "csv").stdout.split()) - {"c", "c-rwanda-paid", "c-peru-resists"}
+    ).pop()
     assert short_id.startswith("claim/") and len(short_id) == len("claim/") + 12
     assert sqlite_run("trace", short_id).exit_code == 0  # the short id a table prints, trace takes
     assert json.loads(sqlite_run("sparql", "ASK { ?a a acc:Agreement }", "--format", "json").stdout)["boolean"] is True
@@ -283,9 +338,20 @@ def test_a_remote_context_is_refused_without_a_connection(sqlite_run, monkeypatc
     monkeypatch.setattr(socket.socket, "connect", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
     sqlite_run("import", str(SAMPLE))
-    claim = {"type": "ClaimRecorded", "body": {
-        "source": "src-seed", "quote": "q", "attributed_to": "x", "certainty": "reported",
-        "statement": {"@context": "https://example.org/context.jsonld", "@type": "Agreement", "parties": ["state/US", "state/RW"]}}}  # fmt: skip
+    claim = {
+        "type": "ClaimRecorded",
+        "body": {
+            "source": "src-seed",
+            "quote": "q",
+            "attributed_to": "x",
+            "certainty": "reported",
+            "statement": {
+                "@context": "https://example.org/context.jsonld",
+                "@type": "Agreement",
+                "parties": ["state/US", "state/RW"],
+            },
+        },
+    }
     result = sqlite_run("record", "-", input=json.dumps(claim))
     assert result.exit_code == 2
     assert "@context is not allowed" in result.stderr
@@ -328,4 +394,6 @@ def test_clock_functions_agree_with_a_fresh_fold(tmp_path_factory: Any, seed: in
         for named in library().values():
             if named.sparql:
                 bindings = _bindings(named, rng)
-                assert _rows(live, named, bindings, at) == _rows(fresh, named, bindings, View()), f"{named.name} at {at}"
+                assert _rows(live, named, bindings, at) == _rows(fresh, named, bindings, View()), (
+                    f"{named.name} at {at}"
+                )

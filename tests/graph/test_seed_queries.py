@@ -18,6 +18,7 @@ from accords.graph.sparql import run
 from accords.graph.terms import short
 from accords.queries.library import library, prepared, sparql_value
 
+
 def term_text(term: Any) -> str | None:
     """A result term as a cell: literals by value, IRIs shortened."""
     if term is None:
@@ -27,32 +28,63 @@ def term_text(term: Any) -> str | None:
 
 SEED = Path(__file__).parents[2] / "accords" / "seed" / "seed.jsonl"
 ALL_BUT_THE_CABLE = {
-    "c-rwanda-paid", "c-rwanda-agreement", "c-costa-rica-hosts", "c-kosovo-hosts", "c-target-58-states",
-    "c-mx-formalized", "c-gt-formalized", "c-sv-formalized", "c-pa-formalized", "c-peru-resists",
-    "c-ly-explored", "c-ss-explored", "c-ly-conditions", "c-ss-conditions",
-}  # fmt: skip
+    "c-rwanda-paid",
+    "c-rwanda-agreement",
+    "c-costa-rica-hosts",
+    "c-kosovo-hosts",
+    "c-target-58-states",
+    "c-mx-formalized",
+    "c-gt-formalized",
+    "c-sv-formalized",
+    "c-pa-formalized",
+    "c-peru-resists",
+    "c-ly-explored",
+    "c-ss-explored",
+    "c-ly-conditions",
+    "c-ss-conditions",
+}
 
 # query -> (the columns compared, the rows expected with the default parameters)
 EXPECTED: dict[str, tuple[tuple[str, ...], set[tuple[str | None, ...]]]] = {
     "agreements-by-state": (("agreement", "other", "status"), {("agreement/us-rw", "United States", "reported")}),
     "anonymous-claims": (("key",), {(k,) for k in ALL_BUT_THE_CABLE}),
-    "changes-between": (("key", "change"), {(k, "recorded") for k in ALL_BUT_THE_CABLE | {"c-cable-nine-states", "c-cable-criminal-records"}}),
+    "changes-between": (
+        ("key", "change"),
+        {(k, "recorded") for k in ALL_BUT_THE_CABLE | {"c-cable-nine-states", "c-cable-criminal-records"}},
+    ),
     "claims-by-outlet": (("key",), set()),  # the seed report names no publisher
     "contradictions": (("subject",), set()),
-    "payments": (("payment", "payer", "payee", "purpose"), {("payment/us-rw", "United States", "Rwanda", "taking in deportees")}),
+    "payments": (
+        ("payment", "payer", "payee", "purpose"),
+        {("payment/us-rw", "United States", "Rwanda", "taking in deportees")},
+    ),
     "retracted-claims": (("key",), set()),
     "shared-upstream": (("upstream",), set()),
-    "single-source-claims": (("about", "type"), {
-        ("agreement/us-cr", "Agreement"), ("agreement/us-rw", "Agreement"), ("agreement/us-xk", "Agreement"),
-        ("payment/us-rw", "Payment"), ("request/us-cable-2025", "Request"), ("target/us-58-states", "Target"),
-    }),
-    "state-timeline": (("key", "type", "status"), {("c-rwanda-paid", "Payment", "active"), ("c-rwanda-agreement", "Agreement", "active")}),
-    "states-asked-not-agreed": (("state", "how", "position"), {
-        ("state/LY", "considered as a destination", None), ("state/SS", "considered as a destination", None),
-        ("state/PE", "took a position", "resisting"),
-    }),
+    "single-source-claims": (
+        ("about", "type"),
+        {
+            ("agreement/us-cr", "Agreement"),
+            ("agreement/us-rw", "Agreement"),
+            ("agreement/us-xk", "Agreement"),
+            ("payment/us-rw", "Payment"),
+            ("request/us-cable-2025", "Request"),
+            ("target/us-58-states", "Target"),
+        },
+    ),
+    "state-timeline": (
+        ("key", "type", "status"),
+        {("c-rwanda-paid", "Payment", "active"), ("c-rwanda-agreement", "Agreement", "active")},
+    ),
+    "states-asked-not-agreed": (
+        ("state", "how", "position"),
+        {
+            ("state/LY", "considered as a destination", None),
+            ("state/SS", "considered as a destination", None),
+            ("state/PE", "took a position", "resisting"),
+        },
+    ),
     "transfers-without-agreement": (("transfer",), set()),
-}  # fmt: skip
+}
 
 
 @pytest.fixture(scope="module")
@@ -86,20 +118,43 @@ def test_an_agreement_pairs_with_every_refusal_whatever_the_order_of_their_ids(t
     order of the two claims' ids."""
     source = {"title": "Rwanda refuses", "publisher": "Example News", "published": "2025-03-01", "kind": "news"}
     agreement = {"@type": "Agreement", "parties": ["state/US", "state/RW"], "status": "signed"}
-    lines = [{"type": "SourceRegistered", "key": "src", "body": source},
-             {"type": "ClaimRecorded", "key": "c-agreement", "body": {
-                 "source": "src", "quote": "The two states signed a deal.", "attributed_to": "officials",
-                 "statement": agreement, "certainty": "reported"}}]  # fmt: skip
+    lines = [
+        {"type": "SourceRegistered", "key": "src", "body": source},
+        {
+            "type": "ClaimRecorded",
+            "key": "c-agreement",
+            "body": {
+                "source": "src",
+                "quote": "The two states signed a deal.",
+                "attributed_to": "officials",
+                "statement": agreement,
+                "certainty": "reported",
+            },
+        },
+    ]
     for i in range(8):  # eight refusals: their ids fall on both sides of the agreement's
         stance = {"@type": "Stance", "state": "state/RW", "toward": "state/US", "position": "refused"}
-        lines.append({"type": "ClaimRecorded", "key": f"c-refusal-{i}", "body": {
-            "source": "src", "quote": f"Rwanda refused, said minister {i}.", "attributed_to": f"minister {i}",
-            "statement": stance, "certainty": "reported"}})  # fmt: skip
+        lines.append(
+            {
+                "type": "ClaimRecorded",
+                "key": f"c-refusal-{i}",
+                "body": {
+                    "source": "src",
+                    "quote": f"Rwanda refused, said minister {i}.",
+                    "attributed_to": f"minister {i}",
+                    "statement": stance,
+                    "certainty": "reported",
+                },
+            }
+        )
     log = Log(open_store(str(tmp_path / "store.db"), create=True), "tester")
     log.append(read_events(io.BytesIO("\n".join(json.dumps(x) for x in lines).encode()), "refusals.jsonl"))
     graph = open_projection(log.store, tmp_path / "graph")
     rows = run(graph, prepared(library()["contradictions"], View(), {}))
-    pairs = {(term_text(s["claim_a"]), term_text(s["claim_b"])) for s in rows
-             if term_text(s["kind"]) == "agreement with a state that refused"}
+    pairs = {
+        (term_text(s["claim_a"]), term_text(s["claim_b"]))
+        for s in rows
+        if term_text(s["kind"]) == "agreement with a state that refused"
+    }
     assert len(pairs) == 8
     assert len({a for a, _ in pairs}) == 1

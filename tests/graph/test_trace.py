@@ -20,9 +20,18 @@ def _source(key: str, title: str, publisher: str, derived_from: list[str] | None
 
 
 def _claim(key: str, source: str, statement: dict[str, Any], polarity: str = "affirmed") -> dict[str, Any]:
-    return {"type": "ClaimRecorded", "key": key, "body": {
-        "source": source, "quote": f"quote of {key}", "attributed_to": "officials",
-        "statement": statement, "certainty": "reported", "polarity": polarity}}  # fmt: skip
+    return {
+        "type": "ClaimRecorded",
+        "key": key,
+        "body": {
+            "source": source,
+            "quote": f"quote of {key}",
+            "attributed_to": "officials",
+            "statement": statement,
+            "certainty": "reported",
+            "polarity": polarity,
+        },
+    }
 
 
 def _load(run: Any, events: list[dict[str, Any]]) -> None:
@@ -67,17 +76,29 @@ def test_trace_table_ends_with_the_summary(sqlite_run) -> None:  # type: ignore[
     assert result.exit_code == 0, result.stderr
     assert "c-rwanda-paid" in result.stdout
     assert result.stdout.splitlines()[-1] == (
-        "entity state/RW: 1 active supporting claim from 1 independent source; "
-        "0 active contradicting claims"
+        "entity state/RW: 1 active supporting claim from 1 independent source; 0 active contradicting claims"
     )
 
 
 def test_a_claim_of_a_withdrawn_source_is_flagged_with_where_to_find_the_source(sqlite_run) -> None:  # type: ignore[no-untyped-def]
     sqlite_run("import", str(SAMPLE))
     before = _trace(sqlite_run, "agreement/us-rw")["claims"][0]
-    assert (before["source_key"], before["source_url"], before["source_withdrawn"]) == ("src-seed", "https://example.org/a", False)
-    withdrawn = sqlite_run("record", "--type", "SourceCorrected", "-f", "source=src-seed",
-                           "-f", "correction=Story withdrawn", "-f", "retracted=true")  # fmt: skip
+    assert (before["source_key"], before["source_url"], before["source_withdrawn"]) == (
+        "src-seed",
+        "https://example.org/a",
+        False,
+    )
+    withdrawn = sqlite_run(
+        "record",
+        "--type",
+        "SourceCorrected",
+        "-f",
+        "source=src-seed",
+        "-f",
+        "correction=Story withdrawn",
+        "-f",
+        "retracted=true",
+    )
     assert withdrawn.exit_code == 0, withdrawn.stderr
     assert _trace(sqlite_run, "agreement/us-rw")["claims"][0]["source_withdrawn"] is True
     table = sqlite_run("trace", "agreement/us-rw", "--format", "table").stdout
@@ -96,11 +117,21 @@ def test_a_claim_of_another_time_neither_supports_nor_contradicts(sqlite_run) ->
         claim["body"]["valid_time"] = valid
         return claim
 
-    _load(sqlite_run, [_source("s1", "T", "P"), said("c-until-june", "willing", "../2025-06"),
-                       said("c-august", "refused", "2025-08-05"), said("c-august-too", "willing", "2025-08")])  # fmt: skip
+    _load(
+        sqlite_run,
+        [
+            _source("s1", "T", "P"),
+            said("c-until-june", "willing", "../2025-06"),
+            said("c-august", "refused", "2025-08-05"),
+            said("c-august-too", "willing", "2025-08"),
+        ],
+    )
     found = _trace(sqlite_run, "c-august")
     assert {c["key"]: c["stance"] for c in found["claims"]} == {
-        "c-until-june": "other time", "c-august": "supporting", "c-august-too": "contradicting"}  # fmt: skip
+        "c-until-june": "other time",
+        "c-august": "supporting",
+        "c-august-too": "contradicting",
+    }
     assert (found["supporting_active"], found["contradicting_active"]) == (1, 1)
 
 
@@ -127,12 +158,15 @@ def test_retracted_claim_shows_with_its_reason_and_does_not_count(sqlite_run) ->
 
 
 def test_corrected_claim_names_its_replacement(sqlite_run) -> None:  # type: ignore[no-untyped-def]
-    _load(sqlite_run, [
-        _source("src-a", "A", "Outlet A"),
-        _claim("c-old", "src-a", {**US_RW, "status": "signed"}),
-        _claim("c-new", "src-a", {**US_RW, "status": "in_force"}),
-        {"type": "ClaimCorrected", "body": {"claim": "c-old", "replacement": "c-new", "reason": "recording_error"}},
-    ])  # fmt: skip
+    _load(
+        sqlite_run,
+        [
+            _source("src-a", "A", "Outlet A"),
+            _claim("c-old", "src-a", {**US_RW, "status": "signed"}),
+            _claim("c-new", "src-a", {**US_RW, "status": "in_force"}),
+            {"type": "ClaimCorrected", "body": {"claim": "c-old", "replacement": "c-new", "reason": "recording_error"}},
+        ],
+    )
     claims = {c["key"]: c for c in _trace(sqlite_run, "agreement/us-rw")["claims"]}
     assert (claims["c-old"]["status"], claims["c-old"]["corrected_by"]) == ("corrected", "c-new")
     assert claims["c-new"]["status"] == "active"
@@ -149,14 +183,26 @@ def test_trace_of_a_claim_by_key_and_by_id_prefix(sqlite_run) -> None:  # type: 
 
 
 def test_trace_of_a_statement_finds_support_denial_and_contradiction(sqlite_run) -> None:  # type: ignore[no-untyped-def]
-    _load(sqlite_run, [
-        _source("src-a", "A", "Outlet A"),
-        _source("src-b", "B", "Outlet B"),
-        _claim("c-in-force", "src-a", {**US_RW, "status": "in_force"}),
-        _claim("c-signed", "src-b", {**US_RW, "status": "signed"}),
-        _claim("c-denied", "src-b", {**US_RW, "status": "in_force"}, polarity="denied"),
-        _claim("c-other", "src-b", {"@id": "agreement/us-ug", "@type": "Agreement", "parties": ["state/US", "state/UG"], "status": "signed"}),
-    ])  # fmt: skip
+    _load(
+        sqlite_run,
+        [
+            _source("src-a", "A", "Outlet A"),
+            _source("src-b", "B", "Outlet B"),
+            _claim("c-in-force", "src-a", {**US_RW, "status": "in_force"}),
+            _claim("c-signed", "src-b", {**US_RW, "status": "signed"}),
+            _claim("c-denied", "src-b", {**US_RW, "status": "in_force"}, polarity="denied"),
+            _claim(
+                "c-other",
+                "src-b",
+                {
+                    "@id": "agreement/us-ug",
+                    "@type": "Agreement",
+                    "parties": ["state/US", "state/UG"],
+                    "status": "signed",
+                },
+            ),
+        ],
+    )
     statement = json.dumps({**US_RW, "status": "in_force"})
     found = _trace(sqlite_run, statement)
     assert found["kind"] == "statement"
@@ -168,42 +214,54 @@ def test_trace_of_a_statement_finds_support_denial_and_contradiction(sqlite_run)
 
 
 def test_trace_of_an_entity_notes_conflicting_values(sqlite_run) -> None:  # type: ignore[no-untyped-def]
-    _load(sqlite_run, [
-        _source("src-a", "A", "Outlet A"),
-        _claim("c-in-force", "src-a", {**US_RW, "status": "in_force"}),
-        _claim("c-signed", "src-a", {**US_RW, "status": "signed"}),
-    ])  # fmt: skip
+    _load(
+        sqlite_run,
+        [
+            _source("src-a", "A", "Outlet A"),
+            _claim("c-in-force", "src-a", {**US_RW, "status": "in_force"}),
+            _claim("c-signed", "src-a", {**US_RW, "status": "signed"}),
+        ],
+    )
     claims = {c["key"]: c for c in _trace(sqlite_run, "agreement/us-rw")["claims"]}
     assert claims["c-in-force"]["conflicts"] == ["agreement/us-rw status signed (c-signed) vs in_force"]
     assert claims["c-signed"]["conflicts"] == ["agreement/us-rw status in_force (c-in-force) vs signed"]
     sqlite_run("retract", "c-signed", "--reason", "recording_error")
     claims = {c["key"]: c for c in _trace(sqlite_run, "agreement/us-rw")["claims"]}
-    assert claims["c-in-force"]["conflicts"] == claims["c-signed"]["conflicts"] == []  # a retracted claim conflicts no more
+    assert (
+        claims["c-in-force"]["conflicts"] == claims["c-signed"]["conflicts"] == []
+    )  # a retracted claim conflicts no more
 
 
 def test_anonymous_statements_match_by_their_frame(sqlite_run) -> None:  # type: ignore[no-untyped-def]
     stance = {"@type": "Stance", "state": "state/PE", "toward": "state/US"}
-    _load(sqlite_run, [
-        _source("src-a", "A", "Outlet A"),
-        _claim("c-resisting", "src-a", {**stance, "position": "resisting"}),
-        _claim("c-willing", "src-a", {**stance, "position": "willing"}),
-        _claim("c-elsewhere", "src-a", {**stance, "toward": "state/ES", "position": "willing"}),
-    ])  # fmt: skip
+    _load(
+        sqlite_run,
+        [
+            _source("src-a", "A", "Outlet A"),
+            _claim("c-resisting", "src-a", {**stance, "position": "resisting"}),
+            _claim("c-willing", "src-a", {**stance, "position": "willing"}),
+            _claim("c-elsewhere", "src-a", {**stance, "toward": "state/ES", "position": "willing"}),
+        ],
+    )
     found = _trace(sqlite_run, json.dumps({**stance, "position": "willing"}))
     assert {c["key"]: c["stance"] for c in found["claims"]} == {
-        "c-resisting": "contradicting", "c-willing": "supporting",
-    }  # fmt: skip
+        "c-resisting": "contradicting",
+        "c-willing": "supporting",
+    }
 
 
 def test_sources_from_one_upstream_report_count_once(sqlite_run) -> None:  # type: ignore[no-untyped-def]
-    _load(sqlite_run, [
-        _source("src-cable", "The cable", "State Department"),
-        _source("src-ap", "AP on the cable", "AP", derived_from=["src-cable"]),
-        _source("src-reuters", "Reuters on AP", "Reuters", derived_from=["src-ap"]),
-        _source("src-own", "Own reporting", "Le Monde"),
-        _claim("c-ap", "src-ap", US_RW),
-        _claim("c-reuters", "src-reuters", US_RW),
-    ])  # fmt: skip
+    _load(
+        sqlite_run,
+        [
+            _source("src-cable", "The cable", "State Department"),
+            _source("src-ap", "AP on the cable", "AP", derived_from=["src-cable"]),
+            _source("src-reuters", "Reuters on AP", "Reuters", derived_from=["src-ap"]),
+            _source("src-own", "Own reporting", "Le Monde"),
+            _claim("c-ap", "src-ap", US_RW),
+            _claim("c-reuters", "src-reuters", US_RW),
+        ],
+    )
     found = _trace(sqlite_run, "agreement/us-rw")
     assert (found["supporting_active"], found["independent_sources"]) == (2, 1)
     _load(sqlite_run, [_claim("c-own", "src-own", US_RW)])

@@ -60,9 +60,16 @@ def _simple(term: Any) -> str | None:
 def _pyshacl(projection: Projection) -> set[tuple[Any, ...]]:
     shapes = Graph().parse(FIXTURES.parents[3] / "ontology" / "graph_shapes.ttl")
     _c, report, _t = pyshacl_validate(projection.store, shacl_graph=shapes, advanced=True, inplace=True)
-    return {(_shape(report.value(r, SH.sourceShape)), str(report.value(r, SH.focusNode)), _str(report.value(r, SH.resultPath)),
-             str(report.value(r, SH.resultSeverity)).rsplit("#")[-1], _str(report.value(r, SH.value)))
-            for r in report.subjects(SH.resultSeverity, None)}  # fmt: skip
+    return {
+        (
+            _shape(report.value(r, SH.sourceShape)),
+            str(report.value(r, SH.focusNode)),
+            _str(report.value(r, SH.resultPath)),
+            str(report.value(r, SH.resultSeverity)).rsplit("#")[-1],
+            _str(report.value(r, SH.value)),
+        )
+        for r in report.subjects(SH.resultSeverity, None)
+    }
 
 
 def _shape(term: Any) -> str:
@@ -95,7 +102,9 @@ def test_fixture(tmp_path: Path, path: Path) -> None:
         foci = expect["focus"] if isinstance(expect["focus"], list) else [expect["focus"]]
         wanted = {_node(log, f) for f in foci}
         assert any(
-            _simple(r.focus) in wanted and _simple(r.path) == _node(log, expect["path"]) and r.severity == expect["severity"]
+            _simple(r.focus) in wanted
+            and _simple(r.path) == _node(log, expect["path"])
+            and r.severity == expect["severity"]
             for r in mine
         ), mine
         assert all(r.message and "{" not in r.message for r in mine)
@@ -108,8 +117,14 @@ def test_fixture(tmp_path: Path, path: Path) -> None:
 
 
 def _claim(key: str, statement: dict[str, Any], source: str = "s1", **extra: Any) -> Draft:
-    body = {"source": source, "quote": f"quote {key}", "attributed_to": "officials", "certainty": "reported",
-            "statement": statement, **extra}  # fmt: skip
+    body = {
+        "source": source,
+        "quote": f"quote {key}",
+        "attributed_to": "officials",
+        "certainty": "reported",
+        "statement": statement,
+        **extra,
+    }
     return Draft("ClaimRecorded", body, key)
 
 
@@ -133,16 +148,29 @@ def _span(spans: list[Span], shape: str) -> Span:
 
 def test_crafted_history_introduced_and_resolved(tmp_path: Path) -> None:
     log = Log(open_store(str(tmp_path / "a.db"), create=True), "tester")
-    log.append([
-        _source("s1"),
-        _claim("signed", _agreement("agreement/us-rw", "US", "RW", status="signed", signed="2025-05-10")),
-        _claim("inforce-wrong", _agreement("agreement/us-rw", "US", "RW", in_force="2025-04-01")),  # k = 3
-        _claim("transfer", {"@id": "transfer/us-sv-1", "@type": "Transfer", "from": "state/US", "to": "state/SV",
-                            "date": "2025-03-15"}),  # 4  # fmt: skip
-        _claim("inforce-right", _agreement("agreement/us-rw", "US", "RW", in_force="2025-06-01")),
-        Draft("ClaimCorrected", {"claim": "inforce-wrong", "replacement": "inforce-right", "reason": "recording_error"}),  # m = 6
-        _claim("us-sv", _agreement("agreement/us-sv", "US", "SV", status="in_force", in_force="2024-12")),  # 7
-    ])  # fmt: skip
+    log.append(
+        [
+            _source("s1"),
+            _claim("signed", _agreement("agreement/us-rw", "US", "RW", status="signed", signed="2025-05-10")),
+            _claim("inforce-wrong", _agreement("agreement/us-rw", "US", "RW", in_force="2025-04-01")),  # k = 3
+            _claim(
+                "transfer",
+                {
+                    "@id": "transfer/us-sv-1",
+                    "@type": "Transfer",
+                    "from": "state/US",
+                    "to": "state/SV",
+                    "date": "2025-03-15",
+                },
+            ),  # 4
+            _claim("inforce-right", _agreement("agreement/us-rw", "US", "RW", in_force="2025-06-01")),
+            Draft(
+                "ClaimCorrected",
+                {"claim": "inforce-wrong", "replacement": "inforce-right", "reason": "recording_error"},
+            ),  # m = 6
+            _claim("us-sv", _agreement("agreement/us-sv", "US", "SV", status="in_force", in_force="2024-12")),  # 7
+        ]
+    )
     spans = over_time(log.read())
     lifecycle = _span(spans, "LifecycleShape")
     assert (lifecycle.introduced, lifecycle.resolved) == ((3, "inforce-wrong"), (6, None))
@@ -177,7 +205,12 @@ def generated(rng: random.Random, n: int) -> list[Draft]:
             terms["status"] = rng.choice(["signed", "in_force", "reported"])
             statement = _agreement(f"agreement/us-{state.lower()}", "US", state, **terms)
         elif roll < 0.5:
-            statement = {"@type": "Transfer", "from": "state/US", "to": f"state/{state}", "people": rng.choice([10, 50, "about 200"])}
+            statement = {
+                "@type": "Transfer",
+                "from": "state/US",
+                "to": f"state/{state}",
+                "people": rng.choice([10, 50, "about 200"]),
+            }
             if rng.random() < 0.6:
                 statement["@id"] = f"transfer/us-{state.lower()}-{rng.randint(1, 3)}"
             if rng.random() < 0.7:
@@ -187,8 +220,12 @@ def generated(rng: random.Random, n: int) -> list[Draft]:
             if rng.random() < 0.5:
                 statement["agreement"] = f"agreement/us-{state.lower()}"
         elif roll < 0.8:
-            statement = {"@type": "Stance", "state": f"state/{state}", "toward": "state/US",
-                         "position": rng.choice(["refused", "denied", "willing"])}  # fmt: skip
+            statement = {
+                "@type": "Stance",
+                "state": f"state/{state}",
+                "toward": "state/US",
+                "position": rng.choice(["refused", "denied", "willing"]),
+            }
             if rng.random() < 0.3:
                 statement["on"] = f"agreement/us-{state.lower()}"
         elif roll < 0.86 and claims:
@@ -239,10 +276,29 @@ def test_incremental_equals_full_on_other_histories(tmp_path: Path, seed: int) -
 # -- the command -----------------------------------------------------------------------
 
 CRAFTED = [
-    {"type": "SourceRegistered", "key": "s1", "body": {"title": "T", "kind": "news", "publisher": "P", "published": "2025-05-20"}},
-    {"type": "ClaimRecorded", "key": "c1", "body": {"source": "s1", "quote": "q", "attributed_to": "a", "certainty": "reported",
-     "statement": {"@id": "agreement/us-rw", "@type": "Agreement", "parties": ["state/US", "state/RW"], "signed": "2025-05", "in_force": "2025-04-02"}}},
-]  # fmt: skip
+    {
+        "type": "SourceRegistered",
+        "key": "s1",
+        "body": {"title": "T", "kind": "news", "publisher": "P", "published": "2025-05-20"},
+    },
+    {
+        "type": "ClaimRecorded",
+        "key": "c1",
+        "body": {
+            "source": "s1",
+            "quote": "q",
+            "attributed_to": "a",
+            "certainty": "reported",
+            "statement": {
+                "@id": "agreement/us-rw",
+                "@type": "Agreement",
+                "parties": ["state/US", "state/RW"],
+                "signed": "2025-05",
+                "in_force": "2025-04-02",
+            },
+        },
+    },
+]
 
 
 def test_validate_exits_1_on_a_violation_and_0_before(sqlite_run: Any, tmp_path: Path) -> None:
@@ -255,7 +311,12 @@ def test_validate_exits_1_on_a_violation_and_0_before(sqlite_run: Any, tmp_path:
     now = sqlite_run("validate", "--format", "json")
     assert now.exit_code == 1
     (row,) = json.loads(now.stdout)
-    assert (row["severity"], row["shape"], row["focus"], row["path"]) == ("Violation", "accsh:LifecycleShape", "agreement/us-rw", "inForceDate")
+    assert (row["severity"], row["shape"], row["focus"], row["path"]) == (
+        "Violation",
+        "accsh:LifecycleShape",
+        "agreement/us-rw",
+        "inForceDate",
+    )
     over = sqlite_run("validate", "--over-time", "--format", "json")
     assert over.exit_code == 1
     assert [(r["introduced"], r["resolved"]) for r in json.loads(over.stdout)] == [("seq 2 (c1)", "still open")]
@@ -283,7 +344,9 @@ def test_bad_user_shapes_exit_2_naming_file_and_line(sqlite_run: Any, tmp_path: 
     assert result.exit_code == 2
     assert f"{bad}:3: Turtle syntax error" in result.stderr
     unsupported = tmp_path / "unsupported.ttl"
-    unsupported.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:s> sh:targetNode <urn:x> ; sh:qualifiedMinCount 1 .\n")
+    unsupported.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:s> sh:targetNode <urn:x> ; sh:qualifiedMinCount 1 .\n"
+    )
     result = sqlite_run("validate", "--shapes", str(unsupported))
     assert result.exit_code == 2
     assert "sh:qualifiedMinCount is not supported" in result.stderr
@@ -297,7 +360,7 @@ def test_user_shapes_run_with_the_built_in_ones(sqlite_run: Any, tmp_path: Path)
     mine.write_text(
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix schema: <https://schema.org/> .\n"
         "<urn:SourceUrl> sh:targetClass <https://w3id.org/accords/ns#Source> ;\n"
-        "  sh:property [ sh:path schema:url ; sh:minCount 1 ; sh:severity sh:Warning ; sh:message \"no url\" ] .\n"
+        '  sh:property [ sh:path schema:url ; sh:minCount 1 ; sh:severity sh:Warning ; sh:message "no url" ] .\n'
     )
     result = sqlite_run("validate", "--shapes", str(mine), "--format", "json")
     assert result.exit_code == 0

@@ -74,12 +74,18 @@ class Accords:
         """Every node and relationship with its labels/type and properties, as sorted text."""
         graph = Graph(Target(self.uri))
         key = "coalesce(n.iri, n.id, n.name)"
-        _, nodes = graph.read(f"MATCH (n) WHERE NOT n:AccordsProjection RETURN labels(n) AS l, properties(n) AS p, {key} AS k")
-        _, rels = graph.read("MATCH (a)-[r]->(b) RETURN coalesce(a.iri, a.id, a.name) AS a, type(r) AS t, "
-                             "properties(r) AS p, coalesce(b.iri, b.id, b.name) AS b")  # fmt: skip
+        _, nodes = graph.read(
+            f"MATCH (n) WHERE NOT n:AccordsProjection RETURN labels(n) AS l, properties(n) AS p, {key} AS k"
+        )
+        _, rels = graph.read(
+            "MATCH (a)-[r]->(b) RETURN coalesce(a.iri, a.id, a.name) AS a, type(r) AS t, "
+            "properties(r) AS p, coalesce(b.iri, b.id, b.name) AS b"
+        )
         graph.close()
-        return (sorted(json.dumps([sorted(n["l"]), n["p"]], sort_keys=True) for n in nodes),
-                sorted(json.dumps(r, sort_keys=True) for r in rels))  # fmt: skip
+        return (
+            sorted(json.dumps([sorted(n["l"]), n["p"]], sort_keys=True) for n in nodes),
+            sorted(json.dumps(r, sort_keys=True) for r in rels),
+        )
 
 
 @pytest.fixture

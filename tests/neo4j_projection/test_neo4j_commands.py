@@ -23,8 +23,18 @@ SAMPLE = HERE.parent / "events" / "data" / "sample.jsonl"
 
 # -- parameters, writes, formats, clocks ----------------------------------------------------------
 
-WEIRD = ['Example News" } ; DROP', "it's", "}", "{x}", "$as_of", "a > b", "line\nbreak",
-         "MATCH (n) DETACH DELETE n", "' OR 1=1 //", "`backtick`"]  # fmt: skip
+WEIRD = [
+    'Example News" } ; DROP',
+    "it's",
+    "}",
+    "{x}",
+    "$as_of",
+    "a > b",
+    "line\nbreak",
+    "MATCH (n) DETACH DELETE n",
+    "' OR 1=1 //",
+    "`backtick`",
+]
 
 
 def test_parameters_come_back_as_values(accords: Any) -> None:
@@ -33,11 +43,16 @@ def test_parameters_come_back_as_values(accords: Any) -> None:
     for value in WEIRD:
         out = json.loads(accords.ok("cypher", "RETURN $v AS v", "--param", f"v={value}", "--format", "json").stdout)
         assert out == [{"v": value}]
-        named = accords.ok("query", "claims-by-outlet", "--engine", "cypher", "-p", f"publisher={value}", "--format", "json")
+        named = accords.ok(
+            "query", "claims-by-outlet", "--engine", "cypher", "-p", f"publisher={value}", "--format", "json"
+        )
         assert json.loads(named.stdout) == []
     named = accords.ok("query", "claims-by-outlet", "--engine", "cypher", "--format", "json")
     assert len(json.loads(named.stdout)) == 2
-    assert accords("query", "agreements-by-state", "--engine", "cypher", "-p", "state=state/RW'}) RETURN 1 //").exit_code == 2
+    assert (
+        accords("query", "agreements-by-state", "--engine", "cypher", "-p", "state=state/RW'}) RETURN 1 //").exit_code
+        == 2
+    )
     nodes = accords.ok("cypher", "MATCH (n) RETURN count(n) AS n", "--format", "csv").stdout
     assert nodes.splitlines()[1] != "0"
 
@@ -58,13 +73,24 @@ def test_cypher_formats_and_stdin(accords: Any) -> None:
     accords.ok("project", "neo4j")
     q = "MATCH (a:Agreement)-[:PARTY]->(s:State) RETURN s.label AS state, s.iri AS iri ORDER BY state"
     assert accords.ok("cypher", q, "--format", "csv").stdout.splitlines() == [
-        "state,iri", "Rwanda,https://w3id.org/accords/id/state/RW", "United States,https://w3id.org/accords/id/state/US"]  # fmt: skip
+        "state,iri",
+        "Rwanda,https://w3id.org/accords/id/state/RW",
+        "United States,https://w3id.org/accords/id/state/US",
+    ]
     assert accords.ok("cypher", q, "--format", "tsv").stdout.splitlines()[0] == "state\tiri"
     table = accords.ok("cypher", q, "--format", "table").stdout
     assert "state/RW" in table and "https://" not in table
-    assert accords("cypher", "-", "--format", "json", input=q).stdout == accords.ok("cypher", q, "--format", "json").stdout
-    past = accords.ok("cypher", "MATCH (c:Claim) WHERE c.seq <= toInteger($as_of) RETURN count(c) AS n",
-                      "--as-of", "2", "--format", "json")  # fmt: skip
+    assert (
+        accords("cypher", "-", "--format", "json", input=q).stdout == accords.ok("cypher", q, "--format", "json").stdout
+    )
+    past = accords.ok(
+        "cypher",
+        "MATCH (c:Claim) WHERE c.seq <= toInteger($as_of) RETURN count(c) AS n",
+        "--as-of",
+        "2",
+        "--format",
+        "json",
+    )
     assert json.loads(past.stdout) == [{"n": 1}]
     ahead = accords("cypher", "MATCH (c:Claim) WHERE c.seq <= toInteger($as_of) RETURN count(c) AS n", "--as-of", "5")
     assert ahead.exit_code == 2 and "past what Neo4j reflects (seq 4)" in ahead.stderr
@@ -75,7 +101,9 @@ def test_the_clocks_are_bound_and_a_clock_the_query_never_reads_is_refused(accor
     accords.ok("project", "neo4j")
     q = "RETURN $as_of AS a, $known_by AS k, $valid_at AS v"
     assert json.loads(accords.ok("cypher", q, "--format", "json").stdout) == [{"a": 4, "k": None, "v": None}]
-    bound = accords.ok("cypher", q, "--as-of", "2", "--known-by", "2025-05-01", "--valid-at", "2025-06-30", "--format", "json")
+    bound = accords.ok(
+        "cypher", q, "--as-of", "2", "--known-by", "2025-05-01", "--valid-at", "2025-06-30", "--format", "json"
+    )
     assert json.loads(bound.stdout) == [{"a": 2, "k": "2025-05-01", "v": "2025-06-30"}]
     for option, value in (("--known-by", "2025-05-01"), ("--valid-at", "2025-05-01"), ("--as-of", "2")):
         refused = accords("cypher", "MATCH (c:Claim) RETURN count(c) AS n", option, value)
@@ -121,8 +149,20 @@ def auth_neo4j(neo4j_service: str) -> Iterator[str]:
         pytest.fail("tests/neo4j/cp.txt or java is missing: run tests/neo4j/server.sh start once")
     port, home = _free_port(), tempfile.mkdtemp(prefix="accords-neo4j-auth.")
     log = open(Path(home) / "server.log", "w")
-    process = subprocess.Popen([java, "-Xmx512m", "-cp", classpath.read_text().strip(), str(HERE.parent / "neo4j" / "Launcher.java"),
-                                str(port), home, "auth"], stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    process = subprocess.Popen(
+        [
+            java,
+            "-Xmx512m",
+            "-cp",
+            classpath.read_text().strip(),
+            str(HERE.parent / "neo4j" / "Launcher.java"),
+            str(port),
+            home,
+            "auth",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 180
         while "NEO4J READY" not in (Path(home) / "server.log").read_text():

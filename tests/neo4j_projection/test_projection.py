@@ -33,22 +33,38 @@ NUMERIC = {"http://www.w3.org/2001/XMLSchema#" + t for t in ("integer", "decimal
 
 
 def source(key: str, published: str = "2025-06", publisher: str = "P") -> Draft:
-    return Draft("SourceRegistered", {"title": f"title {key}", "kind": "news", "publisher": publisher,
-                                      "published": published}, key)  # fmt: skip
+    return Draft(
+        "SourceRegistered",
+        {"title": f"title {key}", "kind": "news", "publisher": publisher, "published": published},
+        key,
+    )
 
 
 def claim(key: str, src: str, statement: dict[str, Any], valid: str, polarity: str = "affirmed") -> Draft:
-    return Draft("ClaimRecorded", {"source": src, "quote": f"quote of {key}", "attributed_to": "officials",
-                                   "certainty": "reported", "polarity": polarity, "statement": statement,
-                                   "valid_time": valid}, key)  # fmt: skip
+    return Draft(
+        "ClaimRecorded",
+        {
+            "source": src,
+            "quote": f"quote of {key}",
+            "attributed_to": "officials",
+            "certainty": "reported",
+            "polarity": polarity,
+            "statement": statement,
+            "valid_time": valid,
+        },
+        key,
+    )
 
 
 def statement(rng: random.Random) -> dict[str, Any]:
     state = rng.choice(STATES)
     roll = rng.random()
     if roll < 0.5:
-        st: dict[str, Any] = {"@id": f"agreement/us-{state.lower()}", "@type": "Agreement",
-                              "parties": ["state/US", f"state/{state}"]}  # fmt: skip
+        st: dict[str, Any] = {
+            "@id": f"agreement/us-{state.lower()}",
+            "@type": "Agreement",
+            "parties": ["state/US", f"state/{state}"],
+        }
         if rng.random() < 0.5:
             st["status"] = rng.choice(["reported", "signed", "in_force"])
         if rng.random() < 0.3:
@@ -59,8 +75,13 @@ def statement(rng: random.Random) -> dict[str, Any]:
             st["terminated"] = f"2025-0{rng.randint(4, 9)}"
         return st
     if roll < 0.6:
-        return {"@type": "Transfer", "from": "state/US", "to": f"state/{state}", "people": rng.choice([12, "about 30"]),
-                "date": f"2025-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"}  # fmt: skip
+        return {
+            "@type": "Transfer",
+            "from": "state/US",
+            "to": f"state/{state}",
+            "people": rng.choice([12, "about 30"]),
+            "date": f"2025-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+        }
     if roll < 0.75:
         st = {"@id": f"payment/us-{state.lower()}", "@type": "Payment", "payer": "state/US", "payee": f"state/{state}"}
         if rng.random() < 0.6:
@@ -69,8 +90,12 @@ def statement(rng: random.Random) -> dict[str, Any]:
         if rng.random() < 0.4:
             st["purpose"] = "taking in deportees"
         return st
-    return {"@type": "Stance", "state": f"state/{state}", "toward": "state/US",
-            "position": rng.choice(["willing", "resisting"])}  # fmt: skip
+    return {
+        "@type": "Stance",
+        "state": f"state/{state}",
+        "toward": "state/US",
+        "position": rng.choice(["willing", "resisting"]),
+    }
 
 
 def history(rng: random.Random, n: int) -> list[Draft]:
@@ -87,8 +112,11 @@ def history(rng: random.Random, n: int) -> list[Draft]:
             drafts.append(claim(f"claim-{i}", src, statement(rng), f"2025-0{rng.randint(1, 9)}", polarity))
             claims.append(f"claim-{i}")
         elif roll < 0.92:
-            drafts.append(Draft("ClaimRetracted", {"claim": rng.choice(claims), "reason": "other",
-                                                   "note": "a note with \"quotes\""}))  # fmt: skip
+            drafts.append(
+                Draft(
+                    "ClaimRetracted", {"claim": rng.choice(claims), "reason": "other", "note": 'a note with "quotes"'}
+                )
+            )
         else:
             old, new = rng.sample(claims, 2)
             drafts.append(Draft("ClaimCorrected", {"claim": old, "replacement": new, "reason": "recording_error"}))
@@ -146,8 +174,9 @@ def params_for(name: str, states: list[str], publisher: str) -> list[list[str]]:
     return [["--param", f"state=state/{state}"] + publisher for state in states]
 
 
-def agree_everywhere(accords: Any, states: list[str], points: list[list[str]],
-                     publisher: str = "Example News") -> dict[str, int]:  # fmt: skip
+def agree_everywhere(
+    accords: Any, states: list[str], points: list[list[str]], publisher: str = "Example News"
+) -> dict[str, int]:
     """Every twin at every point of the clocks: the rows each query returned in all."""
     seen = dict.fromkeys(twins(), 0)
     for clocks in points:
@@ -159,9 +188,13 @@ def agree_everywhere(accords: Any, states: list[str], points: list[list[str]],
 
 def clock_points(seqs: list[int], dates: list[str]) -> list[list[str]]:
     """Now; some seqs; some dates of publication and of validity; and all three at once."""
-    return ([[]] + [["--as-of", str(n)] for n in seqs] + [["--known-by", d] for d in dates]
-            + [["--valid-at", d] for d in dates]
-            + [["--as-of", str(seqs[-1]), "--known-by", dates[-1], "--valid-at", dates[0]]])  # fmt: skip
+    return (
+        [[]]
+        + [["--as-of", str(n)] for n in seqs]
+        + [["--known-by", d] for d in dates]
+        + [["--valid-at", d] for d in dates]
+        + [["--as-of", str(seqs[-1]), "--known-by", dates[-1], "--valid-at", dates[0]]]
+    )
 
 
 def test_every_named_query_has_its_twin_where_it_makes_sense() -> None:
@@ -174,11 +207,23 @@ def test_the_projections_agree_on_the_seed_record(accords: Any) -> None:
     store = open_store(str(accords.store))
     seq = store.head().seq
     store.close()
-    seen = agree_everywhere(accords, ["RW", "PE", "LY", "US"],
-                            clock_points([1, 3, seq // 2, seq - 1], ["2025-01-31", "2025-06-30", "2025-12-31"]))
+    seen = agree_everywhere(
+        accords,
+        ["RW", "PE", "LY", "US"],
+        clock_points([1, 3, seq // 2, seq - 1], ["2025-01-31", "2025-06-30", "2025-12-31"]),
+    )
     assert sum(seen.values()) > 100
-    assert all(seen[name] > 0 for name in ("agreements-by-state", "payments", "single-source-claims",
-                                           "states-asked-not-agreed", "state-timeline", "anonymous-claims"))
+    assert all(
+        seen[name] > 0
+        for name in (
+            "agreements-by-state",
+            "payments",
+            "single-source-claims",
+            "states-asked-not-agreed",
+            "state-timeline",
+            "anonymous-claims",
+        )
+    )
 
 
 def test_the_projections_agree_on_the_sample(accords: Any) -> None:
@@ -192,8 +237,12 @@ def test_the_projections_agree_on_real_reporting(accords: Any) -> None:
     # actors as parties, payers and speakers, statements in lists, quantities, undated pages
     accords.ok("import", *map(str, sorted((HERE.parent / "corpus").glob("*.jsonl"))))
     accords.ok("project", "neo4j")
-    seen = agree_everywhere(accords, ["SZ", "SS", "GH", "UG", "SV", "CR", "XK", "US"],
-                            clock_points([40, 200], ["2025-07-16", "2025-12-31"]), publisher="Reuters")  # fmt: skip
+    seen = agree_everywhere(
+        accords,
+        ["SZ", "SS", "GH", "UG", "SV", "CR", "XK", "US"],
+        clock_points([40, 200], ["2025-07-16", "2025-12-31"]),
+        publisher="Reuters",
+    )
     assert sum(seen.values()) > 100
 
 
@@ -229,8 +278,9 @@ def test_the_projections_agree_on_a_realistic_history(accords: Any) -> None:
         log.append(chunk)
         accords.ok("project", "neo4j", "--batch", "150")
     assert {d.type for d in drafts} >= {"ClaimRetracted", "ClaimCorrected"}
-    seen = agree_everywhere(accords, ["RW", "SV", "LY"], clock_points([250, 500], ["2024-06-30", "2025-03-31"]),
-                            publisher="Politico")  # fmt: skip
+    seen = agree_everywhere(
+        accords, ["RW", "SV", "LY"], clock_points([250, 500], ["2024-06-30", "2025-03-31"]), publisher="Politico"
+    )
     empty = {name for name, n in seen.items() if n == 0}
     assert not empty, f"no rows to compare from {sorted(empty)}"
 
@@ -272,13 +322,21 @@ def test_a_date_read_back_in_a_catch_up_stays_one_date(accords: Any) -> None:
 def test_belief_intervals_follow_retractions(accords: Any) -> None:
     log = Log(open_store(str(accords.store)), "tester")
     rw = {"@id": "agreement/us-rw", "@type": "Agreement", "parties": ["state/US", "state/RW"]}
-    log.append([source("s1"), claim("c1", "s1", rw, "2025"), claim("c2", "s1", rw, "2025"),
-                Draft("ClaimRetracted", {"claim": "c1", "reason": "other"}),
-                Draft("ClaimRetracted", {"claim": "c2", "reason": "other"}),
-                claim("c3", "s1", rw, "2025")])  # fmt: skip
+    log.append(
+        [
+            source("s1"),
+            claim("c1", "s1", rw, "2025"),
+            claim("c2", "s1", rw, "2025"),
+            Draft("ClaimRetracted", {"claim": "c1", "reason": "other"}),
+            Draft("ClaimRetracted", {"claim": "c2", "reason": "other"}),
+            claim("c3", "s1", rw, "2025"),
+        ]
+    )
     accords.ok("project", "neo4j")
-    q = ("MATCH (:Agreement {iri: 'https://w3id.org/accords/id/agreement/us-rw'})-[p:PARTY]->(:State {label: 'Rwanda'}) "
-         "RETURN p.believed AS b, p.believed_from AS f, p.believed_until AS u, size(p.claims) AS n")  # fmt: skip
+    q = (
+        "MATCH (:Agreement {iri: 'https://w3id.org/accords/id/agreement/us-rw'})-[p:PARTY]->(:State {label: 'Rwanda'}) "
+        "RETURN p.believed AS b, p.believed_from AS f, p.believed_until AS u, size(p.claims) AS n"
+    )
     row = json.loads(accords.ok("cypher", q, "--format", "json").stdout)
     assert row == [{"b": True, "f": [2, 6], "u": [5], "n": 3}]  # c1 or c2 from 2 until 5; c3 from 6
 
@@ -289,22 +347,40 @@ def test_belief_intervals_follow_retractions(accords: Any) -> None:
 def test_the_trace_query_reaches_claims_quotes_and_sources_from_any_agreement(accords: Any) -> None:
     log = Log(open_store(str(accords.store)), "tester")
     log.append(history(random.Random(3), 120))
-    log.append([Draft("SourceRegistered", {"title": "cable", "kind": "leaked_document"}, "cable"),
-                Draft("SourceRegistered", {"title": "report", "kind": "news", "publisher": "X",
-                                           "derived_from": ["cable"]}, "report"),
-                claim("c-derived", "report", {"@id": "agreement/us-rw", "@type": "Agreement",
-                                              "parties": ["state/US", "state/RW"]}, "2025")])  # fmt: skip
+    log.append(
+        [
+            Draft("SourceRegistered", {"title": "cable", "kind": "leaked_document"}, "cable"),
+            Draft(
+                "SourceRegistered",
+                {"title": "report", "kind": "news", "publisher": "X", "derived_from": ["cable"]},
+                "report",
+            ),
+            claim(
+                "c-derived",
+                "report",
+                {"@id": "agreement/us-rw", "@type": "Agreement", "parties": ["state/US", "state/RW"]},
+                "2025",
+            ),
+        ]
+    )
     accords.ok("project", "neo4j")
-    agreements = json.loads(accords.ok("cypher", "MATCH (a:Agreement) RETURN a.iri AS iri, a.claims AS claims",
-                                       "--format", "json").stdout)  # fmt: skip
+    agreements = json.loads(
+        accords.ok("cypher", "MATCH (a:Agreement) RETURN a.iri AS iri, a.claims AS claims", "--format", "json").stdout
+    )
     assert agreements
     for a in agreements:
-        rows = json.loads(accords.ok("query", "agreement-trace", "--engine", "cypher", "--param",
-                                     f"agreement={a['iri']}", "--format", "json").stdout)  # fmt: skip
+        rows = json.loads(
+            accords.ok(
+                "query", "agreement-trace", "--engine", "cypher", "--param", f"agreement={a['iri']}", "--format", "json"
+            ).stdout
+        )
         assert sorted(r["claim"].rsplit("/", 1)[1] for r in rows) == sorted(a["claims"])
         assert all(r["quote"] and r["source"] and r["speaker"] for r in rows)
-    rw = json.loads(accords.ok("query", "agreement-trace", "--engine", "cypher", "-p", "agreement=agreement/us-rw",
-                               "--format", "json").stdout)  # fmt: skip
+    rw = json.loads(
+        accords.ok(
+            "query", "agreement-trace", "--engine", "cypher", "-p", "agreement=agreement/us-rw", "--format", "json"
+        ).stdout
+    )
     assert any(r["derived_from"] == ["cable"] for r in rw)
 
 
@@ -320,7 +396,9 @@ def test_a_failing_batch_leaves_nothing_half_projected(accords: Any, monkeypatch
     accords.ok("project", "neo4j")
     before, state = accords.graph_head(), accords.snapshot()
     log.append(drafts[40:])
-    monkeypatch.setitem(neo4j_writes.Q, "claim", neo4j_writes.Q["claim"] + " WITH 1 AS x RETURN 1 / 0")  # fails mid-batch
+    monkeypatch.setitem(
+        neo4j_writes.Q, "claim", neo4j_writes.Q["claim"] + " WITH 1 AS x RETURN 1 / 0"
+    )  # fails mid-batch
     result = accords("project", "neo4j")
     assert result.exit_code != 0
     assert accords.graph_head() == before and accords.snapshot() == state

@@ -123,10 +123,14 @@ def test_amount_with_a_currency_symbol_is_an_error() -> None:
 
 
 def test_bounds_for_a_statement_graph() -> None:
-    graph = statement_graph({"@id": "request/x", "@type": "Request", "requester": "state/US", "requested_count": "at least 9"})
+    graph = statement_graph(
+        {"@id": "request/x", "@type": "Request", "requester": "state/US", "requested_count": "at least 9"}
+    )
     triples = {(p, o.toPython()) for _s, p, o in quantity_bounds(graph)}
     assert triples == {(ACC.requestedCountMin, 9)}
-    payment = statement_graph({"@type": "Payment", "payer": "state/US", "payee": "state/RW", "amount": "6.5 million", "currency": "USD"})
+    payment = statement_graph(
+        {"@type": "Payment", "payer": "state/US", "payee": "state/RW", "amount": "6.5 million", "currency": "USD"}
+    )
     assert {(p, o.toPython()) for _s, p, o in quantity_bounds(payment)} == {
         (ACC.amountMin, Decimal("6500000")),
         (ACC.amountMax, Decimal("6500000")),

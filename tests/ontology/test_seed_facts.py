@@ -24,34 +24,67 @@ US = state("U.S.")
 SEED_FACTS: list[tuple[str, dict[str, Any]]] = [
     (
         "a cable called for negotiations with at least nine nations in Africa and Central Asia",
-        {"@id": "request/us-cable-2025", "@type": "Request", "requester": US, "requested_count": "at least nine",
-         "regions": ["Africa", "Central Asia"], "channel": "diplomatic_cable",
-         "subject": "accept deportees who are not their nationals", "criminal_records": True},
+        {
+            "@id": "request/us-cable-2025",
+            "@type": "Request",
+            "requester": US,
+            "requested_count": "at least nine",
+            "regions": ["Africa", "Central Asia"],
+            "channel": "diplomatic_cable",
+            "subject": "accept deportees who are not their nationals",
+            "criminal_records": True,
+        },
     ),
     (
         "Rwanda has accepted financial incentives from Washington in exchange for taking in deportees",
-        {"@type": "Payment", "payer": US, "payee": state("Rwanda"), "purpose": "taking in deportees",
-         "agreement": "agreement/us-rw"},
+        {
+            "@type": "Payment",
+            "payer": US,
+            "payee": state("Rwanda"),
+            "purpose": "taking in deportees",
+            "agreement": "agreement/us-rw",
+        },
     ),
     (
         "Rwanda's arrangement is paid for",
-        {"@id": "agreement/us-rw", "@type": "Agreement", "parties": [US, state("Rwanda")], "compensated": True,
-         "status": "reported"},
+        {
+            "@id": "agreement/us-rw",
+            "@type": "Agreement",
+            "parties": [US, state("Rwanda")],
+            "compensated": True,
+            "status": "reported",
+        },
     ),
     (
         "Costa Rica has agreed to host specific individuals",
-        {"@id": "agreement/us-cr", "@type": "Agreement", "parties": [US, state("Costa Rica")], "status": "signed",
-         "case_by_case": True},
+        {
+            "@id": "agreement/us-cr",
+            "@type": "Agreement",
+            "parties": [US, state("Costa Rica")],
+            "status": "signed",
+            "case_by_case": True,
+        },
     ),
     (
         "Kosovo has agreed to host specific individuals",
-        {"@id": "agreement/us-xk", "@type": "Agreement", "parties": [US, state("Kosovo")], "status": "signed",
-         "case_by_case": True},
+        {
+            "@id": "agreement/us-xk",
+            "@type": "Agreement",
+            "parties": [US, state("Kosovo")],
+            "status": "signed",
+            "case_by_case": True,
+        },
     ),
     (
         "by mid-2025 the U.S. intends to request that at least 58 countries welcome deportees",
-        {"@type": "Target", "actor": US, "action": "request", "count": "at least 58", "deadline": "../2025-06-30",
-         "description": "ask countries to take deportees who are not their citizens"},
+        {
+            "@type": "Target",
+            "actor": US,
+            "action": "request",
+            "count": "at least 58",
+            "deadline": "../2025-06-30",
+            "description": "ask countries to take deportees who are not their citizens",
+        },
     ),
     *[
         (
@@ -67,15 +100,24 @@ SEED_FACTS: list[tuple[str, dict[str, Any]]] = [
     *[
         (
             f"the strategy explores {name} as a destination for deportations",
-            {"@type": "Stance", "state": US, "position": "considering", "toward": state(name),
-             "description": "exploring it as a destination for deportees"},
+            {
+                "@type": "Stance",
+                "state": US,
+                "position": "considering",
+                "toward": state(name),
+                "description": "exploring it as a destination for deportees",
+            },
         )
         for name in ("Libya", "South Sudan")
     ],
     *[
         (
             f"{name} is characterised by instability and human rights violations",
-            {"@type": "ConditionReport", "state": state(name), "conditions": ["instability", "human_rights_violations"]},
+            {
+                "@type": "ConditionReport",
+                "state": state(name),
+                "conditions": ["instability", "human_rights_violations"],
+            },
         )
         for name in ("Libya", "South Sudan")
     ],

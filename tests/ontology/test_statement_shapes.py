@@ -18,7 +18,17 @@ from accords.ontology.vocabulary import ID_BASE, context, ontology_graph, statem
 FIXTURES = Path(__file__).parent / "fixtures"
 CONFORMING = sorted(FIXTURES.glob("*/conforming/*.json"))
 NONCONFORMING = sorted(FIXTURES.glob("*/nonconforming/*.json"))
-STATEMENT_TYPES = ["Agreement", "Transfer", "Request", "Payment", "Stance", "CourtRuling", "Target", "ConditionReport", "State"]
+STATEMENT_TYPES = [
+    "Agreement",
+    "Transfer",
+    "Request",
+    "Payment",
+    "Stance",
+    "CourtRuling",
+    "Target",
+    "ConditionReport",
+    "State",
+]
 
 
 def _name(path: Path) -> str:
@@ -47,10 +57,7 @@ def _matches(finding: Finding, expect: dict[str, Any]) -> bool:
     path = expect["path"]
     path_ok = finding.path is None if path is None else finding.path == _iri(path)
     return (
-        focus_ok
-        and path_ok
-        and finding.severity == expect["severity"]
-        and expect.get("message", "") in finding.message
+        focus_ok and path_ok and finding.severity == expect["severity"] and expect.get("message", "") in finding.message
     )
 
 

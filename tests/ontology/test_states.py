@@ -16,19 +16,54 @@ from accords.ontology.states import (
 )
 
 CASES = [
-    ("RW", "RW"), ("rw", "RW"), ("RWA", "RW"), ("Rwanda", "RW"), ("  rwanda ", "RW"),
-    ("United States", "US"), ("U.S.", "US"), ("USA", "US"), ("US", "US"), ("America", "US"),
+    ("RW", "RW"),
+    ("rw", "RW"),
+    ("RWA", "RW"),
+    ("Rwanda", "RW"),
+    ("  rwanda ", "RW"),
+    ("United States", "US"),
+    ("U.S.", "US"),
+    ("USA", "US"),
+    ("US", "US"),
+    ("America", "US"),
     ("United States of America", "US"),
-    ("United Kingdom", "GB"), ("UK", "GB"), ("Britain", "GB"),
-    ("South Sudan", "SS"), ("Ivory Coast", "CI"), ("Côte d'Ivoire", "CI"), ("Cote d’Ivoire", "CI"),
-    ("Congo-Kinshasa", "CD"), ("DRC", "CD"), ("Congo-Brazzaville", "CG"),
-    ("Russia", "RU"), ("Iran", "IR"), ("Syria", "SY"), ("Laos", "LA"), ("Vietnam", "VN"),
-    ("Bolivia", "BO"), ("Venezuela", "VE"), ("Tanzania", "TZ"), ("Czech Republic", "CZ"),
-    ("Eswatini", "SZ"), ("Swaziland", "SZ"), ("Turkey", "TR"), ("Türkiye", "TR"),
-    ("Burma", "MM"), ("Myanmar", "MM"), ("The Gambia", "GM"),
-    ("Kosovo", "XK"), ("XK", "XK"), ("xk", "XK"), ("XKX", "XK"),
-    ("El Salvador", "SV"), ("Guatemala", "GT"), ("Mexico", "MX"), ("Panama", "PA"),
-    ("Peru", "PE"), ("Libya", "LY"), ("Costa Rica", "CR"),
+    ("United Kingdom", "GB"),
+    ("UK", "GB"),
+    ("Britain", "GB"),
+    ("South Sudan", "SS"),
+    ("Ivory Coast", "CI"),
+    ("Côte d'Ivoire", "CI"),
+    ("Cote d’Ivoire", "CI"),
+    ("Congo-Kinshasa", "CD"),
+    ("DRC", "CD"),
+    ("Congo-Brazzaville", "CG"),
+    ("Russia", "RU"),
+    ("Iran", "IR"),
+    ("Syria", "SY"),
+    ("Laos", "LA"),
+    ("Vietnam", "VN"),
+    ("Bolivia", "BO"),
+    ("Venezuela", "VE"),
+    ("Tanzania", "TZ"),
+    ("Czech Republic", "CZ"),
+    ("Eswatini", "SZ"),
+    ("Swaziland", "SZ"),
+    ("Turkey", "TR"),
+    ("Türkiye", "TR"),
+    ("Burma", "MM"),
+    ("Myanmar", "MM"),
+    ("The Gambia", "GM"),
+    ("Kosovo", "XK"),
+    ("XK", "XK"),
+    ("xk", "XK"),
+    ("XKX", "XK"),
+    ("El Salvador", "SV"),
+    ("Guatemala", "GT"),
+    ("Mexico", "MX"),
+    ("Panama", "PA"),
+    ("Peru", "PE"),
+    ("Libya", "LY"),
+    ("Costa Rica", "CR"),
 ]
 
 
@@ -37,7 +72,9 @@ def test_resolves(text: str, code: str) -> None:
     assert resolve_state(text) == code
 
 
-@pytest.mark.parametrize(("code", "name"), [("RW", "Rwanda"), ("XK", "Kosovo"), ("BO", "Bolivia"), ("US", "United States")])
+@pytest.mark.parametrize(
+    ("code", "name"), [("RW", "Rwanda"), ("XK", "Kosovo"), ("BO", "Bolivia"), ("US", "United States")]
+)
 def test_state_name(code: str, name: str) -> None:
     assert state_name(code) == name
 
@@ -90,5 +127,9 @@ def test_state_ref_refuses_other_references() -> None:
 def test_normalize_state_refs_in_a_statement() -> None:
     statement = {"@type": "Transfer", "from": "state/usa", "to": "state/Costa Rica", "via": ["state/pa"], "people": 200}
     assert normalize_state_refs(statement) == {
-        "@type": "Transfer", "from": "state/US", "to": "state/CR", "via": ["state/PA"], "people": 200,
+        "@type": "Transfer",
+        "from": "state/US",
+        "to": "state/CR",
+        "via": ["state/PA"],
+        "people": 200,
     }

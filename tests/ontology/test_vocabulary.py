@@ -23,13 +23,29 @@ from accords.ontology.vocabulary import (
 )
 
 CLASSES = [
-    "State", "Agreement", "Transfer", "Request", "Payment", "Stance", "CourtRuling", "Target",
-    "ConditionReport", "Actor", "Pressure", "Lawsuit", "Quantity", "Claim", "Source",
+    "State",
+    "Agreement",
+    "Transfer",
+    "Request",
+    "Payment",
+    "Stance",
+    "CourtRuling",
+    "Target",
+    "ConditionReport",
+    "Actor",
+    "Pressure",
+    "Lawsuit",
+    "Quantity",
+    "Claim",
+    "Source",
 ]
 PREFIXES = {"acc", "dcterms", "oa", "owl", "prov", "rdf", "rdfs", "schema", "skos", "time", "xsd"}
 # Enumerated keys, the class their words belong to, and the words the contract names.
 ENUMERATIONS = {
-    "legal_form": ("LegalForm", {"treaty", "memorandum_of_understanding", "exchange_of_notes", "informal_arrangement", "undisclosed"}),
+    "legal_form": (
+        "LegalForm",
+        {"treaty", "memorandum_of_understanding", "exchange_of_notes", "informal_arrangement", "undisclosed"},
+    ),
     "position": ("Position", {"willing", "considering", "resisting", "refused", "denied"}),
     "certainty": ("Certainty", {"confirmed", "reported", "alleged", "rumoured"}),
     "polarity": ("Polarity", {"affirmed", "denied"}),
@@ -45,8 +61,18 @@ LAWSUIT_STATUS = {"filed", "pending", "dismissed", "withdrawn", "decided"}
 REQUEST_STATUS = {"planned", "made", "negotiating"}
 CLAIM_STATUS = {"active", "retracted", "corrected"}
 RECORD_TERMS = [
-    "seq", "eventHash", "certainty", "polarity", "status", "validFrom", "validUntil", "validTime",
-    "publishedEarliest", "publishedLatest", "recordedBy", "sourceKind",
+    "seq",
+    "eventHash",
+    "certainty",
+    "polarity",
+    "status",
+    "validFrom",
+    "validUntil",
+    "validTime",
+    "publishedEarliest",
+    "publishedLatest",
+    "recordedBy",
+    "sourceKind",
 ]
 
 
@@ -196,7 +222,9 @@ def test_shape_choices_match_the_vocabulary() -> None:
         if all(isinstance(word, Literal) for word in allowed):
             continue  # words a source writes in a text value ("undisclosed"), not vocabulary terms
         if path == ACC.status:  # an agreement's stage, whether a transfer took place, a lawsuit's state
-            assert allowed in [{ACC[w] for w in words} for words in (AGREEMENT_STATUS, TRANSFER_STATUS, LAWSUIT_STATUS, REQUEST_STATUS)]
+            assert allowed in [
+                {ACC[w] for w in words} for words in (AGREEMENT_STATUS, TRANSFER_STATUS, LAWSUIT_STATUS, REQUEST_STATUS)
+            ]
             continue
         if path == ACC.unknown:  # keys, named by their properties
             assert allowed == {URIRef(_context_iri(w)) for w in _terms()["unknown"]["@context"]}

@@ -59,9 +59,7 @@ def _unreadable_numbers(data: Graph) -> list[Finding]:
 
 def check_graph(data: Graph) -> tuple[Finding, ...]:
     """Every statement-shape finding in a statement graph; empty when it conforms."""
-    _conforms, results, _text = validate(
-        data, shacl_graph=shared_statement_shapes(), inference="none", advanced=False
-    )
+    _conforms, results, _text = validate(data, shacl_graph=shared_statement_shapes(), inference="none", advanced=False)
     assert isinstance(results, Graph)
     found = list(_findings(results)) + _unreadable_numbers(data)
     return tuple(sorted(found, key=lambda f: (str(f.focus), str(f.path), f.message)))
