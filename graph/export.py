@@ -89,6 +89,9 @@ def write_rdf(projection: Projection, fmt: str, graph: str, output: IO[bytes], v
     if fmt not in RDF_FORMATS:
         raise InputError(f"unknown RDF format {fmt!r}", f"one of {', '.join(RDF_FORMATS)}")
     rdf_format = RDF_FORMATS[fmt]
+    if rdf_format == ox.RdfFormat.JSON_LD:
+        _write_jsonld(quads(projection, graph), output)
+        return
     if rdf_format.supports_datasets:
         if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
             output.write(LOADING.replace(b"{view}", view.encode()))
@@ -101,6 +104,19 @@ def write_rdf(projection: Projection, fmt: str, graph: str, output: IO[bytes], v
         )
     triples = (q.triple for q in quads(projection, graph))
     ox.serialize(triples, output, rdf_format, prefixes=PREFIXES)
+
+
+def _write_jsonld(found: Iterable[ox.Quad], output: IO[bytes]) -> None:
+    """JSON-LD compacted with the context statements are written in (ontology/context.jsonld):
+    keys and values read as an import file's do. rdflib compacts (pyoxigraph writes expanded
+    JSON-LD only), in memory: for a large record, N-Quads or TriG stream."""
+    import rdflib
+
+    from accords.ontology.vocabulary import context
+
+    dataset = rdflib.Dataset()
+    dataset.parse(data=ox.serialize(found, format=ox.RdfFormat.N_QUADS), format="nquads")
+    output.write(dataset.serialize(format="json-ld", context=context(), auto_compact=True, encoding="utf-8"))
 
 
 def write_prov(projection: Projection, output: IO[bytes]) -> None:

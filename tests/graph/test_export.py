@@ -157,3 +157,14 @@ def test_prov_export_reads_in_the_prov_package(store) -> None:  # type: ignore[n
     assert invalidation.args[0].uri.startswith(ID + "claim/")
     labels = {str(v) for e in document.get_records(pm.ProvEntity) for v in e.get_attribute("prov:label")}
     assert {"c-rwanda-paid", "c-peru-resists", "AP on the report"} <= labels
+
+
+def test_jsonld_is_compacted_with_the_shipped_context(store) -> None:  # type: ignore[no-untyped-def]
+    """Keys and types read as in an import file: parties, Agreement, not expanded IRIs."""
+    import json
+
+    document = json.loads(_export(store, "--format", "jsonld"))
+    assert document["@context"]["@vocab"] == "https://w3id.org/accords/ns#"
+    text = json.dumps(document["@graph"])
+    assert '"parties"' in text and '"@type": "Agreement"' in text
+    assert "https://w3id.org/accords/ns#party" not in text
