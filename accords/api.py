@@ -29,7 +29,8 @@ from typing import IO, TYPE_CHECKING, Any
 from accords.events.errors import InputError, NotConforming
 from accords.events.log import Appended, Draft, Log
 from accords.events.model import Event, Head
-from accords.events.store import Recorder, open_store, store_url
+from accords.events.store import Recorder, store_url
+from accords.events.backends import open_store
 
 if TYPE_CHECKING:
     from accords.events.integrity import Verified

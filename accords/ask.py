@@ -9,7 +9,7 @@ import click
 import pyoxigraph as ox
 
 from accords.events.errors import InputError
-from accords.options import clock_options, clocks, open_record, store_option
+from accords.options import clock_options, clocks, open_record, query_text, store_option
 from accords.output import render, resolve_format
 from accords.cypher import neo4j_options
 
@@ -37,18 +37,6 @@ def show_results(answer: Any, fmt: str | None) -> None:
         raise InputError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries")
     rows = answer.rows()
     render(rows, rows.columns, fmt)
-
-
-def _query_text(query: str | None, file: IO[str] | None) -> str:
-    if query and file:
-        raise InputError("give the query as text or with --file, not both")
-    if file is not None:
-        return file.read()
-    if query == "-" or (query is None and not sys.stdin.isatty()):
-        return sys.stdin.read()
-    if not query:
-        raise InputError("no query given", "pass it as an argument, with --file, or on stdin")
-    return query
 
 
 @click.command()
@@ -87,7 +75,7 @@ def sparql(
       accords sparql --as-of 40 --file question.rq --format csv
       echo 'ASK { ?t a acc:Transfer }' | accords sparql -
     """
-    text = _query_text(query, file)
+    text = query_text(query, file)
     record = open_record(store)
     show_results(record.sparql(text, **clocks(record, as_of, known_by, valid_at)), fmt)
 

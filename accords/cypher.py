@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import click
 
 from accords.events.errors import InputError
-from accords.options import open_record
+from accords.options import open_record, query_text
 from accords.output import render, resolve_format
 
 if TYPE_CHECKING:
@@ -184,7 +184,6 @@ def cypher(
       accords cypher -f trace.cypher -p iri=https://w3id.org/accords/id/agreement/us-rw
       accords cypher --as-of 40 'MATCH (c:Claim) WHERE c.seq <= $as_of RETURN count(c)'
     """
-    from accords.ask import _query_text
     from accords.graph.neo4j import Neo4jProjection
     from accords.graph.projection import View, clock_date
 
@@ -193,7 +192,7 @@ def cypher(
     at = View(
         None if as_of is None else int(as_of), clock_date(known_by, "--known-by"), clock_date(valid_at, "--valid-at")
     )
-    text = _query_text(query, file)
+    text = query_text(query, file)
     refuse_unread_clocks(at, text)
     graph = connect(neo4j)
     values: dict[str, Any] = dict(parse_params(params))

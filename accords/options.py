@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
+
+from accords.events.errors import InputError
 
 if TYPE_CHECKING:
     from accords.api import Record
@@ -99,3 +102,16 @@ def clocks(record: "Record", as_of: str | None, known_by: str | None, valid_at: 
             err=True,
         )
     return {"as_of": as_of, "known_by": known_by, "valid_at": valid_at}
+
+
+def query_text(query: str | None, file: IO[str] | None) -> str:
+    """A query given as text, with --file, or on stdin ("-" or a pipe)."""
+    if query and file:
+        raise InputError("give the query as text or with --file, not both")
+    if file is not None:
+        return file.read()
+    if query == "-" or (query is None and not sys.stdin.isatty()):
+        return sys.stdin.read()
+    if not query:
+        raise InputError("no query given", "pass it as an argument, with --file, or on stdin")
+    return query

@@ -24,7 +24,7 @@ def drafts(events: Iterable[dict[str, Any]]) -> Iterable[Any]:
 
 def accords_lib_append(events: list[dict[str, Any]], url: str) -> float:
     from accords.events.log import Log
-    from accords.events.store import open_store
+    from accords.events.backends import open_store
 
     store = open_store(url, create=True)
     try:

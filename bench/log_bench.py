@@ -131,7 +131,7 @@ def accords_cli_import(jsonl: Path, n: int, work: Path, tag: str) -> tuple[Child
 def postgres_verify(url: str, n: int) -> None:
     """verify over a database just filled: the first read after the appends."""
     from accords.events import integrity
-    from accords.events.store import open_store
+    from accords.events.backends import open_store
 
     store = open_store(url)
     try:

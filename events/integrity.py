@@ -21,7 +21,8 @@ from accords.events import merkle
 from accords.events.canonical import canonical
 from accords.events.model import BODY_HEAD, GENESIS, Event, event_hash, event_id, hash_tail, id_tail
 from accords.events.processes import usable
-from accords.events.store import Checkpoint, Recorder, Row, open_store
+from accords.events.store import Checkpoint, Recorder, Row
+from accords.events.backends import open_store
 
 if TYPE_CHECKING:  # cryptography is imported where keys are used: ~60 ms off every command
     from multiprocessing.connection import Connection

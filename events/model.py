@@ -10,6 +10,9 @@ import orjson
 
 from accords.events.canonical import json_string, sha256_hex
 
+Statement = dict[str, Any] | list[dict[str, Any]]
+"""A claim's statement: one node, or a list of nodes when one quote states several facts."""
+
 GENESIS = "0" * 64
 
 

@@ -14,12 +14,10 @@ from typing import Any
 
 from accords.events.errors import InputError
 from accords.events import dates
+from accords.events.model import Statement
 
 Resolve = Callable[[str, tuple[str, ...]], str]
 """Resolve a reference to the full id of an earlier event of one of the given types."""
-
-Statement = dict[str, Any] | list[dict[str, Any]]
-"""A claim's statement: one node, or a list of nodes when one quote states several facts."""
 
 Normalize = Callable[[Any], Statement]
 """Normalise a claim's statement (statements.normalize_statement), or give its outcome."""

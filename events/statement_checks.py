@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from accords.events.errors import InputError
 from accords.events import dates
-from accords.events.schema import Statement
+from accords.events.model import Statement
 from accords.ontology.expansion import Term, Triple, compiled, expand
 from accords.ontology.quantities import Amount, parse_amount, parse_quantity, quantity_properties
 from accords.ontology.shapecheck import Result, check_triples

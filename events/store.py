@@ -109,14 +109,3 @@ def lookup_clause(ref: str) -> tuple[str, tuple[str, ...]]:
 def store_url(given: str | None) -> str:
     """The store named by --store, else ACCORDS_STORE, else ./accords.db."""
     return given or os.environ.get("ACCORDS_STORE") or DEFAULT_STORE
-
-
-def open_store(url: str, create: bool = False) -> Recorder:
-    """Open the store at url: a PostgreSQL URL or a SQLite file path."""
-    if url.startswith(("postgresql://", "postgres://")):
-        from accords.events.postgres import PostgresRecorder
-
-        return PostgresRecorder(url, create=create)
-    from accords.events.sqlite import SqliteRecorder
-
-    return SqliteRecorder(url, create=create)

@@ -48,7 +48,7 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture(params=["sqlite", "postgres"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty accords store of each backend."""
-    from accords.events.store import open_store
+    from accords.events.backends import open_store
 
     if request.param == "sqlite":
         url = str(tmp_path / "accords.db")
@@ -78,7 +78,7 @@ def run(store_url: str) -> Runner:
 @pytest.fixture
 def sqlite_run(tmp_path: Path) -> Runner:
     """A runner on a fresh SQLite store only."""
-    from accords.events.store import open_store
+    from accords.events.backends import open_store
 
     url = str(tmp_path / "accords.db")
     open_store(url, create=True).close()

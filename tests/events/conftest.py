@@ -9,7 +9,7 @@ import pytest
 from accords.events import integrity
 from accords.events.canonical import canonical
 from accords.events.model import GENESIS, Event, event_hash, event_id
-from accords.events.store import open_store
+from accords.events.backends import open_store
 
 
 def _write_log(url: str, size: int, checkpoint: int | None = None) -> None:

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from accords.events import integrity
-from accords.events.store import open_store
+from accords.events.backends import open_store
 
 FILES, PER_FILE = 16, 150  # enough files that a kill within 0.3 s of the first lands mid-import
 
@@ -75,7 +75,7 @@ def test_sigkill_during_import_loses_nothing_acknowledged(store_url: str, tmp_pa
 WRITER = """
 import sys
 from accords.events.log import Draft, Log
-from accords.events.store import open_store
+from accords.events.backends import open_store
 url, writer = sys.argv[1], sys.argv[2]
 log = Log(open_store(url), "writer-" + writer)
 for i in range(1000):

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from accords.events import integrity
-from accords.events.store import open_store
+from accords.events.backends import open_store
 
 
 def test_verify_reports_progress_every_10000_events(tmp_path: Path, sqlite_run: Any, write_log: Any) -> None:

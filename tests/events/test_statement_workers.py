@@ -16,7 +16,7 @@ import pytest
 
 from accords.events import statement_workers
 from accords.events.log import Draft, Log
-from accords.events.store import open_store
+from accords.events.backends import open_store
 
 SOURCE = {"type": "SourceRegistered", "key": "src-w", "body": {"title": "T", "kind": "news"}}
 

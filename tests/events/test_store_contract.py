@@ -10,7 +10,7 @@ import pytest
 from accords.events.errors import ConflictError, InputError
 from accords.events.log import CHUNK, Draft, Log
 from accords.events.model import GENESIS, Event
-from accords.events.store import open_store
+from accords.events.backends import open_store
 
 DATA = Path(__file__).parent / "data"
 

@@ -12,7 +12,7 @@ import pytest
 
 from accords.events import integrity
 from accords.events.model import GENESIS, event_hash, event_id
-from accords.events.store import open_store
+from accords.events.backends import open_store
 
 DATA = Path(__file__).parent / "data"
 

@@ -16,7 +16,7 @@ import rdflib
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
-from accords.events.store import open_store
+from accords.events.backends import open_store
 from accords.graph.projection import META, Projection
 from accords.graph.terms import BELIEF, ID
 

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accords.events.log import Draft, Log
-from accords.events.store import open_store
+from accords.events.backends import open_store
 from accords.graph.projection import META, Projection, View, open_projection, view
 from accords.graph.terms import BELIEF, RDFS
 

@@ -12,7 +12,7 @@ import pytest
 
 from accords.events.files import read_events
 from accords.events.log import Log
-from accords.events.store import open_store
+from accords.events.backends import open_store
 from accords.graph.projection import Projection, View, open_projection
 from accords.graph.sparql import run
 from accords.graph.terms import short

@@ -16,7 +16,7 @@ from rdflib import Graph
 from rdflib.namespace import SH
 
 from accords.events.log import Draft, Log
-from accords.events.store import open_store
+from accords.events.backends import open_store
 from accords.graph.projection import Projection
 from accords.graph.terms import ID, PREFIXES
 from accords.graph.timeline import Span, key, over_time

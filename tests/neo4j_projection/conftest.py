@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from accords.cli import cli
-from accords.events.store import open_store
+from accords.events.backends import open_store
 from accords.graph.neo4j_driver import Graph, Target
 from accords.graph.neo4j import Neo4jProjection
 

@@ -18,7 +18,7 @@ import pytest
 from click.testing import Result
 
 from accords.events.log import Draft, Log
-from accords.events.store import open_store
+from accords.events.backends import open_store
 from accords.queries.library import library
 
 pytestmark = pytest.mark.neo4j

@@ -15,7 +15,7 @@ from rdflib.namespace import SH
 from accords.events.errors import InputError
 from accords.events.log import Draft, Log
 from accords.events.statement_checks import BLANK, normalize_statement
-from accords.events.store import open_store
+from accords.events.backends import open_store
 from accords.ontology.expansion import expand
 from oracles.jsonld import statement_graph
 from accords.ontology.shapecheck import ShapeError, TripleData, check_data, check_triples, compile_shapes
