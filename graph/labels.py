@@ -20,6 +20,8 @@ class Labels:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
         self.cache: dict[str, str] = {}
+        self.keys: dict[str, str] | None = None  # every key, once an answer names many events
+        self.lookups = 0
 
     def __call__(self, term: Term | ox.Triple) -> str:
         if isinstance(term, ox.Literal):
@@ -32,8 +34,7 @@ class Labels:
 
     def _name(self, term: ox.NamedNode) -> str:
         if term.value.startswith(_RECORDED) and "/" not in term.value[len(ID) :].partition("/")[2]:
-            key = next(iter(self.store.quads_for_pattern(term, acc("key"), None, PROVENANCE)), None)
-            return key.object.value if key and isinstance(key.object, ox.Literal) else short(term.value)
+            return self._key(term) or short(term.value)
         if term.value.startswith(ANONYMOUS):
             return "[statement]"
         if term.value == RDF + "type":
@@ -42,3 +43,18 @@ class Labels:
             return term.value[len(ACC) :]
         label = next(iter(self.store.quads_for_pattern(term, LABEL, None, VOCABULARY)), None)
         return label.object.value if label and isinstance(label.object, ox.Literal) else short(term.value)
+
+    def _key(self, term: ox.NamedNode) -> str | None:
+        """An event's key: looked up one by one, then, past a few hundred, read all at once
+        (one scan of the keys costs what a few hundred lookups do)."""
+        if self.keys is None and self.lookups > 256:
+            self.keys = {
+                q.subject.value: q.object.value
+                for q in self.store.quads_for_pattern(None, acc("key"), None, PROVENANCE)
+                if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)
+            }
+        if self.keys is not None:
+            return self.keys.get(term.value)
+        self.lookups += 1
+        key = next(iter(self.store.quads_for_pattern(term, acc("key"), None, PROVENANCE)), None)
+        return key.object.value if key and isinstance(key.object, ox.Literal) else None
