@@ -264,8 +264,10 @@ class Fold:
         self.flush()
         if not any(True for _ in self.store.quads_for_pattern(c, TYPE, acc("Claim"), PROVENANCE)):
             return  # a claim this view did not admit
-        was_active = ox.Quad(c, STATUS, ACTIVE, PROVENANCE) in self.store
-        was_believed = was_active and ox.Quad(c, POLARITY, AFFIRMED, PROVENANCE) in self.store
+        was_believed = (
+            ox.Quad(c, STATUS, ACTIVE, PROVENANCE) in self.store
+            and ox.Quad(c, POLARITY, AFFIRMED, PROVENANCE) in self.store
+        )
         for quad in list(self.store.quads_for_pattern(c, STATUS, None, PROVENANCE)):
             self.store.remove(quad)
         t = self._record(event, e) + [
@@ -273,11 +275,10 @@ class Fold:
             (e, TYPE, prov("Activity")),
             (e, acc("reason"), acc(body["reason"])),
             (c, prov("wasInvalidatedBy"), e),
+            (c, acc("invalidatedSeq"), _lit(event.seq, "integer")),
             (c, prov("invalidatedAtTime"), _lit(event.recorded_at, "dateTime")),
             (c, STATUS, acc(status)),
         ]
-        if was_active:  # the first retraction or correction ends its belief
-            t.append((c, acc("invalidatedSeq"), _lit(event.seq, "integer")))
         if "note" in body:
             t.append((e, ox.NamedNode(SCHEMA + "comment"), _lit(body["note"])))
         if "source" in body:

@@ -397,3 +397,24 @@ def test_clock_functions_agree_with_a_fresh_fold(tmp_path_factory: Any, seed: in
                 assert _rows(live, named, bindings, at) == _rows(fresh, named, bindings, View()), (
                     f"{named.name} at {at}"
                 )
+
+
+def test_a_claim_retracted_then_corrected_has_one_status_at_each_point(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    """retracted-claims lists each retraction or correction once, with the claim's status as
+    of the view: the latest invalidation recorded by then decides."""
+    sqlite_run("import", str(SAMPLE))  # seq 4 retracts c-peru-resists
+    fixed = {
+        "type": "ClaimCorrected",
+        "body": {"claim": "c-peru-resists", "replacement": "c-rwanda-paid", "reason": "other"},
+    }
+    assert sqlite_run("import", "-", input=json.dumps(fixed)).exit_code == 0
+
+    def rows(*clocks: str) -> list[tuple[str, str]]:
+        found = json.loads(sqlite_run("query", "retracted-claims", *clocks, "--format", "json").stdout)
+        return sorted(
+            (b["status"]["value"].rsplit("#", 1)[1], b["invalidated_seq"]["value"])
+            for b in found["results"]["bindings"]
+        )
+
+    assert rows() == [("corrected", "4"), ("corrected", "5")]
+    assert rows("--as-of", "4") == [("retracted", "4")]
