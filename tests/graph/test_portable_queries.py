@@ -6,7 +6,8 @@ Two records: the corpus of real reporting, and a generated history with retracti
 corrections and sources derived from others (bench/generate.py, with two reports of one
 wire story added). Four views of each: now, --as-of half the log, --known-by and
 --valid-at a day in the middle of 2025. rdflib's engine is slow on the pairs of
-contradictions: the generated history is kept small.
+contradictions (half a minute for the corpus): it answers every view of the small generated
+history, and the corpus now; Jena answers all eight.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> dict[str, accords.Recor
         pass
     history = tmp / "generated.jsonl"
     with history.open("wb") as out:
-        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "300", "-"], stdout=out, check=True)
+        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "150", "-"], stdout=out, check=True)
     generated = accords.open(str(tmp / "generated.db"), create=True)
     for _ in generated.import_files([history]):
         pass
@@ -162,7 +163,7 @@ def _jena(jobs: list[str]) -> None:
     assert not errors, "\n".join(errors)
 
 
-def test_every_named_query_answers_alike_on_rdflib_and_jena(records: dict[str, accords.Record], tmp_path: Path) -> None:
+def test_every_named_query_answers_alike_on_rdflib_and_jena(records: dict[str, accords.Record], tmp_path: Path) -> None:  # noqa: E501
     queries = [q for q in library().values() if q.sparql]
     expected: dict[tuple[str, str, str], list[Row]] = {}
     found_rdflib: dict[tuple[str, str, str], list[Row]] = {}
@@ -172,8 +173,10 @@ def test_every_named_query_answers_alike_on_rdflib_and_jena(records: dict[str, a
             export = tmp_path / f"{record_name}-{view_name.replace(' ', '-')}.trig"
             with export.open("wb") as out:
                 record.export(out, "trig", **clocks)  # type: ignore[arg-type]
-            dataset = rdflib.Dataset()
-            dataset.parse(export, format="trig")
+            dataset = None
+            if record_name == "generated" or not clocks:
+                dataset = rdflib.Dataset()
+                dataset.parse(export, format="trig")
             for named in queries:
                 values = _params(record, named)
                 key = (record_name, view_name, named.name)
@@ -182,8 +185,9 @@ def test_every_named_query_answers_alike_on_rdflib_and_jena(records: dict[str, a
                 expected[key] = sorted(tuple(_oxigraph(s[n]) for n in names) for s in answer.results)
                 by_name = {p.name: p for p in named.params}
                 bound = {name: sparql_value(by_name[name], value) for name, value in bind(named, values).items()}
-                result = dataset.query(str(named.sparql), initBindings={n: _to_rdflib(t) for n, t in bound.items()})
-                found_rdflib[key] = sorted(tuple(_rdflib(row[n]) for n in names) for row in result)
+                if dataset is not None:
+                    result = dataset.query(str(named.sparql), initBindings={n: _to_rdflib(t) for n, t in bound.items()})
+                    found_rdflib[key] = sorted(tuple(_rdflib(row[n]) for n in names) for row in result)
                 output = tmp_path / f"{len(jobs)}.json"
                 path = tmp_path / f"{named.name}.rq"
                 path.write_text(str(named.sparql))
@@ -201,10 +205,11 @@ def test_every_named_query_answers_alike_on_rdflib_and_jena(records: dict[str, a
         found_jena = sorted(tuple(_json(b.get(n)) for n in names) for b in bindings)
         named = library()[key[2]]
         want = _unordered(named, names, want)
-        assert _unordered(named, names, found_rdflib[key]) == want, f"rdflib: {key}"
+        if key in found_rdflib:
+            assert _unordered(named, names, found_rdflib[key]) == want, f"rdflib: {key}"
         assert _unordered(named, names, found_jena) == want, f"jena: {key}"
         rows[key[2]] += len(want)
-    print("rows compared per query:", dict(rows))
+    print("rows compared per query:", dict(rows), "answers compared on rdflib:", len(found_rdflib))
     assert all(rows[q.name] > 0 for q in queries), (
         f"queries with no row in any view: {[q.name for q in queries if not rows[q.name]]}"
     )
