@@ -242,6 +242,8 @@ def run_named(named: Any, values: dict[str, str], at: View, neo4j: Any, store: s
             f"note: Neo4j reflects seq {head.seq}, the log is at {log_seq}: run accords project neo4j to catch up",
             err=True,
         )
+    if not re.search(r"\$(as_of|known_by|valid_at)\b", named.cypher):
+        refuse_unread_clocks(at, named.cypher)  # contradictions: the judgement at the graph's head
     bound.update(clock_values(at, head.seq))  # every named query's clocks: tests/neo4j_projection
     columns, rows = graph.read(named.cypher, bound)
     show(columns, rows, fmt if fmt in CYPHER_FORMATS else None)

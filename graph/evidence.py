@@ -1,10 +1,10 @@
 """Trace (DESIGN §5): every claim for or against an entity, a claim or a statement,
 where each came from, and how many independent sources stand behind what is believed.
 
-Claims are compared fact by fact. A fact's subject is a named entity, or, for a
-statement without @id (a Stance), the frame that identifies it: its type and the
-entities it links to, not its functional values. Two claims that give a subject
-different values of a functional-looking property contradict each other.
+Claims are compared fact by fact. A fact's subject is a named entity, or, for a node
+without @id (a Stance), its frame (acc:frame). Which claims disagree is not decided here:
+it is the judgement (graph/judgement.py, the contradictions query), run over the claims
+that bear on the traced things; a traced statement joins them as a claim of its own.
 """
 
 from __future__ import annotations
@@ -19,18 +19,32 @@ import pyoxigraph as ox
 from accords.events.errors import InputError
 from accords.events import dates
 from accords.events.model import Event
+from accords.graph import judgement
+from accords.graph.judgement import Disagreement
 from accords.graph.labels import ANONYMOUS, Labels
 from accords.graph.projection import Projection
-from accords.graph.statement_rdf import entity_iri, statement_triples
-from accords.graph.terms import ACC, PREFIXES, RDF, VOCABULARY, Term, acc, claim_iri, short
+from accords.graph.statement_rdf import FRAME, entity_iri, statement_triples
+from accords.graph.terms import (
+    ACC,
+    FRAMES,
+    PREFIXES,
+    PROVENANCE,
+    TYPE,
+    VOCABULARY,
+    XSD,
+    Term,
+    acc,
+    claim_iri,
+    prov,
+    short,
+)
 from accords.ontology.expansion import REFERENCE
 from accords.ontology.states import entity_ref
 from accords.ontology.vocabulary import bounded_properties
 
-# The vocabulary declares no owl:FunctionalProperty; these hold one value at a time,
-# so two different values for the same subject are a disagreement worth showing.
-FUNCTIONAL = frozenset(acc(n).value for n in ("status", "position", "date", "people", "amount"))
-STATEMENT_BLANK = ANONYMOUS + "-/statement"
+STATEMENT = ox.NamedNode(ANONYMOUS + "-")  # a traced statement, judged as a claim of its own
+STATEMENT_KEY = "(statement)"
+POSITION, ON, DENIED = acc("position"), acc("on"), acc("denied")
 
 MENTIONS = """
 SELECT DISTINCT ?target ?claim WHERE {
@@ -82,13 +96,10 @@ SELECT DISTINCT ?source ?root WHERE { GRAPH graph:provenance {
 Details = dict[str, str | None]
 """A claim's row of the CLAIM query, by variable name."""
 
-Node = str | frozenset[tuple[str, str]]
-"""A named subject's IRI, or an anonymous statement node's frame."""
-
 
 @dataclass(frozen=True, slots=True)
 class Fact:
-    node: Node
+    node: str  # the subject's frame: itself when named
     subject: ox.NamedNode
     predicate: ox.NamedNode
     object: Term
@@ -141,38 +152,28 @@ class _Labels(Labels):
 
     def fact(self, f: Fact) -> str:
         subject = self(f.subject)
-        if not isinstance(f.node, str):  # an anonymous node reads as its type: [Stance]
-            kinds = [self(ox.NamedNode(o)) for p, o in f.node if p == RDF + "type"]
-            subject = f"[{kinds[0]}]" if kinds else subject
+        if f.node != f.subject.value:  # a node without @id reads as its type: [Stance]
+            kind = f.node.removeprefix(FRAMES).partition(";")[0]
+            subject = f"[{kind}]" if kind and "=" not in kind else subject
         return f"{subject} {self(f.predicate)} {self(f.object)}"
 
     def facts(self, found: Iterable[Fact]) -> list[str]:
         """Facts as lines, each subject's type first."""
-        ordered = sorted(found, key=lambda f: (self(f.subject), f.predicate.value != RDF + "type"))
+        ordered = sorted(found, key=lambda f: (self(f.subject), f.predicate != TYPE))
         return [self.fact(f) for f in ordered]
 
 
 @cache
-def _bound_predicates() -> frozenset[str]:
-    return frozenset(str(b) for pair in bounded_properties().values() for b in pair)
+def _derived() -> frozenset[str]:
+    """Predicates the projection derives: bounds (their values repeat) and frames."""
+    return frozenset(str(b) for pair in bounded_properties().values() for b in pair) | {FRAME.value}
 
 
 def facts(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, Term]]) -> list[Fact]:
-    """Triples as facts keyed by node; derived bounds are left out (their values repeat)."""
-    triples = [t for t in triples if t[1].value not in _bound_predicates()]
-    frames: dict[str, set[tuple[str, str]]] = {}
-    for s, p, o in triples:
-        if (
-            s.value.startswith(ANONYMOUS)
-            and isinstance(o, ox.NamedNode)
-            and p.value not in FUNCTIONAL
-            and not o.value.startswith(ANONYMOUS)
-        ):
-            frames.setdefault(s.value, set()).add((p.value, o.value))
-    return [
-        Fact(frozenset(frames.get(s.value, ())) if s.value.startswith(ANONYMOUS) else s.value, s, p, o)
-        for s, p, o in triples
-    ]
+    """Triples as facts keyed by their subject's frame; derived triples are left out."""
+    triples = list(triples)
+    frames = {s.value: o.value for s, p, o in triples if p == FRAME}
+    return [Fact(frames.get(s.value, s.value), s, p, o) for s, p, o in triples if p.value not in _derived()]
 
 
 def _claim_facts(store: ox.Store, claim: ox.NamedNode) -> list[Fact]:
@@ -182,7 +183,7 @@ def _claim_facts(store: ox.Store, claim: ox.NamedNode) -> list[Fact]:
 
 def _about(found: list[Fact], entity: ox.NamedNode) -> list[Fact]:
     """The facts naming entity, with every fact of an anonymous node that names it."""
-    nodes = {f.node for f in found if f.object == entity and not isinstance(f.node, str)}
+    nodes = {f.node for f in found if f.object == entity and f.node != f.subject.value}
     return [f for f in found if f.subject == entity or f.object == entity or f.node in nodes]
 
 
@@ -198,16 +199,25 @@ def _mentions(store: ox.Store, entity: ox.NamedNode) -> list[ox.NamedNode]:
     return [row["claim"] for row in _select(store, MENTIONS, "target", entity)]
 
 
-def _conflicts(mine: list[Fact], theirs: list[Fact]) -> list[tuple[Fact, Fact]]:
-    """Pairs (m, t) where t gives m's subject a value of m's functional property mine lacks."""
-    held = {(f.node, f.predicate.value, f.object) for f in mine}
-    return [
-        (m, t)
-        for m in mine
-        if m.predicate.value in FUNCTIONAL
-        for t in theirs
-        if t.node == m.node and t.predicate == m.predicate and (t.node, t.predicate.value, t.object) not in held
-    ]
+def _denies(found: list[Fact], polarity: str | None, thing: str) -> bool:
+    """Whether a claim denies a thing: a denied claim about it, or a stance denying it."""
+    denying = {f.node for f in found if f.predicate == POSITION and f.object == DENIED}
+    return polarity == "denied" or any(
+        f.node in denying and f.predicate == ON and f.object.value == thing for f in found
+    )
+
+
+def _side(d: Disagreement, found: list[Fact], polarity: str | None) -> tuple[object, ...]:
+    """Where a claim stands in a disagreement: what it says of the property of the thing."""
+    if d.property == TYPE:
+        return (_denies(found, polarity, d.subject.value),)
+    values = frozenset(f.object for f in found if f.node == d.subject.value and f.predicate == d.property)
+    return (polarity, values)
+
+
+def _note(labels: _Labels, d: Disagreement) -> str:
+    what = "whether it exists" if d.property == TYPE else labels(d.property)
+    return f"{what} of {labels(d.subject)}, {d.kind}: {d.sides}"
 
 
 def trace(projection: Projection, target: str, find: Callable[[str], Event] | None = None) -> Trace:
@@ -221,7 +231,8 @@ def trace(projection: Projection, target: str, find: Callable[[str], Event] | No
             raise InputError(f"the statement is not valid JSON: {e}") from None
         if not isinstance(statement, dict):
             raise InputError("a statement is a JSON object with @type")
-        return _trace_facts(store, "statement", text, facts(statement_triples(statement, STATEMENT_BLANK)))
+        triples = statement_triples(statement, STATEMENT.value + "/statement")
+        return _trace_facts(store, "statement", text, facts(triples), None, _as_claim(triples))
     text = entity_ref(text)
     if REFERENCE.match(text):  # else a claim's key, or nothing the record knows
         entity = entity_iri(text)
@@ -232,8 +243,8 @@ def trace(projection: Projection, target: str, find: Callable[[str], Event] | No
     claim = claim_iri(event.id)
     if not any(True for _ in store.quads_for_pattern(None, None, None, claim)):
         raise InputError(f"claim {text!r} is not in this view", "drop --as-of, --known-by or --valid-at")
-    valid = _details(store, claim)["valid"]
-    return _trace_facts(store, "claim", event.key or event.id[:12], _claim_facts(store, claim), valid)
+    details = _details(store, claim)
+    return _trace_facts(store, "claim", event.key or event.id[:12], _claim_facts(store, claim), details)
 
 
 def _find(text: str, find: Callable[[str], Event] | None) -> Event:
@@ -255,56 +266,76 @@ def _find(text: str, find: Callable[[str], Event] | None) -> Event:
 
 
 def _trace_entity(store: ox.Store, text: str, entity: ox.NamedNode, claims: list[ox.NamedNode]) -> Trace:
-    """Every claim naming entity; active affirmed claims that disagree on a value, at
-    overlapping valid times, note each other."""
+    """Every claim naming entity: those that deny it contradict; each notes the
+    disagreements it takes part in, about the entity or a node naming it."""
     labels = _Labels(store)
     about = {c: _about(_claim_facts(store, c), entity) for c in claims}
     details = {c: _details(store, c) for c in claims}
-    affirmed = [c for c in claims if details[c]["polarity"] == "affirmed"]
-    standing = [c for c in affirmed if details[c]["status"] == "active"]
+    things = {entity} | {ox.NamedNode(f.node) for found in about.values() for f in found}
+    found = judgement.about(store, things)
     traced = []
     for c in claims:
-        notes = [
-            f"{labels.fact(t)} ({_ref(details[o])}) vs {labels(m.object)}"
-            for o in standing
-            if o != c and c in standing and _overlap(details[c]["valid"], details[o]["valid"])
-            for m, t in _conflicts(about[c], about[o])
-        ]
-        stance = "supporting" if c in affirmed else "contradicting"
-        traced.append((_traced(details[c], stance, labels.facts(about[c]), notes), details[c]))
+        d = details[c]
+        notes = [_note(labels, x) for x in found if _ref(d) in x.claims and d["status"] == "active"]
+        stance = "contradicting" if _denies(about[c], d["polarity"], entity.value) else "supporting"
+        traced.append((_traced(d, stance, labels.facts(about[c]), notes), d))
     return _summarise(store, text, "entity", traced)
 
 
-def _trace_facts(store: ox.Store, kind: str, text: str, wanted: list[Fact], valid: str | None = None) -> Trace:
-    """Claims that hold a wanted fact (for or against) or give one a different value.
+def _trace_facts(
+    store: ox.Store, kind: str, text: str, wanted: list[Fact], mine: Details | None, extra: list[ox.Quad] = []
+) -> Trace:
+    """Claims that hold a wanted fact, and claims the judgement sets against them.
 
-    valid: the valid time of the wanted facts (a claim's): a claim whose valid time cannot
-    overlap it speaks of another time ("other time"), and neither supports nor contradicts.
+    mine: the traced claim's details; None for a statement, judged as a claim of its own
+    (extra: its quads).
+    A claim holding a wanted fact but whose valid time cannot overlap the traced claim's
+    speaks of another time ("other time"), and neither supports nor contradicts.
     """
     labels = _Labels(store)
-    anchors = {f.subject for f in wanted if isinstance(f.node, str)} | {
-        ox.NamedNode(iri) for f in wanted if not isinstance(f.node, str) for _p, iri in f.node
-    }
+    anchors = {f.subject for f in wanted} | {ox.NamedNode(f.node) for f in wanted}
     candidates = {c for a in anchors for c in _mentions(store, a)}
+    polarity = mine["polarity"] if mine else "affirmed"
+    ref = _ref(mine) if mine else STATEMENT_KEY
+    found = judgement.about(store, {ox.NamedNode(f.node) for f in wanted}, extra)
+    found = [x for x in found if ref in x.claims]
     keys = {(f.node, f.predicate.value, f.object) for f in wanted}
     traced = []
     for c in candidates:
         held = _claim_facts(store, c)
-        matched = [f for f in held if (f.node, f.predicate.value, f.object) in keys]
         d = _details(store, c)
-        affirmed = d["polarity"] == "affirmed"
-        # denying a different value does not bear on the wanted one
-        conflicts = _conflicts(wanted, held) if affirmed else []
-        if not matched and not conflicts:
-            continue
-        if not _overlap(valid, d["valid"]):
-            stance = "other time"
+        against = [
+            x for x in found if _ref(d) in x.claims and _side(x, held, d["polarity"]) != _side(x, wanted, polarity)
+        ]
+        matched = [f for f in held if (f.node, f.predicate.value, f.object) in keys]
+        if against:
+            stance = "contradicting"
+        elif matched and d["polarity"] == polarity:
+            stance = "supporting" if _overlap(mine["valid"] if mine else None, d["valid"]) else "other time"
         else:
-            stance = "contradicting" if conflicts or not affirmed else "supporting"
-        notes = [f"{labels.fact(t)} vs {labels(w.object)}" for w, t in conflicts]
-        lines = labels.facts(matched + [t for _w, t in conflicts])
-        traced.append((_traced(d, stance, lines, notes), d))
+            continue
+        shown = {(x.subject.value, x.property) for x in against}
+        lines = labels.facts(matched + [f for f in held if (f.node, f.predicate) in shown and f not in matched])
+        traced.append((_traced(d, stance, lines, [_note(labels, x) for x in against]), d))
     return _summarise(store, text, kind, traced)
+
+
+def _as_claim(triples: list[tuple[ox.NamedNode, ox.NamedNode, Term]]) -> list[ox.Quad]:
+    """A traced statement as a claim the judgement can weigh: affirmed, of a source of its own."""
+    source = ox.NamedNode(STATEMENT.value + "/source")
+    return (
+        [ox.Quad(s, p, o, STATEMENT) for s, p, o in triples]
+        + [
+            ox.Quad(STATEMENT, acc(p), o, PROVENANCE)
+            for p, o in (
+                ("seq", ox.Literal("0", datatype=ox.NamedNode(XSD + "integer"))),
+                ("publishedLatest", ox.Literal("0001-01-01", datatype=ox.NamedNode(XSD + "date"))),
+                ("polarity", acc("affirmed")),
+                ("key", ox.Literal(STATEMENT_KEY)),
+            )
+        ]
+        + [ox.Quad(STATEMENT, prov("wasDerivedFrom"), source, PROVENANCE)]
+    )
 
 
 def _overlap(a: str | None, b: str | None) -> bool:

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from accords.events.dates import bounds, publication
 from accords.events.model import Event
-from accords.graph.statement_rdf import Triple, entity_iri, statement_triples
+from accords.graph.statement_rdf import FRAME, Triple, entity_iri, statement_triples
 from accords.graph.terms import (
     BELIEF,
     DCT,
@@ -249,8 +249,8 @@ class Fold:
         t += [(c, p, o) for p, o in self._published(source)]
         self._add(t, PROVENANCE)
         self._add(statement, c)
-        if body["polarity"] == "affirmed":
-            self._believe(statement, delta)
+        if body["polarity"] == "affirmed":  # frames are for comparing claims, not beliefs
+            self._believe([t for t in statement if t[1] != FRAME], delta)
 
     def _believe(self, triples: list[Triple], delta: Delta) -> None:
         if self.track:
@@ -296,7 +296,7 @@ class Fold:
     def _unbelieve(self, c: ox.NamedNode, delta: Delta) -> None:
         """Remove c's statement from belief, triple by triple, unless another claim holds it."""
         for quad in list(self.store.quads_for_pattern(None, None, None, c)):
-            if not self._supported(quad, c):
+            if quad.predicate != FRAME and not self._supported(quad, c):
                 self.store.remove(ox.Quad(quad.subject, quad.predicate, quad.object, BELIEF))
                 delta.removed.append((quad.subject, quad.predicate, quad.object))  # type: ignore[arg-type]
 

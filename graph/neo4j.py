@@ -15,7 +15,9 @@ The same facts as the RDF fold (graph/fold.py), as nodes and relationships:
   believed from seq 0;
 - ``(:Claim)-[:FROM]->(:Source)``, ``-[:ATTRIBUTED_TO]->(:Speaker)``, ``-[:ABOUT {type}]->``,
   ``-[:INVALIDATED_BY]->(:Retraction|:Correction)``, ``(:Source)-[:DERIVED_FROM]->(:Source)``;
-- ``(:AccordsProjection {name: 'head', seq, hash})``: the log head the graph reflects.
+- ``(:AccordsProjection {name: 'head', seq, hash})``: the log head the graph reflects;
+- ``(:Disagreement {subject, property, kind, sides, claims})``: the judgement's rows at
+  that head (graph/judgement.py), rewritten at the end of each projection.
 
 A fact stated --as-of N: ``any(i IN range(0, size(x.believed_from) - 1) WHERE
 x.believed_from[i] <= $as_of AND coalesce(x.believed_until[i], $as_of + 1) > $as_of)``.
@@ -34,14 +36,17 @@ them); the connection and its errors are in cypher.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from accords.events.errors import StoreError
 from accords.events.model import EMPTY, Event, Head
 from accords.events.store import Recorder
+from accords.graph.judgement import disagreements
 from accords.graph.neo4j_driver import Graph
 from accords.graph.neo4j_fold import Fold
 from accords.graph.neo4j_schema import PROVENANCE_LABELS, constraints
 from accords.graph.neo4j_writes import Plan, write_batch
+from accords.graph.projection import View, open_projection, view
 
 # Events per transaction: 1,000, 5,000 and 20,000 project equally fast within noise
 # (bench/README.md); the smallest bounds each transaction's memory on a small server.
@@ -122,7 +127,29 @@ class Neo4jProjection:
             head = Head(last.seq, last.hash)
             if progress:
                 progress(head.seq, target)
+        self._judge(recorder, head)
         return head
+
+    def _judge(self, recorder: Recorder, head: Head) -> None:
+        """(:Disagreement) nodes: the judgement's rows at the head the graph reflects, as
+        the RDF projection gives them (graph/judgement.py), written anew each time."""
+        rows: list[dict[str, Any]] = []
+        if not head.empty:
+            rdf = open_projection(recorder)
+            if rdf.head().seq != head.seq:  # the log grew meanwhile: the view at the graph's head
+                rdf = view(recorder, View(as_of=head.seq))
+            rows = [
+                {"subject": d.subject.value, "property": d.property.value, "kind": d.kind, "sides": d.sides}
+                | {"claims": " ".join(sorted(d.claims))}
+                for d in disagreements(rdf.store)
+            ]
+
+        def write(tx: Any) -> None:
+            tx.run("MATCH (d:Disagreement) DETACH DELETE d")
+            tx.run("UNWIND $rows AS row CREATE (d:Disagreement) SET d = row", rows=rows)
+
+        with self.graph.session() as session:
+            session.execute_write(write)
 
     def _write(self, plan: Plan, expected: Head, new: Head) -> None:
         with self.graph.session() as session:

@@ -13,6 +13,8 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,8 @@ from accords.graph.terms import GRAPH, VOCABULARY, acc, source_iri
 from accords.ontology.vocabulary import ontology_graph
 
 META = ox.NamedNode(GRAPH + "projection")
-HEAD_SEQ, HEAD_HASH = acc("headSeq"), acc("headHash")
+HEAD_SEQ, HEAD_HASH, BUILT = acc("headSeq"), acc("headHash"), acc("builtWith")
+LAYOUT = "2"  # what the fold writes: bump when it changes (2: acc:frame of statement nodes)
 BATCH = 5000
 BULK = 1_000_000  # quads per bulk load while building from nothing: bounds the memory they take
 
@@ -40,6 +43,14 @@ def default_location(store_url: str) -> Path:
         return Path(store_url + ".graph")
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return cache / "accords" / hashlib.sha256(store_url.encode()).hexdigest()[:16]
+
+
+@cache
+def built() -> str:
+    """The fold's layout and the vocabulary it copies in: a projection built with others is
+    rebuilt, not caught up (the named queries read both)."""
+    text = files("accords.ontology").joinpath("accords.ttl").read_bytes()
+    return f"{LAYOUT}-{hashlib.sha256(text).hexdigest()[:16]}"
 
 
 def _vocabulary_quads() -> list[ox.Quad]:
@@ -114,6 +125,11 @@ class Projection:
         assert isinstance(seq.object, ox.Literal) and isinstance(hash_.object, ox.Literal)
         return Head(int(seq.object.value), hash_.object.value)
 
+    def built_with(self) -> str | None:
+        """The layout and vocabulary the projection was built with (built())."""
+        found = next(iter(self.store.quads_for_pattern(META, BUILT, None, META)), None)
+        return found.object.value if found is not None and isinstance(found.object, ox.Literal) else None
+
     def _set_head(self, head: Head) -> None:
         if self.store.contains_named_graph(META):
             self.store.remove_graph(META)
@@ -126,6 +142,7 @@ class Projection:
                     META,
                 ),
                 ox.Quad(META, HEAD_HASH, ox.Literal(head.hash), META),
+                ox.Quad(META, BUILT, ox.Literal(built()), META),
             ]
         )
 
@@ -188,6 +205,8 @@ def open_projection(recorder: Recorder, location: Path | None = None, rebuild: b
     open it read-only, so a failed or long query never locks out the next command.
     """
     path = location or default_location(recorder.url)
+    if path.exists() and not rebuild:
+        rebuild = Projection(ox.Store.read_only(str(path))).built_with() != built()
     if rebuild and path.exists():
         shutil.rmtree(path)
     if not path.exists() or Projection(ox.Store.read_only(str(path))).head() != _bare(recorder.head()):

@@ -15,18 +15,64 @@ from typing import Any
 import pyoxigraph as ox
 
 from accords.events.dates import bounds as date_bounds
-from accords.graph.terms import XSD
+from urllib.parse import quote
+
+from accords.graph.terms import FRAMES, TYPE, XSD, acc, short
 from accords.ontology.expansion import Triple, entity_iri, expand
 from accords.ontology.quantities import parse_amount, parse_quantity, quantity_properties
-from accords.ontology.vocabulary import bounded_properties
+from accords.ontology.vocabulary import bounded_properties, framing_properties
 
-__all__ = ["Triple", "entity_iri", "statement_triples"]
+__all__ = ["FRAME", "Triple", "entity_iri", "statement_triples"]
+
+FRAME = acc("frame")
 
 
 def statement_triples(statement: dict[str, Any], blank: str) -> list[Triple]:
-    """The triples of a statement and their bounds. A node without @id gets the IRI blank (+ -n for nested)."""
+    """The triples of a statement, their bounds and each node's frame. A node without @id
+    gets the IRI blank (+ -n for nested)."""
     out = expand(statement, blank)
-    return out + list(_bounds(out))
+    return out + list(_bounds(out)) + _frames(out, blank)
+
+
+def _frames(triples: list[Triple], blank: str) -> list[Triple]:
+    """acc:frame of every node: itself when named; for a node without @id, an IRI made of
+    its type, the things it links to and from (not by a judged property) and its
+    identifying words, so that the same stance or count in two claims has one frame
+    (frame/Stance;state=state%2FUG;toward=state%2FUS). A node linked from a node without
+    @id names that node by its frame."""
+    judged, identifying = framing_properties()
+    parts: dict[ox.NamedNode, list[str]] = {}
+    parents: list[tuple[ox.NamedNode, str, ox.NamedNode]] = []
+    for s, p, o in triples:
+        parts.setdefault(s, [])
+        if p.value in judged:
+            continue
+        if isinstance(o, ox.Literal):
+            if s.value.startswith(blank) and p.value in identifying:
+                parts[s].append(f"{short(p.value)}={quote(o.value, safe='')}")
+        elif p == TYPE:
+            parts[s].insert(0, short(o.value))
+        elif not o.value.startswith(blank):
+            if s.value.startswith(blank):
+                parts[s].append(f"{short(p.value)}={quote(short(o.value), safe='')}")
+        elif isinstance(o, ox.NamedNode):
+            parents.append((o, short(p.value), s))
+    frames: dict[ox.NamedNode, ox.NamedNode] = {}
+
+    def frame(node: ox.NamedNode) -> ox.NamedNode:
+        if node not in frames:
+            if not node.value.startswith(blank):
+                frames[node] = node
+            else:
+                words = parts.get(node, [])
+                for child, p, parent in parents:
+                    if child == node:
+                        words.append(f"{p}-of={quote(short(frame(parent).value), safe='')}")
+                kinds = [w for w in words if "=" not in w]
+                frames[node] = ox.NamedNode(FRAMES + ";".join(kinds + sorted(w for w in words if "=" in w)))
+        return frames[node]
+
+    return [(node, FRAME, frame(node)) for node in parts]
 
 
 @cache

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 
 ACC = "https://w3id.org/accords/ns#"
 ID = "https://w3id.org/accords/id/"
+FRAMES = ID + "frame/"  # frames of statement nodes without @id (acc:frame)
 GRAPH = "https://w3id.org/accords/graph/"
 PROV = "http://www.w3.org/ns/prov#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -79,10 +81,13 @@ def agent_iri(kind: str, name: str) -> ox.NamedNode:
 
 
 def short(iri: str) -> str:
-    """An IRI as a person reads it: state/RW, in_force, claim/3f9a1c2b…, prov:Entity"""
+    """An IRI as a person reads it: state/RW, in_force, claim/3f9a1c2b…, prov:Entity,
+    [Stance state=state/PE toward=state/US]"""
     if iri.startswith(ID):
         rest = iri[len(ID) :]
         kind, _, tail = rest.partition("/")
+        if kind == "frame":  # a node without @id, by its frame: [Stance state=state/UG toward=state/US]
+            return "[" + unquote(tail).replace(";", " ") + "]"
         if kind in ("claim", "source", "event") and len(tail) >= 64:
             return f"{kind}/{tail[:12]}{tail[64:]}"
         return rest

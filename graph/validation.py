@@ -1,4 +1,5 @@
-"""Graph shapes over the RDF projection: a full validation, and one of a few focus nodes.
+"""Graph shapes over the RDF projection: a full validation, and one of a few focus nodes,
+with the judgement's disagreements as Info findings (graph/judgement.py).
 
 The shapes (ontology/graph_shapes.ttl, plus any the user gives) are compiled by
 ontology.shapecheck; core constraints read the store through ``StoreData`` (the union
@@ -23,6 +24,7 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from accords.events.errors import InputError
+from accords.graph import judgement
 from accords.graph.terms import ID, PROVENANCE, TYPE, Term, acc, short
 from accords.ontology.shapecheck import Result, Shape, ShapeError, compile_shapes
 from accords.ontology.vocabulary import ACCSH
@@ -317,9 +319,9 @@ class Validator:
         return out + self._sparql(shape, focus, bind)
 
     def validate(self) -> list[Result]:
-        """Every result of every shape over the whole store."""
+        """Every result of every shape over the whole store, and every disagreement."""
         self.data.forget()
-        results: list[Result] = []
+        results: list[Result] = [d.finding() for d in judgement.disagreements(self.data.store)]
         for graph_shape in self.shapes.shapes:
             results += self._check(graph_shape, self.targets(graph_shape.shape), bind=False)
         return unique(results)
@@ -336,8 +338,8 @@ class Validator:
         accsh:dependents); with, per shape, the focus nodes that were checked."""
         self.data.forget()
         touched = {n for n in touched if not isinstance(n, ox.Literal)}
-        results: list[Result] = []
-        checked: dict[str, set[Term]] = {}
+        results: list[Result] = [d.finding() for d in judgement.about(self.data.store, touched)]
+        checked: dict[str, set[Term]] = {judgement.SHAPE: touched}
         for graph_shape in self.shapes.shapes:
             shape = graph_shape.shape
             candidates = touched | recheck.get(shape.iri, set())

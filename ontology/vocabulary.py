@@ -82,3 +82,13 @@ def bound_datatype(bound: URIRef) -> URIRef:
     if not isinstance(datatype, URIRef):
         raise KeyError(f"{bound} is not a declared bound property")
     return datatype
+
+
+@cache
+def framing_properties() -> tuple[frozenset[str], frozenset[str]]:
+    """The judged properties (acc:judged: never part of a frame) and the identifying
+    literal properties (acc:identifies: always part of one), as IRIs."""
+    graph = _graph("accords.ttl")
+    judged = frozenset(str(p) for p, how in graph.subject_objects(ACC.judged) if how != ACC.byExistence)
+    identifying = frozenset(str(p) for p in graph.subjects(ACC.identifies, None))
+    return judged, identifying

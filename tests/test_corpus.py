@@ -43,14 +43,24 @@ def _facts() -> Iterator[tuple[str, str, dict[str, Any]]]:
                 yield path.name, key, fact
 
 
+def _run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["accords", *args], cwd=folder, capture_output=True, text=True)
+
+
 @pytest.fixture(scope="module")
-def dataset(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder whose store holds the whole corpus, imported with the installed command."""
     folder = tmp_path_factory.mktemp("corpus")
-    run = lambda *args: subprocess.run(["accords", *args], cwd=folder, capture_output=True, text=True)  # noqa: E731
-    assert run("init").returncode == 0
-    imported = run("import", *map(str, FILES))
+    assert _run(folder, "init").returncode == 0
+    imported = _run(folder, "import", *map(str, FILES))
     assert imported.returncode == 0, imported.stderr
-    exported = run("export", "--format", "nquads", "--graph", "all", "-o", "all.nq")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def dataset(recorded: Path) -> ox.Store:
+    folder = recorded
+    exported = _run(folder, "export", "--format", "nquads", "--graph", "all", "-o", "all.nq")
     assert exported.returncode == 0, exported.stderr
     store = ox.Store()
     store.bulk_load(path=str(folder / "all.nq"), format=ox.RdfFormat.N_QUADS)
@@ -142,3 +152,32 @@ def test_the_corpus_is_real_reporting_beyond_the_seed() -> None:
         for says in by_key[claim["key"]]:
             for part in re.split(r"\.\.\.|…", says):
                 assert part.strip(" “”\"'") in quote, (claim["key"], says)
+
+
+def _matches(entry: dict[str, Any], row: dict[str, Any]) -> bool:
+    prop = row["property"]["value"]
+    word = "exists" if prop.endswith("#type") else prop.rpartition("#")[2]
+    return word == entry["property"] and set(entry["claims"]) <= set(row["claims"]["value"].split())
+
+
+def test_the_disagreements_of_the_pages_surface(recorded: Path) -> None:
+    """Every disagreement written down by hand (disagreements.yaml) is a row of
+    `accords query contradictions`, and at least 90% of its rows are such disagreements."""
+    listed = yaml.safe_load((CORPUS / "disagreements.yaml").read_text(encoding="utf-8"))
+    answered = _run(recorded, "query", "contradictions", "--format", "json")
+    assert answered.returncode == 0, answered.stderr
+    rows = json.loads(answered.stdout)["results"]["bindings"]
+    missing = [e for e in listed["real"] if not any(_matches(e, r) for r in rows)]
+    real = [r for r in rows if any(_matches(e, r) for e in listed["real"])]
+    known_false = [r for r in rows if any(_matches(e, r) for e in listed["not_real"])]
+    precision = len(real) / len(rows)
+    print(
+        f"\ndisagreements written down: {len(listed['real'])}, surfaced: {len(listed['real']) - len(missing)}; "
+        f"rows flagged: {len(rows)}, real: {len(real)} ({precision:.1%}), "
+        f"known not real: {len(known_false)}, unexplained: {len(rows) - len(real) - len(known_false)}"
+    )
+    for entry in listed["missed"]:
+        print(f"  not surfaced, and why: {' / '.join(entry['claims'])}: {entry['why']}")
+    assert len(listed["real"]) >= 15
+    assert missing == []
+    assert precision >= 0.90

@@ -38,4 +38,10 @@ def test_a_log_of_commit_766b605_reads_as_it_did(tmp_path: Path) -> None:
 
     validated = run("validate", "--format", "json")
     assert validated.returncode == 1  # the seed names no publisher: a violation then and now
-    assert json.loads(validated.stdout) == json.loads((FIXTURE / "validate.json").read_text(encoding="utf-8"))
+    # the same violations and warnings; disagreements between claims (Info) are the judgement's
+    # since it replaced three contradiction shapes, and a test of their own holds them
+    now, then = (
+        [f for f in json.loads(text) if not (f["severity"] == "Info" and f["shape"] != "accsh:SourceShape")]
+        for text in (validated.stdout, (FIXTURE / "validate.json").read_text(encoding="utf-8"))
+    )
+    assert now == then and len(now) > 100

@@ -27,6 +27,7 @@ import pytest
 import rdflib
 
 import accords
+from accords.graph.judgement import in_order
 from accords.queries.library import NamedQuery, bind, library, sparql_value
 
 HERE = Path(__file__).parent
@@ -131,9 +132,10 @@ def _json(cell: dict[str, str] | None) -> str:
 
 def _unordered(named: NamedQuery, names: list[str], rows: list[Row]) -> list[Row]:
     """The rows, with each GROUP_CONCAT cell's parts sorted: SPARQL 1.1 leaves their order
-    to the engine (accords orders them by a sub-select, which Oxigraph keeps and rdflib not)."""
-    concat = dict(re.findall(r'GROUP_CONCAT\(.*?separator\s*=\s*"(.*?)"\)\s+AS\s+\?(\w+)', str(named.sparql)))
-    concat = {name: separator for separator, name in concat.items()}
+    to the engine (accords orders them by a sub-select, which Oxigraph keeps and rdflib not);
+    and the claims of each side of a disagreement too."""
+    found = re.findall(r'GROUP_CONCAT\(.*?separator\s*=\s*"(.*?)"\)\s+AS\s+\?(\w+)', str(named.sparql))
+    concat = {name: separator for separator, name in found}
     if not concat:
         return rows
 
@@ -141,7 +143,7 @@ def _unordered(named: NamedQuery, names: list[str], rows: list[Row]) -> list[Row
         if name not in concat or not value.startswith('"'):
             return value
         text, _, datatype = value[1:].rpartition('"')
-        return '"' + concat[name].join(sorted(text.split(concat[name]))) + '"' + datatype
+        return '"' + in_order(concat[name].join(sorted(text.split(concat[name])))) + '"' + datatype
 
     return sorted(tuple(cell(n, v) for n, v in zip(names, row)) for row in rows)
 

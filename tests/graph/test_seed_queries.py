@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import json
 from pathlib import Path
 from typing import Any
 
@@ -110,51 +108,3 @@ def test_named_query_on_the_seed(name: str, seed_graph: Projection) -> None:
     if name == "single-source-claims":  # unnamed statements (stances, reports) have minted ids
         rows = {r for r in rows if not str(r[0]).startswith("claim/")}
     assert rows == expected
-
-
-def test_an_agreement_pairs_with_every_refusal_whatever_the_order_of_their_ids(tmp_path: Path) -> None:
-    """'agreement with a state that refused' pairs an agreement claim (claim_a) with a
-    stance claim (claim_b): unlike the symmetric kinds, no pair may be dropped for the
-    order of the two claims' ids."""
-    source = {"title": "Rwanda refuses", "publisher": "Example News", "published": "2025-03-01", "kind": "news"}
-    agreement = {"@type": "Agreement", "parties": ["state/US", "state/RW"], "status": "signed"}
-    lines = [
-        {"type": "SourceRegistered", "key": "src", "body": source},
-        {
-            "type": "ClaimRecorded",
-            "key": "c-agreement",
-            "body": {
-                "source": "src",
-                "quote": "The two states signed a deal.",
-                "attributed_to": "officials",
-                "statement": agreement,
-                "certainty": "reported",
-            },
-        },
-    ]
-    for i in range(8):  # eight refusals: their ids fall on both sides of the agreement's
-        stance = {"@type": "Stance", "state": "state/RW", "toward": "state/US", "position": "refused"}
-        lines.append(
-            {
-                "type": "ClaimRecorded",
-                "key": f"c-refusal-{i}",
-                "body": {
-                    "source": "src",
-                    "quote": f"Rwanda refused, said minister {i}.",
-                    "attributed_to": f"minister {i}",
-                    "statement": stance,
-                    "certainty": "reported",
-                },
-            }
-        )
-    log = Log(open_store(str(tmp_path / "store.db"), create=True), "tester")
-    log.append(read_events(io.BytesIO("\n".join(json.dumps(x) for x in lines).encode()), "refusals.jsonl"))
-    graph = open_projection(log.store, tmp_path / "graph")
-    rows = run(graph, prepared(library()["contradictions"], View(), {}))
-    pairs = {
-        (term_text(s["claim_a"]), term_text(s["claim_b"]))
-        for s in rows
-        if term_text(s["kind"]) == "agreement with a state that refused"
-    }
-    assert len(pairs) == 8
-    assert len({a for a, _ in pairs}) == 1

@@ -188,9 +188,10 @@ def test_trace_of_a_statement_finds_support_denial_and_contradiction(sqlite_run)
         [
             _source("src-a", "A", "Outlet A"),
             _source("src-b", "B", "Outlet B"),
-            _claim("c-in-force", "src-a", {**US_RW, "status": "in_force"}),
-            _claim("c-signed", "src-b", {**US_RW, "status": "signed"}),
-            _claim("c-denied", "src-b", {**US_RW, "status": "in_force"}, polarity="denied"),
+            _claim("c-may", "src-a", {**US_RW, "signed": "2025-05", "status": "signed"}),
+            _claim("c-june", "src-b", {**US_RW, "signed": "2025-06-02"}),
+            _claim("c-denied", "src-b", {**US_RW, "signed": "2025-05"}, polarity="denied"),
+            _claim("c-in-force", "src-b", {**US_RW, "status": "in_force"}),  # a later stage: no disagreement
             _claim(
                 "c-other",
                 "src-b",
@@ -198,19 +199,26 @@ def test_trace_of_a_statement_finds_support_denial_and_contradiction(sqlite_run)
                     "@id": "agreement/us-ug",
                     "@type": "Agreement",
                     "parties": ["state/US", "state/UG"],
-                    "status": "signed",
+                    "signed": "2025-01",
                 },
             ),
         ],
     )
-    statement = json.dumps({**US_RW, "status": "in_force"})
+    statement = json.dumps({**US_RW, "signed": "2025-05"})
     found = _trace(sqlite_run, statement)
     assert found["kind"] == "statement"
     stances = {c["key"]: c["stance"] for c in found["claims"]}
-    assert stances == {"c-in-force": "supporting", "c-signed": "contradicting", "c-denied": "contradicting"}
-    signed = next(c for c in found["claims"] if c["key"] == "c-signed")
-    assert signed["conflicts"] == ["agreement/us-rw status signed vs in_force"]
-    assert (found["supporting_active"], found["contradicting_active"]) == (1, 2)
+    assert stances == {
+        "c-may": "supporting",
+        "c-june": "contradicting",
+        "c-denied": "contradicting",
+        "c-in-force": "supporting",
+    }
+    june = next(c for c in found["claims"] if c["key"] == "c-june")
+    [note] = june["conflicts"]
+    assert note.startswith("signedDate of agreement/us-rw, dates or numbers that cannot meet: ")
+    assert "2025-06-02 [c-june; 1 source]" in note and "(statement)" in note
+    assert (found["supporting_active"], found["contradicting_active"]) == (2, 2)
 
 
 def test_trace_of_an_entity_notes_conflicting_values(sqlite_run) -> None:  # type: ignore[no-untyped-def]
@@ -218,17 +226,20 @@ def test_trace_of_an_entity_notes_conflicting_values(sqlite_run) -> None:  # typ
         sqlite_run,
         [
             _source("src-a", "A", "Outlet A"),
-            _claim("c-in-force", "src-a", {**US_RW, "status": "in_force"}),
-            _claim("c-signed", "src-a", {**US_RW, "status": "signed"}),
+            _claim("c-tenth", "src-a", {**US_RW, "signed": "2025-05-10", "status": "signed"}),
+            _claim("c-twentieth", "src-a", {**US_RW, "signed": "2025-05-20", "status": "in_force"}),
         ],
     )
     claims = {c["key"]: c for c in _trace(sqlite_run, "agreement/us-rw")["claims"]}
-    assert claims["c-in-force"]["conflicts"] == ["agreement/us-rw status signed (c-signed) vs in_force"]
-    assert claims["c-signed"]["conflicts"] == ["agreement/us-rw status in_force (c-in-force) vs signed"]
-    sqlite_run("retract", "c-signed", "--reason", "recording_error")
+    note = (
+        "signedDate of agreement/us-rw, dates or numbers that cannot meet: "
+        "2025-05-10 [c-tenth; 1 source] | 2025-05-20 [c-twentieth; 1 source]"
+    )
+    assert claims["c-tenth"]["conflicts"] == claims["c-twentieth"]["conflicts"] == [note]  # signed, in force: progress
+    sqlite_run("retract", "c-twentieth", "--reason", "recording_error")
     claims = {c["key"]: c for c in _trace(sqlite_run, "agreement/us-rw")["claims"]}
     assert (
-        claims["c-in-force"]["conflicts"] == claims["c-signed"]["conflicts"] == []
+        claims["c-tenth"]["conflicts"] == claims["c-twentieth"]["conflicts"] == []
     )  # a retracted claim conflicts no more
 
 
@@ -281,6 +292,8 @@ def test_unknown_target_exits_2_with_a_message(sqlite_run) -> None:  # type: ign
     sqlite_run("import", str(SAMPLE))
     for target, message in (
         ("agreement/nowhere", "is not an entity, a claim or a statement"),
+        ("not a thing", "is not an entity, a claim or a statement"),
+        ("agreement/us pe", "is not an entity, a claim or a statement"),
         ("src-seed", "is a SourceRegistered"),
         ("{not json", "not valid JSON"),
     ):

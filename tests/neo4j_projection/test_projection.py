@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from click.testing import Result
 
 from accords.events.log import Draft, Log
 from accords.events.backends import open_store
+from accords.graph.judgement import in_order
 from accords.queries.library import library
 
 pytestmark = pytest.mark.neo4j
@@ -136,8 +138,11 @@ def sparql_rows(result: Result) -> list[str]:
             return b["value"].removeprefix(ACC)
         return _number(b["value"]) if b.get("datatype") in NUMERIC else b["value"]
 
+    def ordered(name: str, text: str) -> str:  # GROUP_CONCAT: the judgement's rows in Neo4j are in order
+        return in_order(text) if name == "sides" else " ".join(sorted(set(text.split()))) if name == "claims" else text
+
     rows = json.loads(result.stdout)["results"]["bindings"]
-    return sorted(json.dumps({k: cell(v) for k, v in row.items()}, sort_keys=True) for row in rows)
+    return sorted(json.dumps({k: ordered(k, cell(v)) for k, v in row.items()}, sort_keys=True) for row in rows)
 
 
 def cypher_rows(result: Result) -> list[str]:
@@ -181,6 +186,8 @@ def agree_everywhere(
     seen = dict.fromkeys(twins(), 0)
     for clocks in points:
         for name in twins():
+            if clocks and not re.search(r"\$(as_of|known_by|valid_at)\b", str(library()[name].cypher)):
+                continue  # a Cypher form that reads no clock answers for the graph's head, and refuses clocks
             for params in params_for(name, states, publisher):
                 seen[name] += assert_agree(accords, name, params, clocks)
     return seen
@@ -231,6 +238,19 @@ def test_the_projections_agree_on_the_sample(accords: Any) -> None:
     accords.ok("project", "neo4j")
     seen = agree_everywhere(accords, ["RW", "PE", "US"], clock_points([1, 2, 3, 4], ["2025-03-01", "2025-09-30"]))
     assert sum(seen.values()) > 20
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((HERE.parent / "graph" / "fixtures" / "disagreements").glob("*/*/*.jsonl")),
+    ids=lambda p: "/".join(p.parts[-3:]),
+)
+def test_the_engines_judge_each_crafted_pair_alike(accords: Any, tmp_path: Path, path: Path) -> None:
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if "_expect" not in line]
+    (tmp_path / "pair.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    accords.ok("import", str(tmp_path / "pair.jsonl"))
+    accords.ok("project", "neo4j")
+    assert assert_agree(accords, "contradictions", [], []) == (path.parts[-2] == "conflict")
 
 
 def test_the_projections_agree_on_real_reporting(accords: Any) -> None:
