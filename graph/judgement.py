@@ -15,12 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import re
+from functools import cache
 
 import pyoxigraph as ox
 
 from accords.graph.terms import PROVENANCE, RDF, VOCABULARY, Term, acc, prov
 from accords.ontology.shapecheck import Result
-from accords.ontology.vocabulary import ACCSH
+from accords.ontology.vocabulary import ACCSH, ontology_graph
 from accords.queries.library import get
 
 SHAPE = str(ACCSH) + "Disagreement"  # how validate names its findings (no SHACL shape: this module)
@@ -35,14 +36,9 @@ _RULES = [
     ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme"),
 ]
 _DERIVED = prov("wasDerivedFrom")
+FRAME, ON, POSITION, DENIED = acc("frame"), acc("on"), acc("position"), acc("denied")
 
 _SIDE_CLAIMS = re.compile(r"\[([^;\]]*);")
-_CLAIMS = """
-PREFIX acc: <https://w3id.org/accords/ns#>
-SELECT DISTINCT ?claim WHERE {
-  { GRAPH ?claim { ?node acc:frame ?thing } } UNION { GRAPH ?claim { ?stance acc:on ?thing ; acc:position acc:denied } }
-}
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,15 +93,16 @@ def evidence(store: ox.Store, things: set[ox.NamedNode]) -> ox.Store:
     take a stance on one), with their provenance, their sources' derivations and what the
     judgement reads of the vocabulary: the judgement gives the same rows for those things
     on it as on the whole record."""
-    values = " ".join(f"<{t.value}>" for t in sorted(things, key=lambda t: t.value))
-    rows = store.query(_CLAIMS.replace("WHERE {", f"WHERE {{ VALUES ?thing {{ {values} }}", 1))
-    assert isinstance(rows, ox.QuerySolutions)
+    claims: set[ox.NamedNode] = set()
+    for thing in things:  # index lookups: a query with the things as VALUES read every frame
+        claims |= {q.graph_name for q in store.quads_for_pattern(None, FRAME, thing, None)}  # type: ignore[misc]
+        for q in store.quads_for_pattern(None, ON, thing, None):
+            if ox.Quad(q.subject, POSITION, DENIED, q.graph_name) in store:
+                claims.add(q.graph_name)  # type: ignore[arg-type]
     small = ox.Store()
-    quads = list(_vocabulary(store))
+    quads = list(_vocabulary())
     sources: set[Term] = set()
-    for row in rows:
-        claim = row["claim"]
-        assert isinstance(claim, ox.NamedNode)
+    for claim in claims:
         quads += store.quads_for_pattern(None, None, None, claim)
         for q in store.quads_for_pattern(claim, None, None, PROVENANCE):
             quads.append(q)
@@ -123,6 +120,15 @@ def evidence(store: ox.Store, things: set[ox.NamedNode]) -> ox.Store:
     return small
 
 
-def _vocabulary(store: ox.Store) -> list[ox.Quad]:
-    quads = [q for p in _RULES for q in store.quads_for_pattern(None, p, None, VOCABULARY)]
-    return quads + list(store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), acc("Lifecycle"), VOCABULARY))
+@cache
+def _vocabulary() -> tuple[ox.Quad, ...]:
+    """The quads of the shipped vocabulary the judgement reads (the projection holds the
+    same: it is rebuilt when the vocabulary changes), read once."""
+    text = ontology_graph().serialize(format="nt").encode()
+    wanted = {p.value for p in _RULES}
+    lifecycle = (RDF + "type", acc("Lifecycle").value)
+    return tuple(
+        ox.Quad(t.subject, t.predicate, t.object, VOCABULARY)
+        for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
+        if t.predicate.value in wanted or (t.predicate.value, getattr(t.object, "value", None)) == lifecycle
+    )
