@@ -386,7 +386,8 @@ def _details(store: ox.Store, claim: ox.NamedNode) -> Details:
 
 
 def _ref(d: Details) -> str:
-    return d["key"] or (d["id"] or "")[:12]
+    """A claim as the judgement names it: its key, else claim/ and its id's first 12 digits."""
+    return d["key"] or "claim/" + (d["id"] or "")[:12]
 
 
 def _traced(d: Details, stance: str, lines: list[str], conflicts: list[str]) -> TracedClaim:

@@ -301,3 +301,16 @@ def test_unknown_target_exits_2_with_a_message(sqlite_run) -> None:  # type: ign
         assert result.exit_code == 2, target
         assert message in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_claims_without_a_key_are_judged_by_their_short_id(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    flight = {"@id": "transfer/us-sz-1", "@type": "Transfer", "from": "state/US", "to": "state/SZ"}
+    claims = [_claim(key, "src-a", {**flight, "date": day}) for key, day in (("a", "2025-07-04"), ("b", "2025-07-05"))]
+    _load(
+        sqlite_run, [_source("src-a", "A", "Outlet A")] + [{k: v for k, v in c.items() if k != "key"} for c in claims]
+    )
+    found = _trace(sqlite_run, "transfer/us-sz-1")["claims"]
+    assert [c["key"] for c in found] == [None, None]
+    for claim in found:
+        [note] = claim["conflicts"]
+        assert f"[claim/{claim['id']}; 1 source]" in note
