@@ -131,7 +131,8 @@ def validate(
     parties, a lifecycle out of order, a belief no active sourced claim supports, a
     source without publisher), Warning (a lead: a transfer with no agreement in force on
     its date, a payment with no agreement, a claim on one source that the state denies),
-    Info (claims that contradict each other, with both sources; a page with no date).
+    Info (a disagreement between sources, as accords query contradictions finds it, with
+    every side; a page with no date).
 
     \b
     Example:
