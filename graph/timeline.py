@@ -94,7 +94,8 @@ class Timeline:
     def step(self, event: Event, delta: Delta) -> None:
         nodes = touched(event, delta, self.projection.store)
         changed: set[Term] = {s for s, _p, _o in delta.added + delta.removed}
-        results, checked = self.validator.validate_focus(nodes, changed, self.recheck(nodes))
+        judge = event.type in ("ClaimRecorded", "ClaimRetracted", "ClaimCorrected")  # what claims say
+        results, checked = self.validator.validate_focus(nodes, changed, self.recheck(nodes), judge)
         now = {key(r): r for r in results}
         at = (event.seq, event.key)
         for shape, foci in checked.items():

@@ -331,15 +331,20 @@ class Validator:
         touched: set[Term],
         changed: set[Term],
         recheck: dict[str, set[Term]],
+        judge: bool = True,
     ) -> tuple[list[Result], dict[str, set[Term]]]:
         """The results for the focus nodes an event touched, those recheck names per shape
         (the focus nodes of open findings that name a touched node), and the shapes'
         dependents of the nodes whose believed statements changed (the ?changed of
-        accsh:dependents); with, per shape, the focus nodes that were checked."""
+        accsh:dependents); with, per shape, the focus nodes that were checked. judge: the
+        event can change what claims say (else the disagreements are left as they were)."""
         self.data.forget()
         touched = {n for n in touched if not isinstance(n, ox.Literal)}
-        results: list[Result] = [d.finding() for d in judgement.about(self.data.store, touched)]
-        checked: dict[str, set[Term]] = {judgement.SHAPE: touched}
+        results: list[Result] = []
+        checked: dict[str, set[Term]] = {}
+        if judge:
+            results += [d.finding() for d in judgement.about(self.data.store, touched)]
+            checked[judgement.SHAPE] = touched
         for graph_shape in self.shapes.shapes:
             shape = graph_shape.shape
             candidates = touched | recheck.get(shape.iri, set())
