@@ -20,7 +20,7 @@ from accords.events.errors import InputError
 from accords.events import dates
 from accords.events.model import Event
 from accords.graph import judgement
-from accords.graph.judgement import Disagreement
+from accords.graph.judgement import DENIED, ON, POSITION, Disagreement
 from accords.graph.labels import ANONYMOUS, Labels
 from accords.graph.projection import Projection
 from accords.graph.statement_rdf import FRAME, entity_iri, statement_triples
@@ -44,7 +44,6 @@ from accords.ontology.vocabulary import bounded_properties
 
 STATEMENT = ox.NamedNode(ANONYMOUS + "-")  # a traced statement, judged as a claim of its own
 STATEMENT_KEY = "(statement)"
-POSITION, ON, DENIED = acc("position"), acc("on"), acc("denied")
 
 MENTIONS = """
 SELECT DISTINCT ?target ?claim WHERE {

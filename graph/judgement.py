@@ -11,14 +11,14 @@ on them (evidence()): the same rows for those things, without judging the whole 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import re
 from functools import cache
 
 import pyoxigraph as ox
 
+from accords.graph.statement_rdf import FRAME
 from accords.graph.terms import PROVENANCE, RDF, VOCABULARY, Term, acc, prov
 from accords.ontology.shapecheck import Result
 from accords.ontology.vocabulary import ACCSH, ontology_graph
@@ -36,7 +36,7 @@ _RULES = [
     ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme"),
 ]
 _DERIVED = prov("wasDerivedFrom")
-FRAME, ON, POSITION, DENIED = acc("frame"), acc("on"), acc("position"), acc("denied")
+ON, POSITION, DENIED = acc("on"), acc("position"), acc("denied")
 
 _SIDE_CLAIMS = re.compile(r"\[([^;\]]*);")
 

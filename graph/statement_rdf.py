@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
 from accords.events.dates import bounds as date_bounds
-from urllib.parse import quote
-
 from accords.graph.terms import FRAMES, TYPE, XSD, acc, short
 from accords.ontology.expansion import Triple, entity_iri, expand
 from accords.ontology.quantities import parse_amount, parse_quantity, quantity_properties
