@@ -282,7 +282,7 @@ def _trace_entity(store: ox.Store, text: str, entity: ox.NamedNode, claims: list
 
 
 def _trace_facts(
-    store: ox.Store, kind: str, text: str, wanted: list[Fact], mine: Details | None, extra: list[ox.Quad] = []
+    store: ox.Store, kind: str, text: str, wanted: list[Fact], mine: Details | None, extra: Iterable[ox.Quad] = ()
 ) -> Trace:
     """Claims that hold a wanted fact, and claims the judgement sets against them.
 
