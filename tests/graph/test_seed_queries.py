@@ -52,6 +52,7 @@ EXPECTED: dict[str, tuple[tuple[str, ...], set[tuple[str | None, ...]]]] = {
     ),
     "claims-by-outlet": (("key",), set()),  # the seed report names no publisher
     "contradictions": (("subject",), set()),
+    "court-rulings": (("ruling",), set()),  # the seed reports no ruling
     "payments": (
         ("payment", "payer", "payee", "purpose"),
         {("payment/us-rw", "United States", "Rwanda", "taking in deportees")},
