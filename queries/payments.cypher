@@ -1,5 +1,5 @@
 // title: Payments
-// description: Payments as each believed claim states them - who paid whom, how much, in what currency, for what - with its source. A row quotes only the claim that states its values.
+// description: Payments as each believed claim states them - who paid whom, how much, in what currency, in what kind (cash, grant, visa or tariff relief...), for what - with its source. A row quotes only the claim that states its values.
 // A claim is believed on the clocks ($as_of, $known_by, $valid_at) when in view, affirmed, and not yet
 // retracted or corrected; each value is one this claim states (its id among the relationship's claims).
 MATCH (c:Claim)-[:ABOUT {type: 'Payment'}]->(pay:Entity)
@@ -11,8 +11,10 @@ OPTIONAL MATCH (pay)-[r1:PAYER]->(payer:Entity) WHERE c.id IN r1.claims
 OPTIONAL MATCH (pay)-[r2:PAYEE]->(payee:Entity) WHERE c.id IN r2.claims
 OPTIONAL MATCH (c)-[amount:STATES {property: 'amount'}]->(pay)
 OPTIONAL MATCH (c)-[currency:STATES {property: 'currency'}]->(pay)
+OPTIONAL MATCH (c)-[consideration:STATES {property: 'consideration'}]->(pay)
 OPTIONAL MATCH (c)-[purpose:STATES {property: 'purpose'}]->(pay)
 MATCH (c)-[:FROM]->(src:Source)
 RETURN DISTINCT pay.iri AS payment, coalesce(payer.label, payer.iri) AS payer, coalesce(payee.label, payee.iri) AS payee,
-       amount.value AS amount, currency.value AS currency, purpose.value AS purpose, c.iri AS claim, src.title AS source
+       amount.value AS amount, currency.value AS currency, consideration.value AS consideration, purpose.value AS purpose,
+       c.iri AS claim, src.title AS source
 ORDER BY payer, payee, claim
