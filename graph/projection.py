@@ -206,11 +206,15 @@ def open_projection(recorder: Recorder, location: Path | None = None, rebuild: b
     """
     path = location or default_location(recorder.url)
     if path.exists() and not rebuild:
-        rebuild = Projection(ox.Store.read_only(str(path))).built_with() != built()
+        found = Projection(ox.Store.read_only(str(path)))  # opened once: it is what most commands read
+        if found.built_with() != built():
+            rebuild = True
+        elif found.head() == _bare(recorder.head()):
+            return found
+        del found  # released before the writer opens the folder
     if rebuild and path.exists():
         shutil.rmtree(path)
-    if not path.exists() or Projection(ox.Store.read_only(str(path))).head() != _bare(recorder.head()):
-        _catch_up(recorder, path)
+    _catch_up(recorder, path)
     return Projection(ox.Store.read_only(str(path)))
 
 

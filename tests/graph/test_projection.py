@@ -94,6 +94,19 @@ def test_rebuild_equals_live_incremental(tmp_path: Path) -> None:
     assert nquads(view(log.store, View(as_of=len(drafts)))) == nquads(rebuilt)
 
 
+def test_a_projection_built_with_another_vocabulary_is_rebuilt(tmp_path: Path) -> None:
+    log = fresh_log(tmp_path, "a.db", history(random.Random(3), 60))
+    expected = nquads(open_projection(log.store, tmp_path / "graph"))
+    older = Projection.open(tmp_path / "graph")  # as an earlier version left it: frames missing
+    claim = next(g for g in older.store.named_graphs() if "/id/claim/" in g.value)
+    older.store.remove_graph(claim)  # type: ignore[arg-type]
+    older.store.update("DELETE WHERE { GRAPH ?g { ?s <https://w3id.org/accords/ns#builtWith> ?o } }")
+    older.store.flush()
+    del older
+    again = open_projection(log.store, tmp_path / "graph")
+    assert again.built_with() is not None and nquads(again) == expected
+
+
 def test_a_build_interrupted_before_its_head_is_redone(tmp_path: Path) -> None:
     drafts = history(random.Random(2), 120)
     log = fresh_log(tmp_path, "a.db", drafts)
