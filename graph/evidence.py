@@ -23,7 +23,7 @@ from accords.graph import judgement
 from accords.graph.judgement import DENIED, ON, POSITION, Disagreement
 from accords.graph.labels import ANONYMOUS, Labels
 from accords.graph.projection import Projection
-from accords.graph.statement_rdf import FRAME, entity_iri, statement_triples
+from accords.graph.statement_rdf import FRAME, entity_iri, frames, statement_triples
 from accords.graph.terms import (
     ACC,
     FRAMES,
@@ -230,7 +230,9 @@ def trace(projection: Projection, target: str, find: Callable[[str], Event] | No
             raise InputError(f"the statement is not valid JSON: {e}") from None
         if not isinstance(statement, dict):
             raise InputError("a statement is a JSON object with @type")
-        triples = statement_triples(statement, STATEMENT.value + "/statement")
+        blank = STATEMENT.value + "/statement"
+        triples = statement_triples(statement, blank)
+        triples += frames(triples, blank)
         return _trace_facts(store, "statement", text, facts(triples), None, _as_claim(triples))
     text = entity_ref(text)
     if REFERENCE.match(text):  # else a claim's key, or nothing the record knows

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from accords.events.dates import bounds, publication
 from accords.events.model import Event
-from accords.graph.statement_rdf import FRAME, Triple, entity_iri, statement_triples
+from accords.graph.statement_rdf import FRAME, Triple, entity_iri, frames, statement_triples
 from accords.graph.terms import (
     BELIEF,
     DCT,
@@ -218,7 +218,8 @@ class Fold:
         c, source = claim_iri(event.id), source_iri(body["source"])
         if self.admit is not None and not self.admit(body, source):
             return
-        statement = statement_triples(body["statement"], c.value + "/statement")
+        blank = c.value + "/statement"
+        statement = statement_triples(body["statement"], blank)
         speaker, described = self._agent("speaker", body["attributed_to"])
         quotation, selector = ox.NamedNode(c.value + "/quotation"), ox.NamedNode(c.value + "/quote")
         t = self._record(event, c) + [
@@ -248,9 +249,9 @@ class Fold:
             t.append((c, ox.NamedNode(SCHEMA + "comment"), _lit(body["note"])))
         t += [(c, p, o) for p, o in self._published(source)]
         self._add(t, PROVENANCE)
-        self._add(statement, c)
-        if body["polarity"] == "affirmed":  # frames are for comparing claims, not beliefs
-            self._believe([t for t in statement if t[1] != FRAME], delta)
+        self._add(statement + frames(statement, blank), c)  # frames compare claims: not in belief
+        if body["polarity"] == "affirmed":
+            self._believe(statement, delta)
 
     def _believe(self, triples: list[Triple], delta: Delta) -> None:
         if self.track:

@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from accords.graph.neo4j_schema import IDENT, local, relationship_types, snake
-from accords.graph.statement_rdf import FRAME, statement_triples
+from accords.graph.statement_rdf import statement_triples
 from accords.graph.terms import ACC, TYPE, XSD, claim_iri
 
 # Node properties the projection keeps for itself; a statement's property of that name gets acc_.
@@ -73,8 +73,6 @@ def items(claim_id: str, statement: dict[str, Any]) -> Items:
     out = Items([], [], [], [], [])
     types = relationship_types()
     for s, p, o in statement_triples(statement, claim_iri(claim_id).value + "/statement"):
-        if p == FRAME:
-            continue
         subject = s.value
         if subject not in out.subjects:
             out.subjects.append(subject)

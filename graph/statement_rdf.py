@@ -1,4 +1,4 @@
-"""A claim's statement as RDF, with the derived bounds the projection compares.
+"""A claim's statement as RDF, with the derived bounds and frames the projection compares.
 
 The expansion itself (JSON-LD context compiled to a fast, local expansion) lives in
 ontology.expansion, shared with the append-time shape check. Here the derived bounds of
@@ -21,21 +21,21 @@ from accords.ontology.expansion import Triple, entity_iri, expand
 from accords.ontology.quantities import parse_amount, parse_quantity, quantity_properties
 from accords.ontology.vocabulary import bounded_properties, framing_properties
 
-__all__ = ["FRAME", "Triple", "entity_iri", "statement_triples"]
+__all__ = ["FRAME", "Triple", "entity_iri", "frames", "statement_triples"]
 
 FRAME = acc("frame")
 
 
 def statement_triples(statement: dict[str, Any], blank: str) -> list[Triple]:
-    """The triples of a statement, their bounds and each node's frame. A node without @id
-    gets the IRI blank (+ -n for nested)."""
+    """The triples of a statement and their bounds. A node without @id gets the IRI blank (+ -n for nested)."""
     out = expand(statement, blank)
-    return out + list(_bounds(out)) + _frames(out, blank)
+    return out + list(_bounds(out))
 
 
-def _frames(triples: list[Triple], blank: str) -> list[Triple]:
-    """acc:frame of every node: itself when named; for a node without @id, an IRI made of
-    its type, the things it links to and from (not by a judged property) and its
+def frames(triples: list[Triple], blank: str) -> list[Triple]:
+    """acc:frame of every node of a statement, for its claim's graph (frames compare
+    claims; they are no belief): a node with @id is its own frame; one without is framed
+    by its type, the things it links to and from (not by a judged property) and its
     identifying words, so that the same stance or count in two claims has one frame
     (frame/Stance;state=state%2FUG;toward=state%2FUS). A node linked from a node without
     @id names that node by its frame."""
