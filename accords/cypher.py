@@ -114,6 +114,11 @@ def clock_values(at: View, head_seq: int) -> dict[str, Any]:
     return values
 
 
+def reads_clocks(text: str) -> bool:
+    """Whether a Cypher query reads any of the clocks."""
+    return any(re.search(rf"\${name}\b", text) for name in CLOCKS)
+
+
 def refuse_unread_clocks(at: View, text: str) -> None:
     """An ad-hoc query given a clock it never reads would ignore it silently: InputError."""
     for name in CLOCKS:
@@ -242,7 +247,7 @@ def run_named(named: Any, values: dict[str, str], at: View, neo4j: Any, store: s
             f"note: Neo4j reflects seq {head.seq}, the log is at {log_seq}: run accords project neo4j to catch up",
             err=True,
         )
-    if not re.search(r"\$(as_of|known_by|valid_at)\b", named.cypher):
+    if not reads_clocks(named.cypher):
         refuse_unread_clocks(at, named.cypher)  # contradictions: the judgement at the graph's head
     bound.update(clock_values(at, head.seq))  # every named query's clocks: tests/neo4j_projection
     columns, rows = graph.read(named.cypher, bound)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
+from accords.cypher import reads_clocks
 from accords.events.log import Draft, Log
 from accords.events.backends import open_store
 from accords.graph.judgement import in_order
@@ -186,7 +186,7 @@ def agree_everywhere(
     seen = dict.fromkeys(twins(), 0)
     for clocks in points:
         for name in twins():
-            if clocks and not re.search(r"\$(as_of|known_by|valid_at)\b", str(library()[name].cypher)):
+            if clocks and not reads_clocks(str(library()[name].cypher)):
                 continue  # a Cypher form that reads no clock answers for the graph's head, and refuses clocks
             for params in params_for(name, states, publisher):
                 seen[name] += assert_agree(accords, name, params, clocks)
