@@ -28,7 +28,9 @@ when also affirmed and not invalidated by ?as_of (acc:invalidatedSeq).
 
 Every .rq has a .cypher twin that returns the same rows from the property graph, at any
 point of the three clocks (tests/neo4j_projection holds them equal), with the bound
-$as_of, $known_by and $valid_at (accords cypher --help). agreement-trace is Cypher only:
+$as_of, $known_by and $valid_at (accords cypher --help); contradictions' twin reads the
+judgement's rows that accords project neo4j writes, at the graph's head, and refuses the
+clocks. agreement-trace is Cypher only:
 it walks a node's ``claims`` list, which the RDF form answers with accords trace.
 """
 
