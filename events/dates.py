@@ -100,6 +100,20 @@ def publication(published: str | None, recorded_at: str) -> Bounds:
     return Bounds(None, dt.date.fromisoformat(recorded_at[:10]))
 
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAYS = {day.casefold(): day for day in WEEKDAYS}
+
+
+def weekday(text: str) -> str | None:
+    """The day of the week text names ("thursday" -> "Thursday"), or None.
+
+    A statement's date may be only a day of the week: what a page with no visible date
+    says ("on Thursday") until another page fixes the week. It has no bounds; the
+    judgement compares it with other weekdays and with the weekday of a single day.
+    """
+    return _WEEKDAYS.get(text.strip().casefold())
+
+
 @lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """An EDTF string for text that is EDTF already or a human date such as "5 August 2025".

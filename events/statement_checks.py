@@ -82,9 +82,10 @@ def _human_dates(node: dict[str, Any], name: str) -> dict[str, Any]:
             value = [_human_dates(v, "a nested node") if isinstance(v, dict) else v for v in value]
         elif isinstance(value, str) and term is not None and term.iri in dated:
             try:
-                value = dates.normalize(value)
+                value = dates.weekday(value) or dates.normalize(value)
             except InputError as e:
-                raise InputError(f'{name}, "{key}": {e.message}', e.hint) from None
+                hint = e.hint and e.hint + ', or the day of the week a page with no date gives ("Thursday")'
+                raise InputError(f'{name}, "{key}": {e.message}', hint) from None
         out[key] = value
     return out
 
@@ -166,7 +167,8 @@ def _unreadable(kind: str, text: str, integer: bool) -> tuple[str, str | None] |
     """Why text cannot be read as a date or quantity of this kind, or None (cached: values repeat)."""
     try:
         if kind == "date":
-            dates.bounds(text)
+            if dates.weekday(text) is None:
+                dates.bounds(text)
         elif kind.endswith("decimal"):
             parse_amount(text)
         else:

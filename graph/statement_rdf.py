@@ -16,6 +16,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from accords.events.dates import bounds as date_bounds
+from accords.events.dates import weekday
 from accords.graph.terms import FRAMES, TYPE, XSD, acc, short
 from accords.ontology.expansion import Triple, entity_iri, expand
 from accords.ontology.quantities import parse_amount, parse_quantity, quantity_properties
@@ -94,6 +95,8 @@ def _bounds(triples: list[Triple]) -> Iterator[Triple]:
             continue
         low_p, high_p, kind = entry
         if kind == "date":
+            if weekday(obj.value):
+                continue  # a day of the week has no bounds: the judgement reads the word
             b = date_bounds(obj.value)
             datatype = ox.NamedNode(XSD + "date")
             low = b.earliest.isoformat() if b.earliest else None

@@ -14,8 +14,8 @@ The rules, so that a reader can predict every bound:
 - "N-M", "N to M", "N or M", "between N and M", "from N to M" give N to M;
 - vague words have fixed ranges (see VAGUE): "dozens" is 24 to 99, "hundreds" 200 to 999;
 - "undisclosed", "unknown", "not disclosed" are a number the source says it does not know,
-  and "all", "most", "a majority", "a vast majority" a share of a total the source may not
-  give: no bounds at all, and nothing to compare;
+  "all", "most", "a majority", "a vast majority" a share of a total the source may not
+  give, and "some" ("for some months") no number at all: no bounds, and nothing to compare;
 - anything else is an error naming the text: nothing is guessed.
 
 Every reading except a plain number is marked approximate when the source hedged
@@ -194,6 +194,7 @@ NO_BOUNDS = frozenset(
     {
         "undisclosed",
         "unknown",
+        "some",
         "not disclosed",
         "all",
         "most",

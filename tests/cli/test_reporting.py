@@ -67,6 +67,7 @@ TRANSFER = {"@id": "transfer/us-gh-1", "@type": "Transfer", "from": "state/US", 
         ({"@type": "Transfer", "from": "state/US"}, 'needs its "from" and "to"'),
         ([TRANSFER, {"@type": "Stance", "position": "willing"}], "[2] the statement: A stance needs whose it is"),
         ({**TRANSFER, "unknown": ["colour"]}, '"unknown" must name a key'),
+        ({**TRANSFER, "arrived": "Thursdy"}, "\"arrived\": 'Thursdy' is not an EDTF date"),
     ],
 )
 def test_bad_input_in_a_new_form_exits_2_naming_file_line_and_field(folder: Path, statement: Any, words: str) -> None:
@@ -117,6 +118,30 @@ def test_the_several_dates_of_a_flight_each_have_bounds(folder: Path) -> None:
         "acc:onwardTo <https://w3id.org/accords/id/state/TG> ; acc:status acc:completed }",
     )
     assert rows == [{"d": "2025-07-04", "a": "2025-07-05"}]
+
+
+def test_an_undated_page_gives_a_weekday_that_another_page_can_contradict(folder: Path) -> None:
+    ruling = {"@id": "ruling/gh-1", "@type": "CourtRuling", "court": "High Court", "next_hearing": "2025-09-25"}
+    dated = {**SOURCE, "key": "src-dated", "body": {**SOURCE["body"], "published": "2025-08-23"}}
+    events = [
+        SOURCE,
+        dated,
+        _claim(
+            "c-friday",
+            {**ruling, "date": "friday", "quantities": [{"number": 3, "role": "running_total", "since": "2025-09-05"}]},
+        ),
+        _claim("c-22", {**ruling, "date": "22 August 2025"}, source="src-dated"),  # a Friday: they agree
+        _claim("c-21", {**ruling, "date": "2025-08-21", "disclosed": "Thursday"}, source="src-dated"),
+    ]
+    assert _import(folder, *events).returncode == 0
+    dates = "SELECT ?d WHERE { ?r acc:date ?d } ORDER BY ?d"
+    assert _rows(folder, dates) == [{"d": "2025-08-21"}, {"d": "2025-08-22"}, {"d": "Friday"}]
+    bounds = "SELECT ?p ?lo WHERE { VALUES ?p { acc:nextHearingDateEarliest acc:sinceEarliest } ?x ?p ?lo }"
+    assert {r["lo"] for r in _rows(folder, bounds)} == {"2025-09-25", "2025-09-05"}
+    done = _run(folder, "query", "contradictions", "--format", "json")
+    [row] = [{k: v["value"] for k, v in b.items()} for b in json.loads(done.stdout)["results"]["bindings"]]
+    assert row["property"].endswith("#date") and set(row["claims"].split()) == {"c-friday", "c-21", "c-22"}
+    assert "Friday [c-friday" in row["sides"] and "2025-08-21 [c-21" in row["sides"]
 
 
 def test_an_undated_page_is_known_from_the_day_it_was_recorded(folder: Path) -> None:
