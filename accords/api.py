@@ -324,13 +324,14 @@ class Record:
 
         return parse_view(_text(as_of), _text(known_by), _text(valid_at), self.recorder)
 
-    def projection(self, at: View | None = None) -> Projection:
-        """The RDF dataset at a point of the clocks: the live projection, caught up, for now;
-        a view folded afresh from the log for any other point."""
+    def projection(self, at: View | None = None, judged: bool = False) -> Projection:
+        """The RDF dataset at a point of the clocks: the live projection, caught up, for now
+        (judged: keeping the judgement of disagreements); a view folded afresh from the log
+        for any other point."""
         from accords.graph.projection import View, open_projection, view
 
         at = at or View()
-        return view(self.recorder, at, open_projection(self.recorder) if at.current else None)
+        return view(self.recorder, at, open_projection(self.recorder, judged=judged) if at.current else None)
 
     # -- history ------------------------------------------------------------------------
 
@@ -366,6 +367,7 @@ class Record:
         valid_at: Clock = None,
     ) -> Answer:
         """Run a named query (``accords query --list``) with its parameters bound by the engine."""
+        from accords.graph import judgement
         from accords.graph.projection import open_projection
         from accords.graph.sparql import run
         from accords.graph.labels import Labels
@@ -377,9 +379,13 @@ class Record:
         values = bind(named, dict(params or {}))
         by_name = {p.name: p for p in named.params}
         at = self.view(as_of, known_by, valid_at)
-        projection = open_projection(self.recorder)  # the named queries place claims on the clocks themselves
+        kept = name == judgement.QUERY and at.current  # the judgement of the current record is kept, not redone
+        projection = open_projection(
+            self.recorder, judged=kept
+        )  # the named queries place claims on the clocks themselves
         bindings = {k: sparql_value(by_name[k], v) for k, v in values.items()}
-        return Answer(run(projection, prepared(named, at, bindings)), projection.head(), Labels(projection.store))
+        text = judgement.KEPT_ROWS if kept else prepared(named, at, bindings)
+        return Answer(run(projection, text), projection.head(), Labels(projection.store))
 
     def trace(self, target: str, *, as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None) -> Trace:
         """Every claim for or against an entity, a claim (key, id, id prefix) or a statement (JSON)."""
@@ -398,7 +404,7 @@ class Record:
         """The findings of the graph shapes (SHACL results) at a point of the clocks, and the head checked."""
         from accords.graph.validation import Validator, builtin_shapes
 
-        projection = self.projection(self.view(as_of, known_by, valid_at))
+        projection = self.projection(self.view(as_of, known_by, valid_at), judged=True)
         return Validator(projection.store, shapes or builtin_shapes()).validate(), projection.head()
 
     # -- projections --------------------------------------------------------------------

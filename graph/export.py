@@ -16,8 +16,7 @@ import pyoxigraph as ox
 
 from accords.events.errors import InputError
 from accords.graph.projection import Projection
-from accords.graph.projection import META
-from accords.graph.terms import BELIEF, PREFIXES
+from accords.graph.terms import BELIEF, KEPT, META, PREFIXES
 
 RDF_FORMATS = {
     "trig": ox.RdfFormat.TRIG,
@@ -79,7 +78,7 @@ def quads(projection: Projection, graph: str) -> Iterable[ox.Quad]:
     for quad in projection.store.quads_for_pattern(None, None, None, None if graph == "all" else BELIEF):
         if quad.graph_name == BELIEF:
             yield ox.Quad(quad.subject, quad.predicate, quad.object, default)
-        elif quad.graph_name != META:
+        elif quad.graph_name not in (META, KEPT):  # how the projection stands, not what the record says
             yield quad
 
 

@@ -7,23 +7,31 @@ contradictions`` runs it as it is; validate reports its rows as Info findings, o
 record or, walking history, for the things each event touched; trace marks the claims on
 each side. For a few things it runs over a small dataset of only the claims that can bear
 on them (evidence()): the same rows for those things, without judging the whole record.
+
+The projection may keep the judgement of the current record (graph:judgement, see
+keep()): once a command has asked for it, every catch-up re-judges just the things its
+events touched, and the current record's disagreements are read, not judged again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import pyoxigraph as ox
 
+from accords.events.model import Event
 from accords.graph.statement_rdf import FRAME
-from accords.graph.terms import PROVENANCE, RDF, VOCABULARY, Term, acc, prov
+from accords.graph.terms import ID, KEPT, META, PROVENANCE, RDF, VOCABULARY, Term, acc, claim_iri, prov
 from accords.ontology.shapecheck import Result
 from accords.ontology.vocabulary import ACCSH, ontology_graph
 from accords.queries.library import get
 
+QUERY = "contradictions"  # the named query that is the judgement
 SHAPE = str(ACCSH) + "Disagreement"  # how validate names its findings (no SHACL shape: this module)
 
 # What the judgement reads of the vocabulary (the rest of it is not copied into evidence()).
@@ -58,15 +66,100 @@ class Disagreement:
 
 
 def disagreements(store: ox.Store) -> list[Disagreement]:
-    """Every disagreement of the record in store (a view: the query's clocks are left open)."""
-    rows = store.query(str(get("contradictions").sparql))
-    assert isinstance(rows, ox.QuerySolutions)
+    """Every disagreement of the record in store (a view: the query's clocks are left open),
+    read from the projection's copy when it holds the judgement of its head."""
+    return _rows(store.query(KEPT_ROWS) if judged(store) else _judge(store))  # type: ignore[arg-type]
+
+
+def _judge(store: ox.Store, things: set[ox.NamedNode] | None = None, extra: Iterable[ox.Quad] = ()) -> Iterator[Any]:
+    """The judgement's rows as the query gives them: of the whole record in store, or of
+    things only, judged over their evidence (with extra quads: a traced statement)."""
+    if things is None:
+        yield from store.query(str(get(QUERY).sparql))  # type: ignore[misc]
+        return
+    small = evidence(store, things)
+    small.extend(extra)
+    yield from (row for row in small.query(str(get(QUERY).sparql)) if row["subject"] in things)  # type: ignore[union-attr]
+
+
+def _rows(rows: Iterable[Any]) -> list[Disagreement]:
     out = []
     for row in rows:
-        subject, prop, kind, sides, claims = (row[v] for v in ("subject", "property", "kind", "sides", "claims"))
+        subject, prop, kind, sides, claims = (row[v] for v in COLUMNS)
         assert isinstance(subject, ox.NamedNode) and isinstance(prop, ox.NamedNode)
         out.append(Disagreement(subject, prop, kind.value, in_order(sides.value), frozenset(claims.value.split())))
     return out
+
+
+# -- the projection's copy ------------------------------------------------------------------
+
+COLUMNS = ("subject", "property", "kind", "sides", "claims")
+_ROW = {column: acc("judgement" + column.title()) for column in COLUMNS}
+_SEQ, _HEAD_SEQ = acc("judgedSeq"), acc("headSeq")
+
+KEPT_ROWS = f"""SELECT ?subject ?property ?kind ?sides ?claims WHERE {{
+  GRAPH <{KEPT.value}> {{
+    ?row <{_ROW["subject"].value}> ?subject ; <{_ROW["property"].value}> ?property ; <{_ROW["kind"].value}> ?kind ;
+         <{_ROW["sides"].value}> ?sides ; <{_ROW["claims"].value}> ?claims
+  }}
+}}
+ORDER BY ?subject ?property ?kind"""
+"""The rows the projection keeps, as the contradictions query gives them (columns, order)."""
+
+
+def judged(store: ox.Store) -> bool:
+    """Whether store keeps the judgement of the head it reflects."""
+    kept = next(iter(store.quads_for_pattern(KEPT, _SEQ, None, KEPT)), None)
+    head = next(iter(store.quads_for_pattern(META, _HEAD_SEQ, None, META)), None)
+    return kept is not None and head is not None and kept.object == head.object
+
+
+def kept_seq(store: ox.Store) -> int | None:
+    """The seq whose judgement the projection keeps, None if it keeps none."""
+    kept = next(iter(store.quads_for_pattern(KEPT, _SEQ, None, KEPT)), None)
+    return int(kept.object.value) if kept is not None and isinstance(kept.object, ox.Literal) else None
+
+
+def keep(store: ox.Store, seq: int, events: Iterable[Event] | None = None) -> None:
+    """Bring the kept judgement up to seq: the whole record judged (events None), or the
+    things the events since the kept seq touched judged again."""
+    gone = None if events is None else touched(store, events)
+    quads: list[ox.Quad] = []
+    for found in _judge(store, gone) if gone is None or gone else ():
+        name = "|".join(found[c].value for c in ("subject", "property", "kind"))
+        node = ox.NamedNode(ID + "judgement/" + hashlib.sha256(name.encode()).hexdigest()[:16])
+        quads += [ox.Quad(node, _ROW[c], found[c], KEPT) for c in COLUMNS]
+    if gone is None:
+        store.remove_graph(KEPT)
+    else:
+        for thing in gone:  # the rows of each thing judged again, and the seq they were kept at
+            for row in list(store.quads_for_pattern(None, _ROW["subject"], thing, KEPT)):
+                for quad in list(store.quads_for_pattern(row.subject, None, None, KEPT)):
+                    store.remove(quad)
+        for quad in list(store.quads_for_pattern(KEPT, _SEQ, None, KEPT)):
+            store.remove(quad)
+    integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    store.extend(quads + [ox.Quad(KEPT, _SEQ, ox.Literal(str(seq), datatype=integer), KEPT)])
+
+
+def touched(store: ox.Store, events: Iterable[Event]) -> set[ox.NamedNode]:
+    """The things whose disagreements events can change: those the claims they record,
+    retract or correct frame or deny. (Nothing else changes what the query reads of the
+    current record: sources are registered before their claims, and merges are not judged.)"""
+    claims: list[ox.NamedNode] = []
+    things: set[ox.NamedNode] = set()
+    for event in events:
+        if event.type == "ClaimRecorded":
+            claims.append(claim_iri(event.id))
+        elif event.type in ("ClaimRetracted", "ClaimCorrected"):
+            claims.append(claim_iri(event.data()["claim"]))
+    for claim in claims:
+        for q in store.quads_for_pattern(None, FRAME, None, claim):
+            things.add(q.object)  # type: ignore[arg-type]
+        for q in store.quads_for_pattern(None, ON, None, claim):
+            if isinstance(q.object, ox.NamedNode):
+                things.add(q.object)
+    return things
 
 
 def in_order(sides: str) -> str:
@@ -81,11 +174,7 @@ def about(store: ox.Store, things: Iterable[Term], extra: Iterable[ox.Quad] = ()
     """The disagreements whose subject is one of things (entities, or frames of nodes
     without @id), judged with the quads of extra claims too (a traced statement)."""
     wanted = {t for t in things if isinstance(t, ox.NamedNode)}
-    if not wanted:
-        return []
-    small = evidence(store, wanted)
-    small.extend(extra)
-    return [d for d in disagreements(small) if d.subject in wanted]
+    return _rows(_judge(store, wanted, extra)) if wanted else []
 
 
 def evidence(store: ox.Store, things: set[ox.NamedNode]) -> ox.Store:

@@ -135,7 +135,7 @@ class Neo4jProjection:
         the RDF projection gives them (graph/judgement.py), written anew each time."""
         rows: list[dict[str, Any]] = []
         if not head.empty:
-            rdf = open_projection(recorder)
+            rdf = open_projection(recorder, judged=True)
             if rdf.head().seq != head.seq:  # the log grew meanwhile: the view at the graph's head
                 rdf = view(recorder, View(as_of=head.seq))
             rows = [

@@ -25,10 +25,9 @@ from accords.events.dates import bounds, publication
 from accords.events.model import EMPTY, Event, Head
 from accords.events.store import Recorder
 from accords.graph.fold import Delta, Fold, Sink
-from accords.graph.terms import GRAPH, VOCABULARY, acc, source_iri
+from accords.graph.terms import META, VOCABULARY, acc, source_iri
 from accords.ontology.vocabulary import ontology_graph
 
-META = ox.NamedNode(GRAPH + "projection")
 HEAD_SEQ, HEAD_HASH, BUILT = acc("headSeq"), acc("headHash"), acc("builtWith")
 LAYOUT = "2"  # what the fold writes: bump when it changes (2: acc:frame of statement nodes)
 BATCH = 5000
@@ -198,23 +197,28 @@ class Projection:
         return self.fold(recorder.read(head.seq + 1, upto))
 
 
-def open_projection(recorder: Recorder, location: Path | None = None, rebuild: bool = False) -> Projection:
-    """The persistent projection of recorder, caught up with the log, opened read-only.
+def open_projection(
+    recorder: Recorder, location: Path | None = None, rebuild: bool = False, judged: bool = False
+) -> Projection:
+    """The persistent projection of recorder, caught up with the log, opened read-only;
+    judged: keeping the judgement of disagreements of its head (graph/judgement.py).
 
     Catching up takes the store's write lock only for as long as it writes; readers
     open it read-only, so a failed or long query never locks out the next command.
     """
+    from accords.graph import judgement
+
     path = location or default_location(recorder.url)
     if path.exists() and not rebuild:
         found = Projection(ox.Store.read_only(str(path)))  # opened once: it is what most commands read
         if found.built_with() != built():
             rebuild = True
-        elif found.head() == _bare(recorder.head()):
+        elif found.head() == _bare(recorder.head()) and (not judged or judgement.judged(found.store)):
             return found
         del found  # released before the writer opens the folder
     if rebuild and path.exists():
         shutil.rmtree(path)
-    _catch_up(recorder, path)
+    _catch_up(recorder, path, judged)
     return Projection(ox.Store.read_only(str(path)))
 
 
@@ -222,7 +226,9 @@ def _bare(head: Head) -> Head:
     return Head(head.seq, head.hash)
 
 
-def _catch_up(recorder: Recorder, path: Path) -> None:
+def _catch_up(recorder: Recorder, path: Path, judged: bool) -> None:
+    from accords.graph import judgement
+
     writer = Projection.open(path)
     if writer.head().empty:
         if next(iter(writer.store.quads_for_pattern(None, None, None, None)), None) is not None:
@@ -232,6 +238,12 @@ def _catch_up(recorder: Recorder, path: Path) -> None:
         _build(recorder, writer)
     else:
         writer.catch_up(recorder)
+    # The judgement is kept once asked for: then what each catch-up's events touched is judged again.
+    head, kept = writer.head(), judgement.kept_seq(writer.store)
+    if kept is not None and kept != head.seq:
+        judgement.keep(writer.store, head.seq, recorder.read(kept + 1, head.seq))
+    elif kept is None and judged:
+        judgement.keep(writer.store, head.seq)
     writer.store.flush()
     del writer  # dropping the last reference releases the store's lock
 

@@ -27,6 +27,8 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 PROVENANCE = ox.NamedNode(GRAPH + "provenance")
 BELIEF = ox.NamedNode(GRAPH + "belief")
 VOCABULARY = ox.NamedNode(GRAPH + "vocabulary")
+META = ox.NamedNode(GRAPH + "projection")  # the head a projection reflects, and how it was built
+KEPT = ox.NamedNode(GRAPH + "judgement")  # the projection's copy of the judgement's rows (graph/judgement.py)
 
 PREFIXES = {
     "acc": ACC,

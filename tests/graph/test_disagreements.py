@@ -17,7 +17,7 @@ import accords
 from accords.events.backends import open_store
 from accords.events.files import read_events
 from accords.events.log import Log
-from accords.graph.judgement import SHAPE
+from accords.graph.judgement import SHAPE, judged
 from accords.graph.labels import Labels
 from accords.graph.projection import Projection, View, open_projection
 from accords.graph.sparql import run
@@ -73,3 +73,27 @@ def test_every_rule_has_a_conflict_and_a_compatible_case() -> None:
     assert len(rules) >= 8
     for rule in rules:
         assert {p.parts[-2] for p in CASES if p.parts[-3] == rule} == {"conflict", "compatible"}, rule
+
+
+def test_the_kept_judgement_is_the_judgement_after_every_catch_up(tmp_path: Path) -> None:
+    """Once asked for, the projection keeps the judgement of the current record and judges
+    again only what each catch-up touched: its rows stay those of the whole query."""
+    corpus = sorted((Path(__file__).parents[1] / "corpus").glob("*.jsonl"))
+    record = accords.open(str(tmp_path / "store.db"), create=True)
+
+    def same() -> int:
+        head = record.head.seq
+        kept = list(record.query("contradictions").rows(iris=True))
+        assert judged(record.projection().store)
+        assert kept == list(record.query("contradictions", as_of=head).rows(iris=True))  # judged whole, in memory
+        return len(kept)
+
+    list(record.import_files(corpus[:1], processes=1))
+    first = same()
+    list(record.import_files(corpus[1:], processes=1))  # caught up: only the things the new claims touch
+    assert same() > first
+    record.retract("c-as-tl-tuesday", "recording_error")
+    record.correct("c-as-bus-friday", "c-as-jur-thursday", "recording_error")
+    same()
+    validated = record.validate()[0]
+    assert len([r for r in validated if r.shape == SHAPE]) == same()
