@@ -379,10 +379,10 @@ class Record:
         values = bind(named, dict(params or {}))
         by_name = {p.name: p for p in named.params}
         at = self.view(as_of, known_by, valid_at)
-        kept = name == judgement.QUERY and at.current  # the judgement of the current record is kept, not redone
-        projection = open_projection(
-            self.recorder, judged=kept
-        )  # the named queries place claims on the clocks themselves
+        # The named queries place claims on the clocks themselves, on the live projection; the
+        # judgement of the current record is kept there, not judged again.
+        kept = name == judgement.QUERY and at.current
+        projection = open_projection(self.recorder, judged=kept)
         bindings = {k: sparql_value(by_name[k], v) for k, v in values.items()}
         text = judgement.KEPT_ROWS if kept else prepared(named, at, bindings)
         return Answer(run(projection, text), projection.head(), Labels(projection.store))

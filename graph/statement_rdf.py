@@ -15,8 +15,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from accords.events.dates import bounds as date_bounds
-from accords.events.dates import weekday
+from accords.events.dates import bounds as date_bounds, weekday
 from accords.graph.terms import FRAMES, TYPE, XSD, acc, short
 from accords.ontology.expansion import Triple, entity_iri, expand
 from accords.ontology.quantities import parse_amount, parse_quantity, quantity_properties
