@@ -44,6 +44,12 @@ _RULES = [
     ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme"),
 ]
 _DERIVED = prov("wasDerivedFrom")
+# What the judgement reads of a claim's provenance (the rest of it is not copied into evidence()).
+_PROVENANCE = frozenset(
+    [_DERIVED]
+    + [acc(p) for p in ("seq", "publishedLatest", "polarity", "key", "validTime", "validFrom", "validUntil")]
+    + [acc("invalidatedSeq")]
+)
 ON, POSITION, DENIED = acc("on"), acc("position"), acc("denied")
 
 _SIDE_CLAIMS = re.compile(r"\[([^;\]]*);")
@@ -194,7 +200,8 @@ def evidence(store: ox.Store, things: set[ox.NamedNode]) -> ox.Store:
     for claim in claims:
         quads += store.quads_for_pattern(None, None, None, claim)
         for q in store.quads_for_pattern(claim, None, None, PROVENANCE):
-            quads.append(q)
+            if q.predicate in _PROVENANCE:
+                quads.append(q)
             if q.predicate == _DERIVED:
                 sources.add(q.object)  # type: ignore[arg-type]
     seen: set[Term] = set()
