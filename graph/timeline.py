@@ -18,6 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from accords.events.model import Event
+from accords.graph import judgement
 from accords.graph.fold import Delta
 from accords.graph.projection import Projection
 from accords.graph.statement_rdf import entity_iri
@@ -94,8 +95,8 @@ class Timeline:
     def step(self, event: Event, delta: Delta) -> None:
         nodes = touched(event, delta, self.projection.store)
         changed: set[Term] = {s for s, _p, _o in delta.added + delta.removed}
-        judge = event.type in ("ClaimRecorded", "ClaimRetracted", "ClaimCorrected")  # what claims say
-        results, checked = self.validator.validate_focus(nodes, changed, self.recheck(nodes), judge)
+        judged = judgement.touched(self.projection.store, [event])  # what the claims it names frame or deny
+        results, checked = self.validator.validate_focus(nodes, changed, self.recheck(nodes), judged)
         now = {key(r): r for r in results}
         at = (event.seq, event.key)
         for shape, foci in checked.items():

@@ -331,20 +331,21 @@ class Validator:
         touched: set[Term],
         changed: set[Term],
         recheck: dict[str, set[Term]],
-        judge: bool = True,
+        judged: set[ox.NamedNode] | None = None,
     ) -> tuple[list[Result], dict[str, set[Term]]]:
         """The results for the focus nodes an event touched, those recheck names per shape
         (the focus nodes of open findings that name a touched node), and the shapes'
         dependents of the nodes whose believed statements changed (the ?changed of
-        accsh:dependents); with, per shape, the focus nodes that were checked. judge: the
-        event can change what claims say (else the disagreements are left as they were)."""
+        accsh:dependents); with, per shape, the focus nodes that were checked. judged: the
+        things whose disagreements the event can change (judgement.touched()), judged again
+        (the others' are left as they were)."""
         self.data.forget()
         touched = {n for n in touched if not isinstance(n, ox.Literal)}
         results: list[Result] = []
         checked: dict[str, set[Term]] = {}
-        if judge:
-            results += [d.finding() for d in judgement.about(self.data.store, touched)]
-            checked[judgement.SHAPE] = touched
+        if judged:
+            results += [d.finding() for d in judgement.about(self.data.store, judged)]
+            checked[judgement.SHAPE] = set(judged)
         for graph_shape in self.shapes.shapes:
             shape = graph_shape.shape
             candidates = touched | recheck.get(shape.iri, set())
