@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from accords.events.model import Event
 from accords.graph.statement_rdf import FRAME
-from accords.graph.terms import ID, KEPT, META, PROVENANCE, RDF, VOCABULARY, Term, acc, claim_iri, prov
+from accords.graph.terms import HEAD_SEQ, ID, KEPT, META, PROVENANCE, RDF, VOCABULARY, XSD, Term, acc, claim_iri, prov
 from accords.ontology.shapecheck import Result
 from accords.ontology.vocabulary import ACCSH, ontology_graph
 from accords.queries.library import get
@@ -47,8 +47,10 @@ _DERIVED = prov("wasDerivedFrom")
 # What the judgement reads of a claim's provenance (the rest of it is not copied into evidence()).
 _PROVENANCE = frozenset(
     [_DERIVED]
-    + [acc(p) for p in ("seq", "publishedLatest", "polarity", "key", "validTime", "validFrom", "validUntil")]
-    + [acc("invalidatedSeq")]
+    + [
+        acc(p)
+        for p in ("seq", "publishedLatest", "polarity", "key", "validTime", "validFrom", "validUntil", "invalidatedSeq")
+    ]
 )
 ON, POSITION, DENIED = acc("on"), acc("position"), acc("denied")
 
@@ -101,7 +103,7 @@ def _rows(rows: Iterable[Any]) -> list[Disagreement]:
 
 COLUMNS = ("subject", "property", "kind", "sides", "claims")
 _ROW = {column: acc("judgement" + column.title()) for column in COLUMNS}
-_SEQ, _HEAD_SEQ = acc("judgedSeq"), acc("headSeq")
+_SEQ = acc("judgedSeq")
 
 KEPT_ROWS = f"""SELECT ?subject ?property ?kind ?sides ?claims WHERE {{
   GRAPH <{KEPT.value}> {{
@@ -115,9 +117,8 @@ ORDER BY ?subject ?property ?kind"""
 
 def judged(store: ox.Store) -> bool:
     """Whether store keeps the judgement of the head it reflects."""
-    kept = next(iter(store.quads_for_pattern(KEPT, _SEQ, None, KEPT)), None)
-    head = next(iter(store.quads_for_pattern(META, _HEAD_SEQ, None, META)), None)
-    return kept is not None and head is not None and kept.object == head.object
+    head = next(iter(store.quads_for_pattern(META, HEAD_SEQ, None, META)), None)
+    return head is not None and isinstance(head.object, ox.Literal) and str(kept_seq(store)) == head.object.value
 
 
 def kept_seq(store: ox.Store) -> int | None:
@@ -144,8 +145,7 @@ def keep(store: ox.Store, seq: int, events: Iterable[Event] | None = None) -> No
                     store.remove(quad)
         for quad in list(store.quads_for_pattern(KEPT, _SEQ, None, KEPT)):
             store.remove(quad)
-    integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-    store.extend(quads + [ox.Quad(KEPT, _SEQ, ox.Literal(str(seq), datatype=integer), KEPT)])
+    store.extend(quads + [ox.Quad(KEPT, _SEQ, ox.Literal(str(seq), datatype=ox.NamedNode(XSD + "integer")), KEPT)])
 
 
 def touched(store: ox.Store, events: Iterable[Event]) -> set[ox.NamedNode]:

@@ -2,7 +2,9 @@
 
 The dataset lives next to a SQLite store (``accords.db.graph/``) or, for PostgreSQL,
 under ``$ACCORDS_GRAPH`` or the user's cache folder. It records the log head it
-reflects (seq and hash) in graph:projection, and catches up from there.
+reflects (seq and hash) in graph:projection, and catches up from there; once asked
+for, it keeps the judgement of disagreements of that head in graph:judgement
+(graph/judgement.py), judged again for what each catch-up touched.
 """
 
 from __future__ import annotations
@@ -25,10 +27,10 @@ from accords.events.dates import bounds, publication
 from accords.events.model import EMPTY, Event, Head
 from accords.events.store import Recorder
 from accords.graph.fold import Delta, Fold, Sink
-from accords.graph.terms import META, VOCABULARY, acc, source_iri
+from accords.graph.terms import HEAD_SEQ, META, VOCABULARY, acc, source_iri
 from accords.ontology.vocabulary import ontology_graph
 
-HEAD_SEQ, HEAD_HASH, BUILT = acc("headSeq"), acc("headHash"), acc("builtWith")
+HEAD_HASH, BUILT = acc("headHash"), acc("builtWith")
 LAYOUT = "2"  # what the fold writes: bump when it changes (2: acc:frame of statement nodes)
 BATCH = 5000
 BULK = 1_000_000  # quads per bulk load while building from nothing: bounds the memory they take
@@ -206,15 +208,18 @@ def open_projection(
     Catching up takes the store's write lock only for as long as it writes; readers
     open it read-only, so a failed or long query never locks out the next command.
     """
-    from accords.graph import judgement
-
     path = location or default_location(recorder.url)
     if path.exists() and not rebuild:
         found = Projection(ox.Store.read_only(str(path)))  # opened once: it is what most commands read
         if found.built_with() != built():
             rebuild = True
-        elif found.head() == _bare(recorder.head()) and (not judged or judgement.judged(found.store)):
-            return found
+        elif found.head() == _bare(recorder.head()):
+            if not judged:
+                return found
+            from accords.graph import judgement  # only where it is asked for: 20 ms to import
+
+            if judgement.judged(found.store):
+                return found
         del found  # released before the writer opens the folder
     if rebuild and path.exists():
         shutil.rmtree(path)

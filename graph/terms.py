@@ -29,6 +29,7 @@ BELIEF = ox.NamedNode(GRAPH + "belief")
 VOCABULARY = ox.NamedNode(GRAPH + "vocabulary")
 META = ox.NamedNode(GRAPH + "projection")  # the head a projection reflects, and how it was built
 KEPT = ox.NamedNode(GRAPH + "judgement")  # the projection's copy of the judgement's rows (graph/judgement.py)
+HEAD_SEQ = ox.NamedNode(ACC + "headSeq")  # in META: the seq of the head the projection reflects
 
 PREFIXES = {
     "acc": ACC,
