@@ -3,8 +3,9 @@
     import accords
     record = accords.open("accords.db")   # or a postgresql:// URL
 
-The Record's methods do what the commands do (accords.api); they are imported on first use,
-so that a command pays only for what it uses.
+The Record's methods do what the commands do (accords.api) and answer in plain values
+(accords.answers); they are imported on first use, so that a command pays only for what
+it uses.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ __version__ = "0.1.0"
 __all__ = ["Answer", "Record", "Rows", "open"]
 
 
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from accords import api
+_HOME = {"Answer": "answers", "Rows": "answers", "Record": "api", "open": "api"}  # where each name lives
 
-        return getattr(api, name)
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        from importlib import import_module
+
+        return getattr(import_module(f"accords.{_HOME[name]}"), name)
     raise AttributeError(f"module 'accords' has no attribute {name!r}")
