@@ -33,6 +33,9 @@ def trace(
     independent sources behind them: sources derived from one upstream report count once.
     Traced from a claim, a claim whose valid time cannot meet its own (a position held
     until June, another from August) is shown as "other time" and counted on neither side.
+    Claims are listed by publication, earliest first; where a side (a state, or an actor
+    that speaks for itself) took a position more than once on a question, its latest word
+    is marked, and the earlier words it supersedes (accords query latest-word).
 
     \b
     Example:
@@ -50,7 +53,7 @@ def trace(
         {
             "seq": c.seq,
             "claim": c.key or c.id,
-            "stance": c.stance,
+            "stance": c.stance + (f"\n{c.word}" if c.word else ""),
             "status": c.status
             + (f" ({c.reason}: {c.note})" if c.note else f" ({c.reason})" if c.reason else "")
             + (f" by {c.corrected_by}" if c.corrected_by else "")

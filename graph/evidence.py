@@ -10,7 +10,7 @@ that bear on the traced things; a traced statement joins them as a claim of its 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import orjson
@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from accords.events.errors import InputError
 from accords.events import dates
 from accords.events.model import Event
-from accords.graph import judgement
+from accords.graph import judgement, latest
 from accords.graph.judgement import DENIED, ON, POSITION, Disagreement
 from accords.graph.labels import ANONYMOUS, Labels
 from accords.graph.projection import Projection
@@ -55,14 +55,16 @@ SELECT DISTINCT ?target ?claim WHERE {
 CLAIM = """
 SELECT ?claim ?id ?key ?seq ?at ?recorder ?quote ?certainty ?polarity ?status ?valid ?speaker
        ?source ?title ?publisher ?issued ?sourceKey ?url ?withdrawn ?reason ?note ?replacement ?replacementKey
+       ?earliest ?latest
 WHERE { GRAPH graph:provenance {
   ?claim acc:eventId ?id ; acc:seq ?seq ; prov:generatedAtTime ?at ; acc:quote ?quote ;
-         acc:certainty ?certainty ; acc:polarity ?polarity ; acc:status ?status ;
+         acc:certainty ?certainty ; acc:polarity ?polarity ; acc:status ?status ; acc:publishedLatest ?latest ;
          prov:wasDerivedFrom ?source ; prov:wasAttributedTo/rdfs:label ?speaker ;
          acc:recordedBy/rdfs:label ?recorder .
   ?source a acc:Source ; dcterms:title ?title .
   OPTIONAL { ?claim acc:key ?key }
   OPTIONAL { ?claim acc:validTime ?valid }
+  OPTIONAL { ?claim acc:publishedEarliest ?earliest }
   OPTIONAL { ?source dcterms:publisher/rdfs:label ?publisher }
   OPTIONAL { ?source dcterms:issued ?issued }
   OPTIONAL { ?source acc:key ?sourceKey }
@@ -132,6 +134,7 @@ class TracedClaim:
     valid_time: str | None
     statements: list[str]
     conflicts: list[str] = field(default_factory=list)
+    word: str | None = None  # a side's latest word on a question, or superseded by it (graph/latest.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +338,10 @@ def _as_claim(triples: list[tuple[ox.NamedNode, ox.NamedNode, Term]]) -> list[ox
                 ("key", ox.Literal(STATEMENT_KEY)),
             )
         ]
-        + [ox.Quad(STATEMENT, prov("wasDerivedFrom"), source, PROVENANCE)]
+        + [
+            ox.Quad(STATEMENT, prov("wasDerivedFrom"), source, PROVENANCE),
+            ox.Quad(source, acc("sourceKind"), acc("statement"), PROVENANCE),
+        ]
     )
 
 
@@ -369,6 +375,8 @@ def _details(store: ox.Store, claim: ox.NamedNode) -> Details:
         "note",
         "replacement",
         "replacementKey",
+        "earliest",
+        "latest",
     )
     out: Details = {}
     for name in names:
@@ -422,7 +430,11 @@ def _traced(d: Details, stance: str, lines: list[str], conflicts: list[str]) -> 
 
 
 def _summarise(store: ox.Store, text: str, kind: str, traced: list[tuple[TracedClaim, Details]]) -> Trace:
-    traced.sort(key=lambda pair: pair[0].seq)
+    """The claims by publication (the first day their source's date can mean; an undated
+    page at the day it was recorded), each word of a side marked latest or superseded."""
+    words = latest.marks(store, [claim_iri(d["id"] or "") for _c, d in traced])
+    traced = [(replace(c, word=words.get(claim_iri(d["id"] or "").value)), d) for c, d in traced]
+    traced.sort(key=lambda pair: (pair[1]["earliest"] or pair[1]["latest"] or "", pair[0].seq))
     claims = [c for c, _d in traced]
     supporting = [(c, d) for c, d in traced if c.stance == "supporting" and c.status == "active"]
     roots: set[str] = set()

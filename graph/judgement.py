@@ -52,6 +52,8 @@ _PROVENANCE = frozenset(
         for p in ("seq", "publishedLatest", "polarity", "key", "validTime", "validFrom", "validUntil", "invalidatedSeq")
     ]
 )
+# What it reads of a source: what it derives from, and its kind (how the query finds sources).
+_SOURCE = frozenset([_DERIVED, acc("sourceKind")])
 ON, POSITION, DENIED = acc("on"), acc("position"), acc("denied")
 
 _SIDE_CLAIMS = re.compile(r"\[([^;\]]*);")
@@ -208,9 +210,10 @@ def evidence(store: ox.Store, things: set[ox.NamedNode]) -> ox.Store:
     while sources:  # each source and those it derives from: independence is counted by roots
         source = sources.pop()
         seen.add(source)
-        for q in store.quads_for_pattern(source, _DERIVED, None, PROVENANCE):  # type: ignore[arg-type]
-            quads.append(q)
-            if q.object not in seen:
+        for q in store.quads_for_pattern(source, None, None, PROVENANCE):  # type: ignore[arg-type]
+            if q.predicate in _SOURCE:
+                quads.append(q)
+            if q.predicate == _DERIVED and q.object not in seen:
                 sources.add(q.object)  # type: ignore[arg-type]
     small.extend(quads)
     return small

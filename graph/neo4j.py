@@ -7,6 +7,8 @@ The same facts as the RDF fold (graph/fold.py), as nodes and relationships:
   properties are relationships named after the property (acc:party -> ``:PARTY``);
   literal and vocabulary values are ``(:Claim)-[:STATES {property, value}]->(entity)``
   and, while believed, properties of the entity (several believed values: a list);
+  a STATES or ``ABOUT {type}`` relationship the judgement compares has ``judged: true``,
+  and one to a node without @id its ``frame`` (acc:frame: one stance or count in two claims);
 - every entity node (as a subject) and relationship carries ``claims`` (every claim
   stating it, in log order), ``believed`` (now) and the seq intervals in which it was
   believed: ``believed_from[i] <= seq < believed_until[i]``, the last interval open
@@ -15,7 +17,8 @@ The same facts as the RDF fold (graph/fold.py), as nodes and relationships:
   believed from seq 0;
 - ``(:Claim)-[:FROM]->(:Source)``, ``-[:ATTRIBUTED_TO]->(:Speaker)``, ``-[:ABOUT {type}]->``,
   ``-[:INVALIDATED_BY]->(:Retraction|:Correction)``, ``(:Source)-[:DERIVED_FROM]->(:Source)``;
-- ``(:AccordsProjection {name: 'head', seq, hash})``: the log head the graph reflects;
+- ``(:AccordsProjection {name: 'head', seq, hash, layout})``: the log head the graph
+  reflects, and the LAYOUT that wrote it (a graph of another layout is rebuilt);
 - ``(:Disagreement {subject, property, kind, sides, claims})``: the judgement's rows at
   that head (graph/judgement.py), rewritten at the end of each projection.
 
@@ -45,7 +48,7 @@ from accords.graph.judgement import disagreements
 from accords.graph.neo4j_driver import Graph
 from accords.graph.neo4j_fold import Fold
 from accords.graph.neo4j_schema import PROVENANCE_LABELS, constraints
-from accords.graph.neo4j_writes import Plan, write_batch
+from accords.graph.neo4j_writes import LAYOUT, Plan, write_batch
 from accords.graph.projection import View, open_projection, view
 
 # Events per transaction: 1,000, 5,000 and 20,000 project equally fast within noise
@@ -77,6 +80,11 @@ class Neo4jProjection:
     def head(self) -> Head:
         _, rows = self.graph.read("MATCH (p:AccordsProjection {name: 'head'}) RETURN p.seq AS seq, p.hash AS hash")
         return Head(rows[0]["seq"], rows[0]["hash"]) if rows else EMPTY
+
+    def layout(self) -> str | None:
+        """The LAYOUT that wrote the graph ("1" before layouts were recorded); None when empty."""
+        _, rows = self.graph.read("MATCH (p:AccordsProjection {name: 'head'}) RETURN p.layout AS layout")
+        return (rows[0]["layout"] or "1") if rows else None
 
     def ensure_schema(self) -> None:
         with self.graph.session() as session:
@@ -114,7 +122,7 @@ class Neo4jProjection:
     ) -> Head:
         """Fold the events after the recorded head into the graph, batch by batch."""
         self.ensure_schema()
-        if rebuild:
+        if rebuild or self.layout() not in (None, LAYOUT):
             self.clear()
         head = self.check(recorder)
         target = recorder.head().seq

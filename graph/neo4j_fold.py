@@ -45,6 +45,17 @@ def _dates(text: str, low: str, high: str) -> dict[str, dt.date]:
     return {k: v for k, v in ((low, b.earliest), (high, b.latest)) if v is not None}
 
 
+def _said(it: Items, subject: str, name: str, term: str) -> dict[str, Any]:
+    """An ABOUT (name "type") or STATES (name "property") relationship's properties: what
+    it says, whether the judgement compares it, and the frame of a node without @id."""
+    props: dict[str, Any] = {name: term}
+    if (subject, term) in it.judged:
+        props["judged"] = True
+    if subject in it.frames:
+        props["frame"] = it.frames[subject]
+    return props
+
+
 class Fold:
     """Plans each batch's writes from the events and what the graph already holds."""
 
@@ -253,8 +264,11 @@ class Fold:
             "props": props,
             "source": body["source"],
             "speaker": body["attributed_to"],
-            "about": [{"iri": subject, "type": type_} for subject, type_ in it.types],
-            "states": [{"iri": subject, "property": prop, "value": value} for subject, prop, value in it.literals],
+            "about": [{"iri": subject, "props": _said(it, subject, "type", type_)} for subject, type_ in it.types],
+            "states": [
+                {"iri": subject, "props": _said(it, subject, "property", prop) | {"value": value}}
+                for subject, prop, value in it.literals
+            ],
         }
         plan.add("claim", row)
         for subject in it.subjects:

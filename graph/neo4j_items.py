@@ -3,6 +3,8 @@
 Literals become the Neo4j values Cypher compares naturally (integers, floats, booleans,
 dates); vocabulary terms (acc:signed) their local name; IRI-valued properties become
 relationships named after the property in upper snake case (acc:party -> ``:PARTY``).
+What the judgement compares is marked as the vocabulary says (acc:judged, acc:unjudged),
+with the frame of a node without @id, so that Cypher reads the same facts as SPARQL.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from accords.graph.neo4j_schema import IDENT, local, relationship_types, snake
-from accords.graph.statement_rdf import statement_triples
+from accords.graph.statement_rdf import frames, statement_triples
 from accords.graph.terms import ACC, TYPE, XSD, claim_iri
+from accords.ontology.vocabulary import judgement_terms
 
 # Node properties the projection keeps for itself; a statement's property of that name gets acc_.
 RESERVED = {"iri", "claims", "believed", "believed_from", "believed_until", "types", "label"}
@@ -62,6 +65,8 @@ class Items:
     relationships: list[tuple[str, str, str, str]]  # (subject iri, TYPE, property iri, object iri)
     subjects: list[str]
     objects: list[str]
+    frames: dict[str, str]  # the frame of each node without @id (acc:frame)
+    judged: set[tuple[str, str]]  # (subject iri, property or type name) the judgement compares
 
 
 def _property(iri: str) -> str:
@@ -70,15 +75,24 @@ def _property(iri: str) -> str:
 
 
 def items(claim_id: str, statement: dict[str, Any]) -> Items:
-    out = Items([], [], [], [], [])
+    blank = claim_iri(claim_id).value + "/statement"
+    triples = statement_triples(statement, blank)
+    out = Items([], [], [], [], [], {s.value: o.value for s, _, o in frames(triples, blank) if s != o}, set())
     types = relationship_types()
-    for s, p, o in statement_triples(statement, claim_iri(claim_id).value + "/statement"):
+    judged, existing, unjudged = judgement_terms()
+    typed = {(s.value, o.value) for s, p, o in triples if p == TYPE}
+    for s, p, o in triples:
         subject = s.value
         if subject not in out.subjects:
             out.subjects.append(subject)
         if p == TYPE:
             out.types.append((subject, local(o.value) if o.value.startswith(ACC) else o.value))
-        elif isinstance(o, ox.Literal):
+            if o.value in existing:
+                out.judged.add((subject, out.types[-1][1]))
+            continue
+        if p.value in judged and not any((subject, t) in typed for t in unjudged.get(p.value, ())):
+            out.judged.add((subject, _property(p.value)))
+        if isinstance(o, ox.Literal):
             out.literals.append((subject, _property(p.value), _value(o)))
         elif isinstance(o, ox.NamedNode) and o.value.startswith(ACC):
             out.literals.append((subject, _property(p.value), local(o.value)))  # a vocabulary term

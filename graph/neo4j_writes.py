@@ -39,9 +39,9 @@ Q = {
     "CREATE (c:Claim) SET c = row.props, c.published_earliest = s.published_earliest, "
     "c.published_latest = s.published_latest CREATE (c)-[:FROM]->(s) CREATE (c)-[:ATTRIBUTED_TO]->(sp) "
     "WITH c, row CALL (c, row) { UNWIND row.about AS ab MATCH (n:Entity {iri: ab.iri}) "
-    "CREATE (c)-[:ABOUT {type: ab.type}]->(n) } "
+    "CREATE (c)-[r:ABOUT]->(n) SET r = ab.props } "
     "CALL (c, row) { UNWIND row.states AS st MATCH (n:Entity {iri: st.iri}) "
-    "CREATE (c)-[:STATES {property: st.property, value: st.value}]->(n) }",
+    "CREATE (c)-[r:STATES]->(n) SET r = st.props }",
     "node": "UNWIND $rows AS row MERGE (n:Entity {iri: row.iri}) SET n += row.props",
     "new_node": "UNWIND $rows AS row CREATE (n:Entity) SET n = row.props, n.iri = row.iri",
     "status": "UNWIND $rows AS row MATCH (c:Claim {id: row.id}) SET c += row.props",
@@ -95,7 +95,10 @@ HEAD = (
     "MERGE (p:AccordsProjection {name: 'head'}) ON CREATE SET p.seq = 0, p.hash = $genesis "
     "SET p.seq = p.seq RETURN p.seq AS seq, p.hash AS hash"
 )
-SET_HEAD = "MATCH (p:AccordsProjection {name: 'head'}) SET p.seq = $seq, p.hash = $hash, p.updated_at = $at"
+SET_HEAD = "MATCH (p:AccordsProjection {name: 'head'}) SET p.seq = $seq, p.hash = $hash, p.updated_at = $at, p.layout = $layout"
+# What the fold writes: bump when it changes, and a graph of another layout is rebuilt
+# (2: judged and frame on ABOUT and STATES).
+LAYOUT = "2"
 
 
 def write_batch(tx: Any, plan: Plan, expected: Head, new: Head) -> None:
@@ -124,4 +127,4 @@ def write_batch(tx: Any, plan: Plan, expected: Head, new: Head) -> None:
             tx.run(Q[name], rows=plan.rows[name]).consume()
     if plan.undone:
         tx.run(UNDO, rows=plan.undone).consume()
-    tx.run(SET_HEAD, seq=new.seq, hash=new.hash, at=new.recorded_at).consume()
+    tx.run(SET_HEAD, seq=new.seq, hash=new.hash, at=new.recorded_at, layout=LAYOUT).consume()

@@ -92,3 +92,16 @@ def framing_properties() -> tuple[frozenset[str], frozenset[str]]:
     judged = frozenset(str(p) for p, how in graph.subject_objects(ACC.judged) if how != ACC.byExistence)
     identifying = frozenset(str(p) for p in graph.subjects(ACC.identifies, None))
     return judged, identifying
+
+
+@cache
+def judgement_terms() -> tuple[frozenset[str], frozenset[str], dict[str, frozenset[str]]]:
+    """What the judgement compares (acc:judged), as IRIs: the properties whose values it
+    compares, the types whose things it asks exist, and for a property the types of node
+    whose values of it it leaves alone (acc:unjudged)."""
+    graph = _graph("accords.ttl")
+    existing = frozenset(str(t) for t, how in graph.subject_objects(ACC.judged) if how == ACC.byExistence)
+    unjudged: dict[str, set[str]] = {}
+    for kind, prop in graph.subject_objects(ACC.unjudged):
+        unjudged.setdefault(str(prop), set()).add(str(kind))
+    return framing_properties()[0], existing, {p: frozenset(k) for p, k in unjudged.items()}

@@ -1,22 +1,31 @@
-// title: Claims resting on a single independent source
-// description: Believed claims about an entity for which every supporting claim traces back to one upstream report (sources that derive from the same report count once).
-// A claim is believed on the clocks ($as_of, $known_by, $valid_at) when in view, affirmed, and not yet
+// title: Facts resting on a single independent source
+// description: Each fact the judgement compares - a thing, a property it judges (a date, an amount, a count, a status, a stance's position...) and one value, or that the thing exists - that believed claims state and that traces back to one upstream report only (sources that derive from the same report count once), with the claims that state it and that report. A fact is judged on its own: a $7.85M payment one page reports is listed even when other pages report the same agreement.
+// What the judgement compares is marked judged (the vocabulary's acc:judged), and a node
+// without @id is the same stance or count in two claims through its frame. A claim is
+// believed on the clocks ($as_of, $known_by, $valid_at) when in view, affirmed, and not yet
 // retracted or corrected. Its roots: the sources its source derives from that derive from nothing.
-MATCH (c:Claim)-[ab:ABOUT]->(about:Entity)
+CALL () {
+  MATCH (c:Claim)-[st:STATES {judged: true}]->(n:Entity)
+  RETURN c, coalesce(st.frame, n.iri) AS subject, st.property AS property, st.value AS value
+  UNION
+  // a thing said to exist: not by a claim that names it only to deny it
+  MATCH (c:Claim)-[ab:ABOUT {judged: true}]->(n:Entity)
+  WHERE EXISTS { MATCH (c)-[:STATES {judged: true}]->(n) }
+     OR NOT EXISTS {
+       MATCH (c)-[:STATES {property: 'position', value: 'denied'}]->(:Entity)-[on:ON]->(n) WHERE c.id IN on.claims
+     }
+  RETURN c, coalesce(ab.frame, n.iri) AS subject, 'type' AS property, ab.type AS value
+}
+WITH c, subject, property, value
 WHERE c.seq <= $as_of
   AND ($known_by IS NULL OR c.published_latest <= $known_by)
   AND ($valid_at IS NULL OR (coalesce(c.valid_from <= $valid_at, true) AND coalesce(c.valid_until >= $valid_at, true)))
   AND c.polarity = 'affirmed' AND coalesce(c.retracted_seq, $as_of + 1) > $as_of
 MATCH (c)-[:FROM]->(:Source)-[:DERIVED_FROM*0..]->(root:Source)
 WHERE NOT (root)-[:DERIVED_FROM]->()
-WITH about, ab.type AS type, count(DISTINCT root) AS roots
+WITH subject, property, value, coalesce(c.key, 'claim/' + left(c.id, 12)) AS key, root
+ORDER BY key
+WITH subject, property, value, collect(DISTINCT key) AS keys, count(DISTINCT root) AS roots, min(root.title) AS source
 WHERE roots = 1
-MATCH (claim:Claim)-[:ABOUT]->(about)
-WHERE claim.seq <= $as_of
-  AND ($known_by IS NULL OR claim.published_latest <= $known_by)
-  AND ($valid_at IS NULL OR (coalesce(claim.valid_from <= $valid_at, true) AND coalesce(claim.valid_until >= $valid_at, true)))
-  AND claim.polarity = 'affirmed' AND coalesce(claim.retracted_seq, $as_of + 1) > $as_of
-MATCH (claim)-[:FROM]->(:Source)-[:DERIVED_FROM*0..]->(root:Source)
-WHERE NOT (root)-[:DERIVED_FROM]->()
-RETURN about.iri AS about, type, count(DISTINCT claim) AS claims, min(root.title) AS only_source
-ORDER BY type, about
+RETURN subject, property, value, reduce(out = head(keys), k IN tail(keys) | out + ' ' + k) AS claims, source
+ORDER BY subject, property, value

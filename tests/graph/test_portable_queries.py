@@ -136,6 +136,14 @@ def _unordered(named: NamedQuery, names: list[str], rows: list[Row]) -> list[Row
     and the claims of each side of a disagreement too."""
     found = re.findall(r'GROUP_CONCAT\(.*?separator\s*=\s*"(.*?)"\)\s+AS\s+\?(\w+)', str(named.sparql))
     concat = {name: separator for separator, name in found}
+    # and what is taken from such a cell: IF(?c, "", ?cell) AS ?x, IF(?c, ?cell, "") AS ?x, MAX(?x) AS ?y
+    aliases = re.findall(
+        r'IF\(\?\w+, (?:"", )?\?(\w+)(?:, "")?\) AS \?(\w+)|MAX\(\?(\w+)\) AS \?(\w+)', str(named.sparql)
+    )
+    for _ in range(2):
+        for a, b, c, d in aliases:
+            if (a or c) in concat:
+                concat[b or d] = concat[a or c]
     if not concat:
         return rows
 

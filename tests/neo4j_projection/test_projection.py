@@ -21,6 +21,9 @@ from accords.cypher import reads_clocks
 from accords.events.log import Draft, Log
 from accords.events.backends import open_store
 from accords.graph.judgement import in_order
+from accords.graph.neo4j import Neo4jProjection
+from accords.graph.neo4j_driver import Graph, Target
+from accords.graph.neo4j_writes import LAYOUT
 from accords.queries.library import library
 
 pytestmark = pytest.mark.neo4j
@@ -253,6 +256,19 @@ def test_the_engines_judge_each_crafted_pair_alike(accords: Any, tmp_path: Path,
     assert assert_agree(accords, "contradictions", [], []) == (path.parts[-2] == "conflict")
 
 
+def test_the_engines_count_sources_per_fact_alike(accords: Any) -> None:
+    accords.ok("import", str(HERE.parent / "graph" / "fixtures" / "single-source" / "payment-one-page.jsonl"))
+    accords.ok("project", "neo4j")
+    # the payment's existence, amount and currency (a page and its reprint), the agreement's status
+    assert assert_agree(accords, "single-source-claims", [], []) == 4
+
+
+def test_the_engines_give_each_side_the_same_latest_word(accords: Any) -> None:
+    accords.ok("import", str(HERE.parent / "graph" / "fixtures" / "latest-word" / "ministry-after-minister.jsonl"))
+    accords.ok("project", "neo4j")
+    assert assert_agree(accords, "latest-word", [], []) == 1  # Uganda's; the opposition speaks for itself
+
+
 def test_the_projections_agree_on_real_reporting(accords: Any) -> None:
     # actors as parties, payers and speakers, statements in lists, quantities, undated pages
     accords.ok("import", *map(str, sorted((HERE.parent / "corpus").glob("*.jsonl"))))
@@ -266,6 +282,8 @@ def test_the_projections_agree_on_real_reporting(accords: Any) -> None:
     assert sum(seen.values()) > 100
     assert seen["court-rulings"] > 10  # the generated histories hold no rulings, nor numbers with roles: these pages do
     assert seen["caps-and-quotas"] > 10
+    assert seen["latest-word"] > 10  # words of ministries, ministers, factions and rival governments
+    assert seen["single-source-claims"] > 100
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -440,3 +458,18 @@ def test_a_graph_of_another_log_is_refused_unless_rebuilt(accords: Any, tmp_path
     assert accords.graph_head()[0] == 4
     other.ok("project", "neo4j", "--rebuild")
     assert accords.graph_head()[0] == 10
+
+
+def test_a_graph_of_an_earlier_layout_is_rebuilt(accords: Any) -> None:
+    accords.ok("import", str(SAMPLE))
+    accords.ok("project", "neo4j")
+    state = accords.snapshot()
+    graph = Graph(Target(accords.uri))
+    with graph.session() as session:  # as an accords before the judged and frame marks left it
+        session.run("MATCH (p:AccordsProjection {name: 'head'}) REMOVE p.layout").consume()
+        session.run("MATCH ()-[r:STATES|ABOUT]->() REMOVE r.judged, r.frame").consume()
+    assert Neo4jProjection(graph).layout() == "1"
+    accords.ok("project", "neo4j")
+    assert Neo4jProjection(graph).layout() == LAYOUT
+    graph.close()
+    assert accords.snapshot() == state
