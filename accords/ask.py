@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from accords.events.errors import InputError
 from accords.options import clock_options, clocks, open_record, query_text, store_option
-from accords.output import render, resolve_format
+from accords.output import render, resolve_format, say
 from accords.cypher import neo4j_options
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "turtle", "ntriples")
@@ -31,7 +31,7 @@ def show_results(answer: Any, fmt: str | None) -> None:
         sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
         return
     if isinstance(results, ox.QueryBoolean):
-        click.echo("true" if bool(results) else "false")
+        say("true" if bool(results) else "false")
         return
     if fmt in _RDF_FORMATS:
         raise InputError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries")
@@ -49,7 +49,8 @@ def show_results(answer: Any, fmt: str | None) -> None:
     "fmt",
     type=click.Choice(RESULT_FORMATS),
     default=None,
-    help="table on a terminal, SPARQL results JSON when piped; csv, tsv; turtle or ntriples for CONSTRUCT/DESCRIBE.",
+    help="table on a terminal, SPARQL results JSON when piped; csv, tsv (a cell a spreadsheet would run as a "
+    "formula gets a leading '); turtle or ntriples for CONSTRUCT/DESCRIBE.",
 )
 def sparql(
     query: str | None,
@@ -144,7 +145,7 @@ def query(
     values = bind(named, given)
     defaulted = [f"{p.name}={values[p.name]}" for p in named.params if p.name not in given and p.name in values]
     if defaulted:  # an example value answering quietly reads as the answer to the user's question
-        click.echo(f"note: {name} with the default {', '.join(defaulted)}; set it with --param NAME=VALUE", err=True)
+        say(f"note: {name} with the default {', '.join(defaulted)}; set it with --param NAME=VALUE", err=True)
     record = open_record(store)
     at = clocks(record, as_of, known_by, valid_at)
     if engine == "cypher":

@@ -11,11 +11,11 @@ import orjson
 from accords.events.errors import InputError, NotConforming
 from accords.events import integrity
 from accords.options import open_record, processes_option, store_option
-from accords.output import format_option, render, write_json
+from accords.output import format_option, render, say, write_json
 
 
 def _progress(seq: int) -> None:
-    click.echo(f"{seq} events verified", err=True)
+    say(f"{seq} events verified", err=True)
 
 
 @click.command()
@@ -45,7 +45,7 @@ def verify(processes: int | None, store: str | None, fmt: str | None) -> None:
     if fmt:
         render([row], list(row), fmt)
     elif result.problem is None:
-        click.echo(f"ok: {result.events} events verify; head {result.head}")
+        say(f"ok: {result.events} events verify; head {result.head}")
     if result.problem is not None:
         raise NotConforming(f"seq {result.problem.seq}: {result.problem.what}")
 
@@ -119,7 +119,7 @@ def prove(
     from accords.api import check_proof
 
     if to_check is not None:
-        click.echo("ok: " + check_proof(_read_json(to_check, to_check.name), to_check.name, root))
+        say("ok: " + check_proof(_read_json(to_check, to_check.name), to_check.name, root))
         return
     record = open_record(store)
     if old is not None:

@@ -64,9 +64,11 @@ class AccordsGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except AccordsError as e:
-            click.echo(f"error: {e.message}", err=True)
+            from accords.output import say
+
+            say(f"error: {e.message}", err=True)
             if e.hint:
-                click.echo(f"hint: {e.hint}", err=True)
+                say(f"hint: {e.hint}", err=True)
             ctx.exit(e.exit_code)
         except BrokenPipeError:
             # A pipe closed early (`accords log | head`) is not an error.
@@ -75,8 +77,10 @@ class AccordsGroup(click.Group):
         except Exception as e:
             if ctx.params.get("debug"):
                 raise
-            click.echo(f"internal error: {type(e).__name__}: {e}", err=True)
-            click.echo("hint: run again with --debug for the traceback, and report it", err=True)
+            from accords.output import say
+
+            say(f"internal error: {type(e).__name__}: {e}", err=True)
+            say("hint: run again with --debug for the traceback, and report it", err=True)
             ctx.exit(3)
 
 

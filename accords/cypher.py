@@ -11,7 +11,7 @@ import click
 
 from accords.events.errors import InputError
 from accords.options import open_record, query_text
-from accords.output import render, resolve_format
+from accords.output import render, resolve_format, say
 
 if TYPE_CHECKING:
     from accords.graph.projection import View
@@ -243,7 +243,7 @@ def run_named(named: Any, values: dict[str, str], at: View, neo4j: Any, store: s
     except InputError:
         log_seq = None
     if log_seq is not None and log_seq != head.seq:
-        click.echo(
+        say(
             f"note: Neo4j reflects seq {head.seq}, the log is at {log_seq}: run accords project neo4j to catch up",
             err=True,
         )

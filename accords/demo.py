@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 import click
+from accords.output import say
 
 
 def _run(args: list[str]) -> None:
@@ -17,7 +18,7 @@ def _run(args: list[str]) -> None:
         cli.main(args, prog_name="accords", standalone_mode=False)
     except SystemExit:
         pass  # a finding (exit 1) is part of the tour, not the end of it
-    click.echo()
+    say()
 
 
 @click.command()
@@ -74,4 +75,4 @@ def demo(store: str | None) -> None:
         "accords validate --format table",
         "accords verify",
     ):
-        click.echo(f"  {line}")
+        say(f"  {line}")

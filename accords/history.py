@@ -7,7 +7,7 @@ import sys
 import click
 
 from accords.options import open_record, store_option
-from accords.output import format_option, render
+from accords.output import format_option, render, say
 
 
 @click.command()
@@ -28,11 +28,11 @@ def replay(start: int, stop: int | None, store: str | None, fmt: str | None) -> 
         render(rows, ["seq", "type", "key", "event", "added", "removed"], fmt)
         return
     for row in rows:
-        click.echo(f"seq {row['seq']} {row['type']} {row['key'] or ''}  {row['event']}")
+        say(f"seq {row['seq']} {row['type']} {row['key'] or ''}  {row['event']}")
         for line in row["added"]:
-            click.echo(f"  + {line}")
+            say(f"  + {line}")
         for line in row["removed"]:
-            click.echo(f"  - {line}")
+            say(f"  - {line}")
 
 
 @click.command()

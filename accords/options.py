@@ -96,7 +96,9 @@ def clocks(record: "Record", as_of: str | None, known_by: str | None, valid_at: 
     before the first event (record time is when it was recorded here, not when anything happened)."""
     at = record.view(as_of, known_by, valid_at)
     if at.as_of == 0 and as_of is not None and not as_of.isdigit() and not record.head.empty:
-        click.echo(
+        from accords.output import say
+
+        say(
             f"note: nothing was recorded in this log by {as_of} (--as-of is record time); for what "
             "sources had published by a date use --known-by, for what was true then --valid-at",
             err=True,

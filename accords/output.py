@@ -1,8 +1,17 @@
-"""One renderer for every command: table on a terminal, JSON when piped, or as chosen."""
+"""One renderer for every command: table on a terminal, JSON when piped, or as chosen.
+
+What the record holds comes from the open web, so what is written for a person is made
+harmless here, for every command: control characters (an escape sequence can clear the
+screen, retitle the window or plant a link) and bidirectional overrides are shown as
+escapes (``\x1b``, ``\u202e``) in tables and messages; a CSV or TSV cell that a
+spreadsheet would run as a formula (it begins with =, +, -, @, a tab or a carriage return)
+is prefixed with ' (the OWASP guidance on CSV injection). JSON and JSONL stay exact.
+"""
 
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -22,13 +31,34 @@ def format_option(*choices: str) -> Callable[[F], F]:
         "fmt",
         type=click.Choice(choices or FORMATS),
         default=None,
-        help="Output format (default: table on a terminal, json when piped).",
+        help="Output format (default: table on a terminal, json when piped). CSV and TSV cells that a "
+        "spreadsheet would run as formulas (=, +, -, @ first) get a leading '; json is exact.",
     )
     return option
 
 
 def resolve_format(fmt: str | None) -> str:
     return fmt or ("table" if sys.stdout.isatty() else "json")
+
+
+# C0 and C1 controls but the line feed and the tab, DEL, and the marks that reorder text.
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def visible(text: str) -> str:
+    """Text as it may reach a person's terminal: each control character an escape."""
+    return _HIDDEN.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+
+
+def say(text: str = "", err: bool = False) -> None:
+    """A line for a person, on stdout or stderr: every message a command writes."""
+    click.echo(visible(text), err=err)
+
+
+def _spreadsheet(cell: str) -> str:
+    """A CSV or TSV cell a spreadsheet will not run as a formula."""
+    return "'" + cell if cell.startswith(_FORMULA) else cell
 
 
 def _cell(value: Any) -> str:
@@ -52,9 +82,9 @@ def render(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str |
         out.write(orjson.dumps([dict(r) for r in rows], option=orjson.OPT_INDENT_2).decode() + "\n")
     elif fmt in ("csv", "tsv"):
         writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(columns)
+        writer.writerow([_spreadsheet(c) for c in columns])
         for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in columns])
+            writer.writerow([_spreadsheet(_cell(row.get(c))) for c in columns])
     else:
         write_table(rows, columns)
 
@@ -67,9 +97,9 @@ def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> No
 
     table = Table(box=None, show_edge=False, pad_edge=False, header_style="bold")
     for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(escape(visible(column)), overflow="fold")
     for row in rows:
-        table.add_row(*(escape(_cell(row.get(c))) for c in columns))  # "[statement]" is text, not a style
+        table.add_row(*(escape(visible(_cell(row.get(c)))) for c in columns))  # "[statement]" is text, not a style
     width = 200 if not sys.stdout.isatty() else None
     Console(file=sys.stdout, width=width, soft_wrap=False).print(table)
 

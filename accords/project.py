@@ -9,6 +9,7 @@ import click
 
 from accords.cypher import neo4j_options
 from accords.options import open_record, store_option
+from accords.output import say
 
 
 @click.group()
@@ -36,7 +37,7 @@ def project_rdf(store: str | None, rebuild: bool) -> None:
       accords project rdf --rebuild
     """
     head = open_record(store).project_rdf(rebuild=rebuild)
-    click.echo(f"RDF dataset: reflects seq {head.seq} ({head.hash[:12]})", err=True)
+    say(f"RDF dataset: reflects seq {head.seq} ({head.hash[:12]})", err=True)
 
 
 @project.command("neo4j")
@@ -64,7 +65,7 @@ def project_neo4j(store: str | None, neo4j: Any, rebuild: bool, batch: int | Non
 
     def progress(seq: int, target: int, start: int) -> None:
         rate = (seq - start) / max(time.monotonic() - started, 1e-6)
-        click.echo(f"projected seq {seq:,} of {target:,} ({rate:,.0f} events/s)", err=True)
+        say(f"projected seq {seq:,} of {target:,} ({rate:,.0f} events/s)", err=True)
 
     before, head = open_record(store).project_neo4j(
         neo4j.uri,
@@ -80,4 +81,4 @@ def project_neo4j(store: str | None, neo4j: Any, rebuild: bool, batch: int | Non
         if head == before and not rebuild
         else f"projected seq {before.seq if not rebuild else 0}..{head.seq}"
     )
-    click.echo(f"{neo4j.where}: {moved}; reflects seq {head.seq} ({head.hash[:12]})", err=True)
+    say(f"{neo4j.where}: {moved}; reflects seq {head.seq} ({head.hash[:12]})", err=True)

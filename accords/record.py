@@ -24,7 +24,7 @@ from accords.options import (
     processes_option,
     store_option,
 )
-from accords.output import format_option, render
+from accords.output import format_option, render, say
 
 
 @click.command()
@@ -40,7 +40,7 @@ def init(store: str | None) -> None:
       accords init --store postgresql://me@localhost/accords
     """
     record = open_record(store, create=True)
-    click.echo(f"store {record.recorder.url}: {record.head.seq} events")
+    say(f"store {record.recorder.url}: {record.head.seq} events")
 
 
 def _field_value(text: str, boolean: bool) -> Any:
@@ -70,9 +70,9 @@ def _report(appended: Appended, fmt: str | None, written: bool = True) -> None:
         render([row], list(row), fmt)
     elif appended.added:
         done = "recorded" if written else "would record (--dry-run: nothing written)"
-        click.echo(" ".join(filter(None, [done, "seq", str(last.seq), last.type, last.key, last.id[:12]])))
+        say(" ".join(filter(None, [done, "seq", str(last.seq), last.type, last.key, last.id[:12]])))
     else:
-        click.echo(f"already recorded as seq {last.seq} ({last.key or last.id[:12]}); nothing added")
+        say(f"already recorded as seq {last.seq} ({last.key or last.id[:12]}); nothing added")
 
 
 @click.command("record")
@@ -149,7 +149,7 @@ def _progress(name: str) -> Any:
     def tick(event: Event | Ref, new: bool) -> None:
         counter[0] += 1
         if counter[0] % 10000 == 0:
-            click.echo(f"{name}: {counter[0]} events read", err=True)
+            say(f"{name}: {counter[0]} events read", err=True)
 
     return tick
 
@@ -209,9 +209,9 @@ def import_(
         )
         for name, appended in done:  # as each file is committed
             if dry_run:
-                click.echo(f"{name}: would commit {_added(appended)}; --dry-run: nothing written", err=True)
+                say(f"{name}: would commit {_added(appended)}; --dry-run: nothing written", err=True)
             else:
-                click.echo(f"{name}: committed {_added(appended)}", err=True)
+                say(f"{name}: committed {_added(appended)}", err=True)
 
 
 def _added(done: Appended) -> str:

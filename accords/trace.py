@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 
 import click
 
 from accords.options import clock_options, clocks, open_record, store_option
-from accords.output import format_option, render, resolve_format, write_json
+from accords.output import format_option, render, resolve_format, say, write_json
 
 COLUMNS = ("seq", "claim", "stance", "status", "statements", "quote", "source", "speaker", "recorded")
 
@@ -71,11 +70,11 @@ def trace(
     ]
     render(rows, COLUMNS, "table")
     withdrawn = sum(c.source_withdrawn for c in result.claims if c.status == "active" and c.stance == "supporting")
-    sys.stdout.write(
+    say(
         f"{result.kind} {result.target}: {_count(result.supporting_active, 'active supporting claim')} "
         f"from {_count(result.independent_sources, 'independent source')}"
         + (f" ({withdrawn} resting on a source its publisher withdrew)" if withdrawn else "")
-        + f"; {_count(result.contradicting_active, 'active contradicting claim')}\n"
+        + f"; {_count(result.contradicting_active, 'active contradicting claim')}"
     )
 
 

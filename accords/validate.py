@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from accords.options import clock_options, clocks, open_record, store_option
-from accords.output import format_option, render, resolve_format
+from accords.output import format_option, render, resolve_format, say
 
 COLUMNS = ["severity", "shape", "focus", "path", "value", "message"]
 TIME_COLUMNS = [*COLUMNS, "introduced", "resolved"]
@@ -50,13 +50,13 @@ def _event(at: tuple[int, str | None] | None) -> str:
 
 def _summary(rows: list[dict[str, Any]], head: str, over_time: bool) -> None:
     counts = [(sum(1 for r in rows if r["severity"] == s), s.lower()) for s in ("Violation", "Warning", "Info")]
-    click.echo(", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts) + f" ({head})")
+    say(", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts) + f" ({head})")
     for r in rows:
         where = f" · {r['path']}" if r["path"] else ""
-        click.echo(f"{r['severity']:<9} {r['focus']}{where}: {r['message']}")
+        say(f"{r['severity']:<9} {r['focus']}{where}: {r['message']}")
         if over_time:
             end = "still open" if r["resolved"] == "still open" else f"resolved at {r['resolved']}"
-            click.echo(f"          introduced at {r['introduced']}, {end}")
+            say(f"          introduced at {r['introduced']}, {end}")
 
 
 def _turtle(results: list[Any], seq: int, hash_: str) -> None:

@@ -1,0 +1,104 @@
+"""Nothing printed can attack its reader, through the installed accords command: control
+characters of the data reach a terminal as escapes, a CSV or TSV cell never runs as a
+spreadsheet formula, and JSON stays exact. Each hostile case has a harmless twin."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+CLEAR, TITLE, LINK = "\x1b[2J", "\x1b]0;owned\x07", "\x1b]8;;https://example.com/x\x1b\\here\x1b]8;;\x1b\\"
+HOSTILE_TITLE = f"Deal signed{CLEAR}{TITLE}{LINK} \u202eexe.gnp"
+FORMULA = '=HYPERLINK("https://example.com/x","click")'
+QUOTE = "Officials said 2 + 2 = 4\tand that -5 was a typo."  # a real =, + and tab inside: left alone
+
+
+def _run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["accords", *args], cwd=folder, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile")
+    events = [
+        {
+            "type": "SourceRegistered",
+            "key": "src-bad",
+            "body": {"title": HOSTILE_TITLE, "publisher": FORMULA, "kind": "news"},
+        },
+        {
+            "type": "SourceRegistered",
+            "key": "src-fine",
+            "body": {"title": "a = b, said the minister", "publisher": "Outlet", "kind": "news"},
+        },
+        {
+            "type": "ClaimRecorded",
+            "key": "c-bad",
+            "body": {
+                "source": "src-bad",
+                "quote": QUOTE,
+                "attributed_to": f"-{CLEAR}an official",
+                "certainty": "reported",
+                "statement": {"@id": "agreement/us-gh", "@type": "Agreement", "parties": ["state/US", "state/GH"]},
+            },
+        },
+    ]
+    (folder / "in.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
+    bad = {"type": "SourceRegistered", "key": "s-x", "body": {"title": "T", "kind": "news", f"{TITLE}field": 1}}
+    (folder / "bad-field.jsonl").write_text(json.dumps(bad) + "\n", encoding="utf-8")
+    assert _run(folder, "init").returncode == 0
+    done = _run(folder, "import", "in.jsonl")
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["log", "--format", "table"],
+        ["trace", "agreement/us-gh", "--format", "table"],
+        ["trace", "c-bad", "--format", "table"],
+        ["replay", "--format", "table"],
+        ["query", "claims-by-outlet", "--param", f"publisher={FORMULA}", "--format", "table"],
+        ["sparql", "SELECT ?t WHERE { GRAPH graph:provenance { ?s dcterms:title ?t } }", "--format", "table"],
+        ["import", "bad-field.jsonl"],  # an error that names the field it refuses
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_control_characters_reach_the_terminal_as_escapes(folder: Path, args: list[str]) -> None:
+    done = _run(folder, *args)
+    printed = done.stdout + done.stderr
+    assert "\x1b" not in printed and "\x07" not in printed and "\u202e" not in printed, printed
+    assert done.returncode == (2 if args[0] == "import" else 0), done.stderr
+    assert "\\x1b" in printed, printed  # shown, not dropped
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_a_cell_never_runs_as_a_formula_and_its_harmless_twin_is_left_alone(folder: Path, fmt: str) -> None:
+    query = "SELECT ?key ?title ?publisher WHERE { GRAPH graph:provenance { ?s acc:key ?key ; dcterms:title ?title ; dcterms:publisher/rdfs:label ?publisher } } ORDER BY ?key"
+    done = _run(folder, "sparql", query, "--format", fmt)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout), delimiter="," if fmt == "csv" else "\t"))
+    by_key = {r["key"]: r for r in rows}
+    assert by_key["src-bad"]["publisher"] == "'" + FORMULA
+    assert by_key["src-fine"]["title"] == "a = b, said the minister"
+    quotes = _run(folder, "sparql", "SELECT ?q WHERE { GRAPH graph:provenance { ?c acc:quote ?q } }", "--format", fmt)
+    [row] = list(csv.DictReader(io.StringIO(quotes.stdout), delimiter="," if fmt == "csv" else "\t"))
+    assert row["q"] == QUOTE  # a tab inside a quoted cell, a + and = inside: the text as it is
+    log = _run(folder, "log", "--format", fmt)
+    assert "\n=" not in log.stdout and f"{fmt == 'csv' and ',' or chr(9)}=" not in log.stdout
+
+
+def test_json_stays_exact(folder: Path) -> None:
+    done = _run(
+        folder, "sparql", "SELECT ?t WHERE { GRAPH graph:provenance { ?s dcterms:title ?t } }", "--format", "json"
+    )
+    titles = {b["t"]["value"] for b in json.loads(done.stdout)["results"]["bindings"]}
+    assert HOSTILE_TITLE in titles
+    shown = json.loads(_run(folder, "show", "src-bad").stdout)
+    assert shown["body"]["publisher"] == FORMULA
