@@ -281,13 +281,22 @@ class Record:
 
     # -- asking -------------------------------------------------------------------------
 
-    def sparql(self, text: str, *, as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None) -> Answer:
-        """Run a SPARQL query on the record as it stood at a point of the clocks."""
+    def sparql(
+        self,
+        text: str,
+        *,
+        as_of: Clock = None,
+        known_by: Clock = None,
+        valid_at: Clock = None,
+        allow_service: bool = False,
+    ) -> Answer:
+        """Run a SPARQL query on the record as it stood at a point of the clocks; a call to
+        another endpoint (SERVICE) is refused unless allow_service."""
         from accords.graph.labels import Labels
         from accords.graph.sparql import run
 
         projection = self.projection(self.view(as_of, known_by, valid_at))
-        return Answer(run(projection, text), projection.head(), Labels(projection.store))
+        return Answer(run(projection, text, allow_service), projection.head(), Labels(projection.store))
 
     def query(
         self,

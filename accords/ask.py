@@ -52,6 +52,11 @@ def show_results(answer: Any, fmt: str | None) -> None:
     help="table on a terminal, SPARQL results JSON when piped; csv, tsv (a cell a spreadsheet would run as a "
     "formula gets a leading '); turtle or ntriples for CONSTRUCT/DESCRIBE.",
 )
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let the query call the other SPARQL endpoints it names (SERVICE); refused without it.",
+)
 def sparql(
     query: str | None,
     file: IO[str] | None,
@@ -60,8 +65,10 @@ def sparql(
     valid_at: str | None,
     store: str | None,
     fmt: str | None,
+    allow_service: bool,
 ) -> None:
-    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE); updates are refused.
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE); updates are refused, and so is
+    a call to another endpoint (SERVICE) unless --allow-service names the intent.
 
     The default graph is what the record believes now (graph:belief, with the
     vocabulary and state names); claims, sources and their provenance are in
@@ -78,7 +85,7 @@ def sparql(
     """
     text = query_text(query, file)
     record = open_record(store)
-    show_results(record.sparql(text, **clocks(record, as_of, known_by, valid_at)), fmt)
+    show_results(record.sparql(text, **clocks(record, as_of, known_by, valid_at), allow_service=allow_service), fmt)
 
 
 @click.command()

@@ -15,8 +15,33 @@ DEFAULT_GRAPHS: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [BELIEF, V
 _UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD")
 
 
-def run(projection: Projection, text: str) -> Any:
-    """Run a query: QuerySolutions, QueryBoolean or QueryTriples. InputError on bad text."""
+def calls_service(text: str) -> bool:
+    """Whether a query calls another endpoint (SERVICE), read from its parse (a word in a
+    string or a comment is not a call); a query the parser cannot read is judged by its words."""
+    from pyparsing import ParseException, ParseResults
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    def found(node: Any) -> bool:
+        if isinstance(node, CompValue):
+            return node.name == "ServiceGraphPattern" or any(found(v) for v in node.values())
+        return isinstance(node, (list, tuple, ParseResults)) and any(found(v) for v in node)
+
+    try:
+        return found(parseQuery(text))
+    except (ParseException, ValueError, TypeError):
+        return "SERVICE" in text.upper()
+
+
+def run(projection: Projection, text: str, allow_service: bool = False) -> Any:
+    """Run a query: QuerySolutions, QueryBoolean or QueryTriples. InputError on bad text,
+    and on a call to another endpoint (SERVICE) unless allow_service: a query file shared
+    among colleagues must not send the record's data to a host nobody named."""
+    if not allow_service and "SERVICE" in text.upper() and calls_service(text):
+        raise InputError(
+            "the query calls another SPARQL endpoint (SERVICE): refused, so that no data leaves this machine unasked",
+            "run it with --allow-service if you mean to query that endpoint",
+        )
     try:
         return projection.store.query(
             text,

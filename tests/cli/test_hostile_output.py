@@ -102,3 +102,19 @@ def test_json_stays_exact(folder: Path) -> None:
     assert HOSTILE_TITLE in titles
     shown = json.loads(_run(folder, "show", "src-bad").stdout)
     assert shown["body"]["publisher"] == FORMULA
+
+
+def test_a_query_cannot_reach_the_network_unless_told(folder: Path) -> None:
+    calling = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    refused = _run(folder, "sparql", calling)
+    assert refused.returncode == 2 and "SERVICE" in refused.stderr and "--allow-service" in refused.stderr
+    nested = "SELECT * WHERE { { SELECT ?s WHERE { service <http://127.0.0.1:9/x> { ?s ?p ?o } } } }"
+    assert _run(folder, "sparql", nested).returncode == 2
+    # harmless twins: the word in a string, in a comment, in an IRI
+    for harmless in (
+        'SELECT ?t WHERE { GRAPH graph:provenance { ?s dcterms:title ?t } FILTER (?t != "SERVICE <http://x>") }',
+        "SELECT ?t WHERE { GRAPH graph:provenance { ?s dcterms:title ?t } }  # no SERVICE here",
+        "SELECT ?s WHERE { ?s <http://example.com/SERVICE> ?o }",
+    ):
+        done = _run(folder, "sparql", harmless, "--format", "json")
+        assert done.returncode == 0, (harmless, done.stderr)
