@@ -107,5 +107,14 @@ def cli(store: str | None, debug: bool) -> None:
 
 
 def main() -> None:
-    """Entry point of the `accords` command."""
+    """Entry point of the `accords` command. An argument that is not UTF-8 (a key, a name
+    or a field's value in bytes of another encoding) is bad input, refused before any command."""
+    for n, arg in enumerate(sys.argv[1:], 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raw = arg.encode("utf-8", "surrogateescape")
+            sys.stderr.write(f"error: argument {n} is not valid UTF-8: {raw!r}\n")
+            sys.stderr.write("hint: give keys, names and values as UTF-8 text\n")
+            sys.exit(2)
     cli.main(prog_name="accords")

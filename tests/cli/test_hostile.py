@@ -1,6 +1,7 @@
-"""Nothing printed can attack its reader, through the installed accords command: control
-characters of the data reach a terminal as escapes, a CSV or TSV cell never runs as a
-spreadsheet formula, and JSON stays exact. Each hostile case has a harmless twin."""
+"""Hostile input and output, through the installed accords command: control characters of
+the data reach a terminal as escapes, a CSV or TSV cell never runs as a spreadsheet
+formula, JSON stays exact, a query does not reach the network unasked, an argument that is
+not UTF-8 is bad input. Each hostile case has a harmless twin."""
 
 from __future__ import annotations
 
@@ -118,3 +119,18 @@ def test_a_query_cannot_reach_the_network_unless_told(folder: Path) -> None:
     ):
         done = _run(folder, "sparql", harmless, "--format", "json")
         assert done.returncode == 0, (harmless, done.stderr)
+
+
+def test_an_argument_that_is_not_utf8_is_bad_input_and_writes_nothing(folder: Path) -> None:
+    before = _run(folder, "log", "--format", "jsonl").stdout
+    record = ["record", "--type", "SourceRegistered", "-f", "kind=news"]
+    refused = subprocess.run(
+        ["accords", *record, "--key", b"src-\xff".decode("utf-8", "surrogateescape"), "-f", "title=T"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 2 and "not valid UTF-8" in refused.stderr and "argument" in refused.stderr
+    assert _run(folder, "log", "--format", "jsonl").stdout == before
+    fine = _run(folder, *record, "--key", "src-utf8", "-f", "title=Acuerdo de tercer país seguro (EE.UU.–Ecuador)")
+    assert fine.returncode == 0, fine.stderr
