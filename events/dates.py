@@ -17,7 +17,8 @@ from functools import lru_cache
 
 from accords.events.errors import InputError
 
-_PLAIN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%]?)$")
+# ASCII digits only: Python's \d and int() take any script's digits (٢٠٢٥ is 2025), a date's text does not
+_PLAIN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?%]?)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,8 @@ def _plain(text: str) -> Bounds | None:
     if not m:
         return None
     year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+    if month == 0 or day == 0:
+        raise InputError(f"{text!r} is not a calendar date", "months and days count from 01")
     if month and month > 12:
         return None  # EDTF seasons (21-41) are the library's business
     try:
@@ -89,7 +92,7 @@ def bounds(text: str) -> Bounds:
 
 
 _NUMERIC = re.compile(r"^[\d\s./-]+$")
-_DAY_MONTH = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$")
+_DAY_MONTH = re.compile(r"^[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4}$")
 
 
 def publication(published: str | None, recorded_at: str) -> Bounds:
@@ -121,6 +124,8 @@ def normalize(text: str) -> str:
     Ambiguous input ("01/02/2025") is refused, never guessed. (Cached: a record repeats its dates.)
     """
     text = text.strip()
+    if any(c.isdigit() and not c.isascii() for c in text):  # dateutil reads ٥ as 5: a record keeps 0-9
+        raise InputError(f"{text!r} has digits other than 0-9", "write the date's digits as 0-9: 2025-06-01")
     try:
         bounds(text)
         return text

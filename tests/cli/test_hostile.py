@@ -134,3 +134,26 @@ def test_an_argument_that_is_not_utf8_is_bad_input_and_writes_nothing(folder: Pa
     assert _run(folder, "log", "--format", "jsonl").stdout == before
     fine = _run(folder, *record, "--key", "src-utf8", "-f", "title=Acuerdo de tercer país seguro (EE.UU.–Ecuador)")
     assert fine.returncode == 0, fine.stderr
+
+
+@pytest.mark.parametrize(
+    ("published", "accepted"),
+    [
+        ("2025-00", False),  # month zero, once read as the whole year
+        ("2025-06-00", False),  # day zero, once read as the whole month
+        ("\u0662\u0660\u0662\u0665-\u0660\u0666-\u0660\u0661", False),  # Arabic-Indic digits
+        ("\u0665 August \u0662\u0660\u0662\u0665", False),
+        ("2025-06", True),
+        ("2025-06-01", True),
+        ("5 August 2025", True),
+    ],
+)
+def test_a_date_is_a_calendar_date_in_ascii_digits(tmp_path: Path, published: str, accepted: bool) -> None:
+    assert _run(tmp_path, "init").returncode == 0
+    source = {"type": "SourceRegistered", "key": "s", "body": {"title": "T", "kind": "news", "published": published}}
+    (tmp_path / "in.jsonl").write_text(json.dumps(source, ensure_ascii=False) + "\n", encoding="utf-8")
+    done = _run(tmp_path, "import", "in.jsonl")
+    assert done.returncode == (0 if accepted else 2), done.stderr
+    assert accepted or (
+        "in.jsonl:1: body.published" in done.stderr and _run(tmp_path, "log", "--format", "jsonl").stdout == ""
+    )

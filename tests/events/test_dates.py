@@ -34,7 +34,22 @@ def test_bounds(text: str, earliest: D | None, latest: D | None) -> None:
     assert bounds(text) == Bounds(earliest, latest)
 
 
-@pytest.mark.parametrize("text", ["2025-13-40", "2025-02-30", "yesterday", "", "2025-06/2025-01", "../.."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-13-40",
+        "2025-02-30",
+        "yesterday",
+        "",
+        "2025-06/2025-01",
+        "../..",
+        "2025-00",  # month zero: once read as the whole year
+        "2025-06-00",  # day zero: once read as the whole month
+        "2025-00/2025-06",
+        "\u0662\u0660\u0662\u0665-\u0660\u0666-\u0660\u0661",  # 2025-06-01 in Arabic-Indic digits
+        "\uff12\uff10\uff12\uff15",  # 2025 in fullwidth digits
+    ],
+)
 def test_not_edtf(text: str) -> None:
     with pytest.raises(InputError):
         bounds(text)
@@ -62,7 +77,10 @@ def test_normalize_human_dates(text: str, edtf_text: str) -> None:
     assert normalize(text) == edtf_text
 
 
-@pytest.mark.parametrize("text", ["01/02/2025", "1.2.2025", "the other day", "2025-13-40"])
+@pytest.mark.parametrize(
+    "text",
+    ["01/02/2025", "1.2.2025", "the other day", "2025-13-40", "2025-06-00", "\u0665 August \u0662\u0660\u0662\u0665"],
+)
 def test_normalize_refuses_ambiguous_or_bad(text: str) -> None:
     with pytest.raises(InputError):
         normalize(text)
