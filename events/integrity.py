@@ -214,11 +214,14 @@ def _parallel(
             child.join()
         return parts
     for child, receive in children:
+        while not receive.poll(0.2):  # progress goes on while the others finish (a part, or EOF)
+            tick(sum(done))
         try:
             parts.append(receive.recv())
         except EOFError:  # the child died before sending its part
             parts.append(None)  # type: ignore[arg-type]
         child.join()
+    tick(sum(done))
     return None if None in parts else parts
 
 
