@@ -432,8 +432,8 @@ def _traced(d: Details, stance: str, lines: list[str], conflicts: list[str]) -> 
 def _summarise(store: ox.Store, text: str, kind: str, traced: list[tuple[TracedClaim, Details]]) -> Trace:
     """The claims by publication (the first day their source's date can mean; an undated
     page at the day it was recorded), each word of a side marked latest or superseded."""
-    words = latest.marks(store, [claim_iri(d["id"] or "") for _c, d in traced])
-    traced = [(replace(c, word=words.get(claim_iri(d["id"] or "").value)), d) for c, d in traced]
+    words = latest.marks(store, {_ref(d): claim_iri(d["id"] or "") for _c, d in traced})
+    traced = [(replace(c, word=words.get(_ref(d))), d) for c, d in traced]
     traced.sort(key=lambda pair: (pair[1]["earliest"] or pair[1]["latest"] or "", pair[0].seq))
     claims = [c for c, _d in traced]
     supporting = [(c, d) for c, d in traced if c.stance == "supporting" and c.status == "active"]

@@ -9,7 +9,7 @@ in a fraction of the time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 
 import pyoxigraph as ox
 
@@ -24,14 +24,14 @@ _QUESTIONS = (acc("on"), acc("toward"))
 _LINKS = frozenset([prov("wasDerivedFrom"), prov("wasAttributedTo")])  # a claim's source and speaker
 
 
-def marks(store: ox.Store, claims: Iterable[ox.NamedNode]) -> dict[str, str]:
-    """For each of claims that is a word of a side on a question the side spoke on more
-    than once, by the claim's IRI: "latest word of Uganda on agreement/us-ug", or
-    "superseded: the latest word of Uganda on agreement/us-ug is c-x"."""
-    claims = set(claims)
+def marks(store: ox.Store, claims: Mapping[str, ox.NamedNode]) -> dict[str, str]:
+    """For each of claims (by the key the queries name it by: its key, else claim/ and its
+    id's first 12 digits) that is a word of a side on a question the side spoke on more
+    than once: "latest word of Uganda on agreement/us-ug", or "superseded: the latest word
+    of Uganda on agreement/us-ug is c-x"."""
     questions = {
         q.object
-        for claim in claims
+        for claim in claims.values()
         for node in {q.subject for q in store.quads_for_pattern(None, _POSITION, None, claim)}
         for p in _QUESTIONS
         for q in store.quads_for_pattern(node, p, None, claim)
@@ -48,17 +48,16 @@ def marks(store: ox.Store, claims: Iterable[ox.NamedNode]) -> dict[str, str]:
     small = ox.Store()
     small.extend(_dataset(store, words))  # type: ignore[arg-type]
     names = Labels(store)
-    keys = {_key(store, c): c.value for c in claims}
     out: dict[str, str] = {}
     for row in small.query(prepared(get(QUERY), View(), {})):  # type: ignore[union-attr]
         side, question = names(row["side"]), names(row["question"])
         latest = row["latest_claims"].value
         for key in latest.split():
-            if key in keys:
-                out[keys[key]] = f"latest word of {side} on {question}"
+            if key in claims:
+                out[key] = f"latest word of {side} on {question}"
         for key in row["superseded_claims"].value.split():
-            if key in keys:
-                out[keys[key]] = f"superseded: the latest word of {side} on {question} is {', '.join(latest.split())}"
+            if key in claims:
+                out[key] = f"superseded: the latest word of {side} on {question} is {', '.join(latest.split())}"
     return out
 
 
@@ -72,11 +71,3 @@ def _dataset(store: ox.Store, claims: set[ox.NamedNode]) -> list[ox.Quad]:
             if q.predicate in _LINKS and isinstance(q.object, ox.NamedNode):
                 quads += store.quads_for_pattern(q.object, None, None, PROVENANCE)
     return quads
-
-
-def _key(store: ox.Store, claim: ox.NamedNode) -> str:
-    """A claim as the query names it: its key, else claim/ and its id's first 12 digits."""
-    key = next(iter(store.quads_for_pattern(claim, acc("key"), None, PROVENANCE)), None)
-    if key is not None and isinstance(key.object, ox.Literal):
-        return key.object.value
-    return "claim/" + claim.value.rpartition("/claim/")[2][:12]
