@@ -102,6 +102,7 @@ class Projection:
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
+        self.lock: _Lock | None = None  # a reader's share of the lock file, held while it reads
 
     @classmethod
     def open(cls, path: Path) -> Projection:
@@ -205,26 +206,71 @@ def open_projection(
     """The persistent projection of recorder, caught up with the log, opened read-only;
     judged: keeping the judgement of disagreements of its head (graph/judgement.py).
 
-    Catching up takes the store's write lock only for as long as it writes; readers
-    open it read-only, so a failed or long query never locks out the next command.
+    Readers share a lock file beside the dataset, and the one command that catches it up
+    (or builds it) holds it alone: no reader opens a dataset while it is written, and a
+    reader that finds it behind waits for the writer, then reads what it wrote. The
+    projection returned holds its share of the lock until it is dropped.
     """
     path = location or default_location(recorder.url)
+    lock = _Lock(path)
+    lock.take(exclusive=False)
     if path.exists() and not rebuild:
         found = Projection(ox.Store.read_only(str(path)))  # opened once: it is what most commands read
-        if found.built_with() != built():
-            rebuild = True
-        elif found.head() == _bare(recorder.head()):
+        if found.built_with() == built() and found.head() == _bare(recorder.head()):
             if not judged:
+                found.lock = lock
                 return found
             from accords.graph import judgement  # only where it is asked for: 20 ms to import
 
             if judgement.judged(found.store):
+                found.lock = lock
                 return found
         del found  # released before the writer opens the folder
-    if rebuild and path.exists():
+    lock.take(exclusive=True)  # another command may have caught it up meanwhile: looked at again
+    if path.exists() and (rebuild or Projection(ox.Store.read_only(str(path))).built_with() != built()):
         shutil.rmtree(path)
     _catch_up(recorder, path, judged)
-    return Projection(ox.Store.read_only(str(path)))
+    lock.take(exclusive=False)
+    projection = Projection(ox.Store.read_only(str(path)))
+    projection.lock = lock
+    return projection
+
+
+class _Lock:
+    """The lock file beside a projection (flock: released when the process ends, however
+    it ends), shared by readers and held alone by a writer, waited for at most
+    ACCORDS_GRAPH_WAIT seconds (default 600)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.file = open(str(path) + ".lock", "a")  # noqa: SIM115 -- held for the projection's life
+
+    def take(self, exclusive: bool) -> None:
+        import fcntl
+        import time
+
+        mode = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
+        wait = float(os.environ.get("ACCORDS_GRAPH_WAIT", "600"))
+        start, told = time.monotonic(), False
+        while True:
+            try:
+                fcntl.flock(self.file.fileno(), mode)
+                return
+            except BlockingIOError:
+                now = time.monotonic()
+                if now - start > wait:
+                    raise StoreError(
+                        f"the graph at {self.path} has been busy for {wait:.0f} s: another accords command is "
+                        + ("reading it" if exclusive else "bringing it up to date"),
+                        "try again when it is done (ACCORDS_GRAPH_WAIT sets how long to wait)",
+                    ) from None
+                if not told and now - start > 1:
+                    from accords.output import say
+
+                    say(f"waiting for another accords command to finish with the graph at {self.path}", err=True)
+                    told = True
+                time.sleep(0.05)
 
 
 def _bare(head: Head) -> Head:
