@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import IO, Any
 
 import click
-import orjson
 
 from accords.api import SEED
 from accords.events.errors import InputError
-from accords.events.files import read_yaml
+from accords.events.files import parse_json, read_one
 from accords.events.log import Appended, Draft
 from accords.events.model import Event
 from accords.events.schema import REASONS, SCHEMAS
@@ -43,14 +42,11 @@ def init(store: str | None) -> None:
     say(f"store {record.recorder.url}: {record.head.seq} events")
 
 
-def _field_value(text: str, boolean: bool) -> Any:
+def _field_value(name: str, text: str, boolean: bool) -> Any:
     """A --field value: JSON for objects and lists, and for true/false in a yes-or-no
     field (a rating of "true" is text); text otherwise."""
     if text[:1] in ("{", "[") or boolean and text in ("true", "false"):
-        try:
-            return orjson.loads(text)
-        except orjson.JSONDecodeError as e:
-            raise InputError(f"--field value {text[:40]!r} is not valid JSON: {e}") from None
+        return parse_json(text.encode(), f"--field {name}")
     return text
 
 
@@ -105,6 +101,8 @@ def record_(
 ) -> None:
     """Record one event, from a JSON or YAML file (- for stdin) or from flags.
 
+    A file is read as JSON when it is named .json or begins with "{", as YAML otherwise.
+
     \b
     Example:
       accords record --type SourceRegistered --key src-ap-0611 \\
@@ -118,10 +116,7 @@ def record_(
     if file is not None:
         name = getattr(file, "name", "-")
         name = "stdin" if name in ("-", "<stdin>") else name
-        drafts = list(read_yaml(file, name))
-        if len(drafts) != 1:
-            raise InputError(f"{name}: holds {len(drafts)} events; `accords import` takes many")
-        draft = drafts[0]
+        draft = read_one(file, name)
         if key:
             draft = Draft(draft.type, draft.body, key, where=draft.where)
     elif type_:
@@ -131,7 +126,9 @@ def record_(
             name, sep, value = item.partition("=")
             if not sep or not name:
                 raise InputError(f"--field {item!r}: expected NAME=VALUE")
-            body[name] = _field_value(value, name in booleans)
+            if name in body:
+                raise InputError(f"--field {name}: given twice", "give each field once; a list is JSON: -f name='[…]'")
+            body[name] = _field_value(name, value, name in booleans)
         draft = Draft(type_, body, key)
     else:
         raise InputError("nothing to record", "give a FILE (or -), or --type with --field NAME=VALUE")

@@ -1,8 +1,10 @@
-"""RFC 8785 (JCS) canonical JSON, with a fast path that gives the same bytes."""
+"""RFC 8785 (JCS) canonical JSON, with a fast path that gives the same bytes, of text fit
+to be recorded."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from json.encoder import encode_basestring as _encode_basestring
 from typing import Any
@@ -14,39 +16,87 @@ from accords.events.errors import InputError
 
 _SAFE_INT = 2**53 - 1
 
+# What no text of the record may hold: what I-JSON (RFC 7493, which RFC 8785 asks of its
+# input) refuses, lone surrogates and noncharacters, and every control character but tab,
+# line feed and carriage return (an ESC in a title would act on each reader's terminal).
+_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
+    chr(p + 0xFFFE) + chr(p + 0xFFFF) for p in range(0x10000, 0x110000, 0x10000)
+)
+_REFUSED = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
 
-def _fast_is_exact(value: Any) -> bool:
-    """True when orjson with sorted keys writes exactly the JCS bytes for value.
+
+def _fast_is_exact(value: Any, texts: list[str]) -> bool:
+    """True when orjson with sorted keys writes exactly the JCS bytes for value; its keys
+    and strings added to texts.
 
     orjson and JCS agree on string escaping and integers; they differ on floats
     (ECMAScript number formatting) and on key order for keys with characters outside
     the Basic Multilingual Plane (JCS sorts by UTF-16 code units). A loop over exact
     types, not a recursion: it runs on every appended body.
     """
+    exact = True
     todo = [value]
     while todo:
         v = todo.pop()
         kind = type(v)
-        if kind is str or v is None or kind is bool:
+        if kind is str:
+            texts.append(v)
+        elif v is None or kind is bool:
             continue
-        if kind is int:
-            if not -_SAFE_INT <= v <= _SAFE_INT:
-                return False
+        elif kind is int:
+            exact = exact and -_SAFE_INT <= v <= _SAFE_INT
         elif kind is dict:
             for k in v:
-                if type(k) is not str or (not k.isascii() and max(k) > "\uffff"):
-                    return False
+                if type(k) is not str:
+                    exact = False
+                    continue
+                texts.append(k)
+                exact = exact and (k.isascii() or max(k) <= "\uffff")
             todo.extend(v.values())
         elif kind is list:
             todo.extend(v)
         else:
-            return False
-    return True
+            exact = False
+    return exact
+
+
+def _refused_at(value: Any, path: str = "") -> tuple[str, str]:
+    """Where in value a refused character is (a dotted path), and the character."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        at = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key)
+        found = _REFUSED.search(key) if isinstance(key, str) else None
+        if found is None and isinstance(item, str):
+            found = _REFUSED.search(item)
+        if found is not None:
+            return at, found[0]
+        if isinstance(item, (dict, list)) and (deeper := _refused_at(item, at))[0]:
+            return deeper
+    return "", ""
+
+
+def _refused(at: str, char: str) -> InputError:
+    return InputError(
+        f"{at}: holds U+{ord(char):04X}, a control character, lone surrogate or noncharacter",
+        "text may hold tab, line feed and carriage return, and no other control character",
+    )
+
+
+def check_text(text: str, name: str) -> None:
+    """InputError naming name unless text is fit to be recorded (as canonical() asks)."""
+    if found := _REFUSED.search(text):
+        raise _refused(name, found[0])
 
 
 def canonical(value: Any) -> bytes:
-    """The RFC 8785 canonical UTF-8 bytes of a JSON value."""
-    if _fast_is_exact(value):
+    """The RFC 8785 canonical UTF-8 bytes of a JSON value, whose text holds no control
+    character but tab, line feed and carriage return, no lone surrogate, no noncharacter."""
+    texts: list[str] = []
+    exact = _fast_is_exact(value, texts)
+    if _REFUSED.search("\n".join(texts)):
+        at, char = _refused_at(value, "body")
+        raise _refused(at, char)
+    if exact:
         try:
             return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
         except orjson.JSONEncodeError as e:  # lone surrogates and the like

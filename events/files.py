@@ -1,12 +1,19 @@
-"""Reading events from JSONL and YAML, and writing the log as JSONL, one event per line.
+"""Reading events from JSON, JSONL and YAML, and writing the log as JSONL, one event per line.
 
 Input lines are ``{"type": …, "key": …, "body": {…}}``. Lines written by `export` carry
 the whole envelope; re-importing them keeps recorded_at and recorded_by, so the chain
 (and its head hash) comes out identical.
+
+Input is read strictly, as the file says it is: JSON as JSON (no trailing commas, no NaN),
+a key given twice in one object is refused (whichever won would be a silent choice), and
+YAML has no aliases (a few lines of nested aliases expand to gigabytes). No line or file
+holds more than MAX_EVENT bytes for an event.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -16,9 +23,9 @@ import orjson
 
 from accords.events.errors import InputError
 from accords.events.log import Draft
-from accords.events.model import Event, event_id
+from accords.events.model import MAX_EVENT, TOO_BIG, Event, event_id
 from accords.events.canonical import canonical
-from accords.events.schema import SCHEMAS
+from accords.events.schema import MAX_DEPTH, SCHEMAS, check_depth, too_deep
 
 _ENVELOPE = {"type", "key", "body", "recorded_at", "recorded_by", "seq", "id", "prev", "hash"}
 
@@ -32,7 +39,34 @@ def _loader() -> Any:
     import yaml
 
     class Loader(yaml.SafeLoader):
-        pass
+        source = "stdin"  # the file's name, for messages
+        depth = 0  # how deep the node being composed is
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
+            if self.check_event(yaml.AliasEvent):
+                raise InputError(
+                    f"{self.source}:{line}: an alias (*name) is refused", "write the value out where it is used"
+                )
+            self.depth += 1
+            try:
+                if self.depth > MAX_DEPTH + 3:  # a list of events, an event, its body
+                    raise too_deep(f"{self.source}:{line}", MAX_DEPTH + 3)
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+            seen = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise InputError(
+                        f"{self.source}:{key_node.start_mark.line + 1}: {key}: given twice in one mapping",
+                        "give each key once",
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
 
     Loader.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -56,24 +90,76 @@ def draft(data: Any, where: str) -> Draft:
     given_id = data.get("id")
     if given_id is not None and given_id != event_id(type_, canonical(data["body"])):
         raise InputError(f"{where}: id: does not match the body (was the line altered?)")
+    recorded_at = data.get("recorded_at")
+    if recorded_at is not None and not isinstance(recorded_at, str):
+        raise InputError(f"{where}: recorded_at: expected an ISO 8601 time, got {type(recorded_at).__name__}")
     recorded_by = data.get("recorded_by")
     if recorded_by is not None and not isinstance(recorded_by, str):
         raise InputError(f"{where}: recorded_by: expected a name, got {type(recorded_by).__name__}")
-    return Draft(type_, data["body"], data.get("key"), data.get("recorded_at"), recorded_by, where)
+    return Draft(type_, data["body"], data.get("key"), recorded_at, recorded_by, where)
+
+
+def _duplicates_refused(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise InputError(f"{twice}: given twice in one object", "give each key once")
+    return found
+
+
+def parse_json(text: bytes, where: str, hint: str | None = None) -> Any:
+    """One JSON value, strictly: InputError naming where for malformed JSON or a key given
+    twice in one object. orjson reads it; when its output is not the very bytes read (any
+    input but compact JSON such as export writes), the json module reads it again, to see
+    every key as given."""
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as e:
+        try:
+            text.decode()
+        except UnicodeDecodeError as bad:
+            raise InputError(f"{where}: not UTF-8: byte {bad.object[bad.start]:#04x} at offset {bad.start}") from None
+        # the text is the file's; of orjson's position, only the column means anything
+        at = re.sub(r": line 1 column (\d+) \(char \d+\)$", r" (column \1)", str(e))
+        raise InputError(f"{where}: malformed JSON: {at}", hint) from None
+    check_depth(data, where, MAX_DEPTH + 2)  # an event around its body, which holds objects
+    if orjson.dumps(data) != text.strip():
+        try:
+            json.loads(text, object_pairs_hook=_duplicates_refused)
+        except InputError as e:
+            raise e.at(where) from None
+    return data
+
+
+def _lines(stream: IO[bytes], name: str) -> Iterator[tuple[int, bytes]]:
+    """The lines of stream, numbered, each read only up to MAX_EVENT bytes."""
+    for number, line in enumerate(iter(lambda: stream.readline(MAX_EVENT + 1), b""), 1):
+        if len(line) > MAX_EVENT and not line.endswith(b"\n"):
+            raise InputError(f"{name}:{number}: longer than {MAX_EVENT:,} bytes", TOO_BIG)
+        yield number, line
 
 
 def read_jsonl(stream: IO[bytes], name: str) -> Iterator[Draft]:
-    for number, line in enumerate(stream, 1):
+    for number, line in _lines(stream, name):
         if not line.strip():
             continue
-        try:
-            data = orjson.loads(line)
-        except orjson.JSONDecodeError as e:
-            # the line is the file's; of orjson's position, only the column means anything
-            where = re.sub(r": line 1 column (\d+) \(char \d+\)$", r" (column \1)", str(e))
-            hint = "YAML on stdin needs --input-format yaml" if name == "stdin" and number == 1 else None
-            raise InputError(f"{name}:{number}: malformed JSON: {where}", hint) from None
-        yield draft(data, f"{name}:{number}")
+        hint = "YAML on stdin needs --input-format yaml" if name == "stdin" and number == 1 else None
+        yield draft(parse_json(line, f"{name}:{number}", hint), f"{name}:{number}")
+
+
+def read_one(stream: IO[bytes], name: str) -> Draft:
+    """The one event of a file `record` reads: JSON when it is named .json or begins with
+    "{", YAML otherwise."""
+    text = stream.read(MAX_EVENT + 1)
+    if len(text) > MAX_EVENT:
+        raise InputError(f"{name}: longer than {MAX_EVENT:,} bytes", TOO_BIG)
+    if name.endswith(".json") or not name.endswith((".yaml", ".yml")) and text.lstrip()[:1] == b"{":
+        return draft(parse_json(text, name), name)
+    drafts = list(read_yaml(io.BytesIO(text), name))
+    if len(drafts) != 1:
+        raise InputError(f"{name}: holds {len(drafts)} events; `accords import` takes many")
+    return drafts[0]
 
 
 def read_yaml(stream: IO[bytes], name: str) -> Iterator[Draft]:
@@ -81,6 +167,7 @@ def read_yaml(stream: IO[bytes], name: str) -> Iterator[Draft]:
     import yaml
 
     loader = _loader()(stream)
+    loader.source = name
     try:
         while loader.check_node():
             node = loader.get_node()

@@ -12,8 +12,8 @@ from itertools import islice
 from typing import Any
 
 from accords.events.errors import ConflictError, InputError
-from accords.events.canonical import canonical
-from accords.events.model import Event, Head, event_hash, event_id, parse_timestamp, timestamp
+from accords.events.canonical import canonical, check_text
+from accords.events.model import MAX_EVENT, TOO_BIG, Event, Head, event_hash, event_id, parse_timestamp, timestamp
 from accords.events.schema import Normalize, normalize_body, references
 from accords.events.statement_workers import checked_ahead
 from accords.events.store import Recorder, Ref, Transaction
@@ -202,6 +202,10 @@ class Log:
                 if not isinstance(draft.type, str):
                     raise InputError("type: expected the name of an event type")
                 body = canonical(normalize_body(draft.type, draft.body, refs.resolve, statement))
+                if len(body) > MAX_EVENT:
+                    raise InputError(
+                        f"body: {len(body):,} bytes, more than the {MAX_EVENT:,} an event may hold", TOO_BIG
+                    )
             except InputError as e:
                 return prepared, e.at(draft.where) if draft.where else e
             id_ = event_id(draft.type, body)
@@ -226,6 +230,7 @@ class Log:
                 raise InputError(f"key: {draft.key!r} is already used by another event")
         recorded_at = self._recorded_at(draft, head)
         recorded_by = draft.recorded_by or self.recorded_by
+        check_text(recorded_by, "recorded_by")
         seq = head.seq + 1
         hash_ = event_hash(seq, p.id, draft.type, draft.key, recorded_at, recorded_by, p.body, head.hash)
         return Event(seq, p.id, draft.type, draft.key, recorded_at, recorded_by, p.body, head.hash, hash_)
@@ -234,6 +239,8 @@ class Log:
         if draft.recorded_at is None:
             # Record time never runs backwards, so `--as-of TIME` is one seq.
             return max(timestamp(self.clock()), head.recorded_at)
+        if not isinstance(draft.recorded_at, str):
+            raise InputError(f"recorded_at: expected an ISO 8601 time, got {type(draft.recorded_at).__name__}")
         try:
             given = timestamp(parse_timestamp(draft.recorded_at))
         except (TypeError, ValueError):

@@ -15,6 +15,10 @@ Statement = dict[str, Any] | list[dict[str, Any]]
 
 GENESIS = "0" * 64
 
+MAX_EVENT = 1 << 20
+"""The most bytes one event may take: a line of JSONL, a file of one event, a canonical body."""
+TOO_BIG = "an event records a quote, not the page: the page stays where it is published (url, content_hash)"
+
 
 @dataclass(frozen=True, slots=True)
 class Head:

@@ -8,6 +8,8 @@ id of an earlier event of the right type.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -143,10 +145,57 @@ STATEMENT_FIELDS = {
 """Event types whose body holds a statement, and the field that holds it."""
 
 
+MAX_DEPTH = 16
+"""How deep a body's objects and lists may nest (a statement nests three or four levels)."""
+
+
+def too_deep(name: str, limit: int) -> InputError:
+    return InputError(f"{name}: nests more than {limit} levels deep", "name a thing by its @id, not by nesting")
+
+
+def check_depth(value: Any, name: str, limit: int = MAX_DEPTH) -> None:
+    """InputError naming name if value nests more than limit levels."""
+    todo = [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if depth > limit:
+            raise too_deep(name, limit)
+        if isinstance(item, dict):
+            todo.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            todo.extend((v, depth + 1) for v in item)
+
+
 def _text(value: Any, name: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InputError(f"body.{name}: expected non-empty text, got {value!r}")
+    """Text with something to read: not empty, not only spaces or invisible characters."""
+    if not isinstance(value, str) or not any(not c.isspace() and unicodedata.category(c) != "Cf" for c in value):
+        raise InputError(f"body.{name}: expected text with something to read, got {value!r}")
     return value
+
+
+def _url(value: Any, name: str) -> str:
+    """An absolute http(s) URL or IRI, as RFC 3986 and 3987 write one: a host, and no space,
+    quote, angle bracket, brace, bar, backslash, caret, backquote or control character (a
+    space is written %20), nor a % that begins no escape."""
+    import rfc3986
+    from rfc3986 import exceptions, validators
+
+    text = _text(value, name)
+    bad = _URL_REFUSED.search(text)
+    if bad is not None:
+        raise InputError(
+            f"body.{name}: {text!r} holds {bad[0]!r}, which a URL writes escaped", "a space is %20, a quote %22"
+        )
+    try:
+        validators.Validator().require_presence_of("scheme", "host").allow_schemes("http", "https").check_validity_of(
+            "scheme", "host", "port", "path", "query", "fragment"
+        ).validate(rfc3986.iri_reference(text).encode())
+    except (exceptions.RFC3986Exception, ValueError, UnicodeError):
+        raise InputError(f"body.{name}: {text!r} is not an http(s) URL with a host") from None
+    return text
+
+
+_URL_REFUSED = re.compile(r'[\s"<>{}|\\^`\x00-\x1f\x7f]|%(?![0-9A-Fa-f]{2})')
 
 
 def _ref(value: Any, field: Field, resolve: Resolve) -> str:
@@ -161,10 +210,7 @@ def _check(field: Field, value: Any, resolve: Resolve, statement: Normalize) -> 
     if kind == "text":
         return _text(value, name)
     if kind == "url":
-        text = _text(value, name)
-        if not text.startswith(("http://", "https://")):
-            raise InputError(f"body.{name}: {text!r} is not an http(s) URL")
-        return text
+        return _url(value, name)
     if kind == "choice":
         if value not in field.choices:
             raise InputError(f"body.{name}: {value!r} is not one of: {', '.join(field.choices)}")
@@ -193,10 +239,15 @@ def _check(field: Field, value: Any, resolve: Resolve, statement: Normalize) -> 
                 reference_iri(item)  # the rule the projection mints the entity's IRI by
             except InputError as e:
                 raise InputError(f"body.{name}: {e.message}", e.hint) from None
+        if len({item.split("/", 1)[0] for item in value}) > 1:
+            raise InputError(
+                f"body.{name}: {', '.join(value)} are not things of one kind", "merge an actor with an actor"
+            )
         return value
     if kind == "object":
         if not isinstance(value, dict):
             raise InputError(f"body.{name}: expected a JSON object")
+        check_depth(value, f"body.{name}")
         return value
     if kind == "statement":
         try:

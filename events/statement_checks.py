@@ -15,11 +15,12 @@ import pyoxigraph as ox
 from accords.events.errors import InputError
 from accords.events import dates
 from accords.events.model import Statement
+from accords.events.schema import check_depth
 from accords.ontology.expansion import Term, Triple, compiled, expand
 from accords.ontology.quantities import Amount, parse_amount, parse_quantity, quantity_properties
 from accords.ontology.shapecheck import Result, check_triples
 from accords.ontology.states import normalize_state_refs
-from accords.ontology.vocabulary import ID_BASE, bounded_properties
+from accords.ontology.vocabulary import ID_BASE, bounded_properties, id_folders
 
 BLANK = "urn:accords:statement"
 """The IRI an unnamed statement node gets while it is checked (a blank node for the shapes)."""
@@ -33,6 +34,7 @@ def normalize_statement(value: Any) -> Statement:
     One object states one fact; a list of objects is one quote stating several (a tally of
     seven states is seven facts), each checked as a statement of its own and stored together.
     """
+    check_depth(value, "the statement")
     if isinstance(value, list):
         if not value:
             raise InputError("an empty list states nothing", "give one statement object, or a list of them")
@@ -68,13 +70,20 @@ def _normalize_node(value: Any) -> dict[str, Any]:
 
 
 def _human_dates(node: dict[str, Any], name: str) -> dict[str, Any]:
-    """node with the dates a person wrote ("5 August 2025") in EDTF, nested nodes too;
-    InputError for a date that cannot be read or could be read two ways."""
+    """node with the dates a person wrote ("5 August 2025") in EDTF, nested nodes too, each
+    node's keys and identifier checked; InputError for a date that cannot be read or could
+    be read two ways, a JSON-LD keyword, an identifier in another type's folder."""
     terms, dated = compiled().terms, _bounded()[1]
+    _check_identifier(node)
     if isinstance(node.get("@id"), str):
         name = node["@id"]
     out = {}
     for key, value in node.items():
+        if key.startswith("@") and key not in ("@id", "@type"):
+            raise InputError(
+                f'{name}, "{key}": a JSON-LD keyword a statement does not take',
+                'a node takes "@id", "@type" and the keys `accords statements` lists, each as plain JSON',
+            )
         term = terms.get(key)
         if isinstance(value, dict):
             value = _human_dates(value, "a nested node")
@@ -88,6 +97,26 @@ def _human_dates(node: dict[str, Any], name: str) -> dict[str, Any]:
                 raise InputError(f'{name}, "{key}": {e.message}', hint) from None
         out[key] = value
     return out
+
+
+def _check_identifier(node: dict[str, Any]) -> None:
+    """A node's @id names its @type's folder (acc:idFolder): a stance or an agreement cannot
+    take a state's identifier, and a node of a class with no folder takes no @id."""
+    given, kind = node.get("@id"), node.get("@type")
+    if not isinstance(given, str) or not isinstance(kind, str) or "/" not in given or ":" in given.split("/")[0]:
+        return  # not an identifier, a full IRI or a prefixed name, or unnamed: the IRI rule and shapes judge those
+    folder = id_folders().get(compiled().expand(kind))
+    if folder is None:
+        return  # a type the vocabulary does not have: the shapes say so
+    if not folder:
+        raise InputError(
+            f'{given}: @type {kind} takes no "@id"',
+            "its claim frames it: leave the @id out, and name what it is on or of",
+        )
+    if given.split("/", 1)[0] != folder:
+        raise InputError(
+            f'{given}: @type {kind} takes an "@id" in "{folder}/"', f'such as "{folder}/{given.split("/", 1)[-1]}"'
+        )
 
 
 def check_statement(statement: Statement) -> None:

@@ -9,7 +9,7 @@ from importlib.resources import files
 from typing import Any
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import RDFS
+from rdflib.namespace import OWL, RDF, RDFS
 
 ACC = Namespace("https://w3id.org/accords/ns#")
 ACCSH = Namespace("https://w3id.org/accords/shapes#")
@@ -82,6 +82,14 @@ def bound_datatype(bound: URIRef) -> URIRef:
     if not isinstance(datatype, URIRef):
         raise KeyError(f"{bound} is not a declared bound property")
     return datatype
+
+
+@cache
+def id_folders() -> dict[str, str]:
+    """Each class of the vocabulary (as an IRI) and the folder of its things' identifiers
+    (acc:idFolder), "" for a class whose things take none."""
+    graph = _graph("accords.ttl")
+    return {str(cls): str(graph.value(cls, ACC.idFolder) or "") for cls in graph.subjects(RDF.type, OWL.Class)}
 
 
 @cache

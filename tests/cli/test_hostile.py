@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,12 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     bad = {"type": "SourceRegistered", "key": "s-x", "body": {"title": "T", "kind": "news", f"{TITLE}field": 1}}
     (folder / "bad-field.jsonl").write_text(json.dumps(bad) + "\n", encoding="utf-8")
     assert _run(folder, "init").returncode == 0
-    done = _run(folder, "import", "in.jsonl")
+    assert _run(folder, "import", "in.jsonl").returncode == 2  # control characters are refused today
+    # ...but a log written before that rule holds them: written here by accords with the rule off
+    older = "import re, sys; import accords.events.canonical as c; c._REFUSED = re.compile('(?!)'); from accords.cli import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", older, "import", "in.jsonl"], cwd=folder, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     return folder
 
@@ -157,3 +163,208 @@ def test_a_date_is_a_calendar_date_in_ascii_digits(tmp_path: Path, published: st
     assert accepted or (
         "in.jsonl:1: body.published" in done.stderr and _run(tmp_path, "log", "--format", "jsonl").stdout == ""
     )
+
+
+# -- bad input: each hostile file refused (exit 2, naming where, nothing written), its twin accepted
+
+_SOURCE = {"title": "US and Eswatini sign a deal", "kind": "news", "published": "2025-07-16"}
+_STANCE = {"@type": "Stance", "state": "state/SZ", "position": "denied", "on": ["agreement/us-sz"]}
+
+
+def _source(key: str, **changes: object) -> dict[str, object]:
+    return {
+        "type": "SourceRegistered",
+        "key": key,
+        "body": {**_SOURCE, "title": f"{key}: {_SOURCE['title']}", **changes},
+    }
+
+
+def _claim(key: str, statement: object) -> dict[str, object]:
+    body = {
+        "source": "src-base",
+        "quote": f"Eswatini denied it ({key}).",
+        "attributed_to": "the government",
+        "certainty": "reported",
+    }
+    body["statement"] = statement
+    return {"type": "ClaimRecorded", "key": key, "body": body}
+
+
+def _line(event: object) -> bytes:
+    return json.dumps(event, ensure_ascii=False).encode() + b"\n"
+
+
+def _nested(depth: int) -> object:
+    return json.loads("[" * depth + "]" * depth)
+
+
+_LAUGHS = b"type: SourceRegistered\nkey: s-yaml\nbody:\n  kind: news\n  note: &a lol\n  title: *a\n"
+
+# name: (file name, hostile bytes, what the refusal says, harmless twin bytes)
+BAD_INPUT = {
+    "NUL in a title": (
+        "x.jsonl",
+        _line(_source("s-nul", title="a\x00b")),
+        "body.title: holds U+0000",
+        _line(_source("s-nul", title="a\tb")),
+    ),
+    "a noncharacter": (
+        "x.jsonl",
+        _line(_source("s-nc", title="a\uffffb")),
+        "holds U+FFFF",
+        _line(_source("s-nc", title="a\u00e9b")),
+    ),
+    "ESC in a statement": (
+        "x.jsonl",
+        _line(_claim("c-esc", {**_STANCE, "description": "\x1b[2J"})),
+        "body.statement.description: holds U+001B",
+        _line(_claim("c-esc", {**_STANCE, "description": "said so\non 16 July"})),
+    ),
+    "bytes not UTF-8": (
+        "x.jsonl",
+        b'{"type": "SourceRegistered", "key": "s-\xff"}\n',
+        "not UTF-8",
+        _line(_source("s-utf8", title="\u00ff")),
+    ),
+    "nesting 300 deep": (
+        "x.json",
+        _line(_claim("c-deep", {**_STANCE, "description": _nested(300)})),
+        "nests more than",
+        _line(_claim("c-deep", {**_STANCE, "description": "flat"})),
+    ),
+    "nesting 900 deep": ("x.jsonl", b"[" * 900 + b"]" * 900 + b"\n", "nests more than", _line(_source("s-900"))),
+    "a YAML alias": ("x.yaml", _LAUGHS, "x.yaml:6: an alias (*name) is refused", _LAUGHS.replace(b"*a", b"lol")),
+    "a YAML key twice": (
+        "x.yaml",
+        b"type: SourceRegistered\nkey: s-twice\nbody:\n  title: A\n  title: B\n  kind: news\n",
+        "x.yaml:5: title: given twice",
+        b"type: SourceRegistered\nkey: s-twice\nbody:\n  title: A\n  kind: news\n",
+    ),
+    "a JSON key twice": (
+        "x.jsonl",
+        b'{"type": "SourceRegistered", "key": "s-a", "key": "s-b", "body": {"title": "J", "kind": "news"}}\n',
+        "x.jsonl:1: key: given twice",
+        b'{"type": "SourceRegistered", "key": "s-a", "body": {"title": "J", "kind": "news"}}\n',
+    ),
+    "a trailing comma in .json": (
+        "x.json",
+        b'{"type": "SourceRegistered", "key": "s-comma", "body": {"title": "T", "kind": "news",}}',
+        "malformed JSON",
+        b'{"type": "SourceRegistered", "key": "s-comma", "body": {"title": "T", "kind": "news"}}',
+    ),
+    "recorded_at a number": (
+        "x.jsonl",
+        _line({**_source("s-at"), "recorded_at": 5}),
+        "recorded_at: expected an ISO 8601 time",
+        _line({**_source("s-at"), "recorded_at": "2099-01-01T00:00:00.000000Z"}),
+    ),
+    "an event of 2 MB": (
+        "x.jsonl",
+        _line(_source("s-big", note="x" * 2_000_000)),
+        "longer than 1,048,576 bytes",
+        _line(_source("s-big", note="x" * 100_000)),
+    ),
+    "a URL with a space": (
+        "x.jsonl",
+        _line(_source("s-url", url="https://e.org/a b")),
+        "body.url",
+        _line(_source("s-url", url="https://e.org/a%20b")),
+    ),
+    "a URL with quotes": (
+        "x.jsonl",
+        _line(_source("s-q", url='https://e.org/"a"')),
+        "body.url",
+        _line(_source("s-q", url="https://e.org/a?b=1#c")),
+    ),
+    "a URL with a newline": (
+        "x.jsonl",
+        _line(_source("s-nl", url="https://e.org/a\nb")),
+        "body.url",
+        _line(_source("s-nl", url="https://www.aljazeera.net/news/2025/7/16/\u062a\u0631\u062d\u064a\u0644")),
+    ),
+    "a bare http://": (
+        "x.jsonl",
+        _line(_source("s-bare", url="http://")),
+        "is not an http(s) URL with a host",
+        _line(_source("s-bare", url="http://e.org")),
+    ),
+    "@graph in a statement": (
+        "x.jsonl",
+        _line(_claim("c-graph", {**_STANCE, "@graph": [{"@id": "state/US"}]})),
+        '"@graph": a JSON-LD keyword',
+        _line(_claim("c-graph", _STANCE)),
+    ),
+    "@value in a statement": (
+        "x.jsonl",
+        _line(_claim("c-value", {**_STANCE, "description": {"@value": "x"}})),
+        '"@value": a JSON-LD keyword',
+        _line(_claim("c-value", {**_STANCE, "description": "x"})),
+    ),
+    "a stance named state/US": (
+        "x.jsonl",
+        _line(_claim("c-stance", {**_STANCE, "@id": "state/US"})),
+        'state/US: @type Stance takes no "@id"',
+        _line(_claim("c-stance", {**_STANCE, "toward": "state/US"})),
+    ),
+    "an agreement named as a transfer": (
+        "x.jsonl",
+        _line(_claim("c-folder", {"@id": "transfer/us-sz", "@type": "Agreement", "parties": ["state/US", "state/SZ"]})),
+        '@type Agreement takes an "@id" in "agreement/"',
+        _line(
+            _claim("c-folder", {"@id": "agreement/us-sz", "@type": "Agreement", "parties": ["state/US", "state/SZ"]})
+        ),
+    ),
+    "an empty @id": (
+        "x.jsonl",
+        _line(_claim("c-empty", {**_STANCE, "@id": ""})),
+        "'' is not an identifier",
+        _line(_claim("c-empty", _STANCE)),
+    ),
+    "a zero-width title": (
+        "x.jsonl",
+        _line(_source("s-zw", title="\u200b\u200c\u2060")),
+        "body.title: expected text with something to read",
+        _line(_source("s-zw", title="\u0915\u094d\u200d\u0937 deal")),  # a joiner inside real text
+    ),
+    "a merge of an actor and a state": (
+        "x.jsonl",
+        _line(
+            {"type": "EntitiesMerged", "body": {"entities": ["actor/x", "state/US"], "judged_by": "me", "reason": "r"}}
+        ),
+        "are not things of one kind",
+        _line(
+            {"type": "EntitiesMerged", "body": {"entities": ["actor/x", "actor/y"], "judged_by": "me", "reason": "r"}}
+        ),
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("inputs")
+    assert _run(folder, "init").returncode == 0
+    (folder / "base.jsonl").write_bytes(_line(_source("src-base")))
+    assert _run(folder, "import", "base.jsonl").returncode == 0
+    return folder
+
+
+@pytest.mark.parametrize("name", list(BAD_INPUT))
+def test_bad_input_is_refused_naming_where_and_its_twin_is_recorded(inputs: Path, name: str) -> None:
+    file, hostile, says, harmless = BAD_INPUT[name]
+    command = "record" if file == "x.json" else "import"
+    store = inputs / "accords.db"
+    before = store.read_bytes()
+    (inputs / file).write_bytes(hostile)
+    refused = _run(inputs, command, file)
+    assert refused.returncode == 2 and says in refused.stderr and file in refused.stderr, refused.stderr
+    assert store.read_bytes() == before
+    (inputs / file).write_bytes(harmless)
+    done = _run(inputs, command, file)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_field_given_twice_is_refused(inputs: Path) -> None:
+    record = ["record", "--type", "SourceRegistered", "--key", "s-f", "-f", "kind=news"]
+    refused = _run(inputs, *record, "-f", "title=F", "-f", "title=G")
+    assert refused.returncode == 2 and "--field title: given twice" in refused.stderr
+    assert _run(inputs, *record, "-f", "title=F").returncode == 0
