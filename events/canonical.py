@@ -93,7 +93,8 @@ def canonical(value: Any) -> bytes:
     character but tab, line feed and carriage return, no lone surrogate, no noncharacter."""
     texts: list[str] = []
     exact = _fast_is_exact(value, texts)
-    if _REFUSED.search("\n".join(texts)):
+    joined = " ".join(texts)
+    if not joined.isprintable() and _REFUSED.search(joined):  # printable: no control character at all
         at, char = _refused_at(value, "body")
         raise _refused(at, char)
     if exact:

@@ -123,8 +123,12 @@ def parse_json(text: bytes, where: str, hint: str | None = None) -> Any:
         # the text is the file's; of orjson's position, only the column means anything
         at = re.sub(r": line 1 column (\d+) \(char \d+\)$", r" (column \1)", str(e))
         raise InputError(f"{where}: malformed JSON: {at}", hint) from None
-    check_depth(data, where, MAX_DEPTH + 2)  # an event around its body, which holds objects
-    if orjson.dumps(data) != text.strip():
+    try:
+        same = orjson.dumps(data) == text.strip()
+    except orjson.JSONEncodeError:  # nested deeper than orjson writes
+        same = False
+    if not same:
+        check_depth(data, where, MAX_DEPTH + 2)  # an event around its body, which holds objects
         try:
             json.loads(text, object_pairs_hook=_duplicates_refused)
         except InputError as e:

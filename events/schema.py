@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from accords.events.errors import InputError
@@ -168,6 +169,8 @@ def check_depth(value: Any, name: str, limit: int = MAX_DEPTH) -> None:
 
 def _text(value: Any, name: str) -> str:
     """Text with something to read: not empty, not only spaces or invisible characters."""
+    if isinstance(value, str) and value.isprintable() and value.strip():  # no format character: quick
+        return value
     if not isinstance(value, str) or not any(not c.isspace() and unicodedata.category(c) != "Cf" for c in value):
         raise InputError(f"body.{name}: expected text with something to read, got {value!r}")
     return value
@@ -178,7 +181,7 @@ def _url(value: Any, name: str) -> str:
     quote, angle bracket, brace, bar, backslash, caret, backquote or control character (a
     space is written %20), nor a % that begins no escape."""
     import rfc3986
-    from rfc3986 import exceptions, validators
+    from rfc3986 import exceptions
 
     text = _text(value, name)
     bad = _URL_REFUSED.search(text)
@@ -187,12 +190,22 @@ def _url(value: Any, name: str) -> str:
             f"body.{name}: {text!r} holds {bad[0]!r}, which a URL writes escaped", "a space is %20, a quote %22"
         )
     try:
-        validators.Validator().require_presence_of("scheme", "host").allow_schemes("http", "https").check_validity_of(
-            "scheme", "host", "port", "path", "query", "fragment"
-        ).validate(rfc3986.iri_reference(text).encode())
+        _url_validator().validate(rfc3986.iri_reference(text).encode())
     except (exceptions.RFC3986Exception, ValueError, UnicodeError):
         raise InputError(f"body.{name}: {text!r} is not an http(s) URL with a host") from None
     return text
+
+
+@cache
+def _url_validator() -> Any:
+    from rfc3986 import validators
+
+    return (
+        validators.Validator()
+        .require_presence_of("scheme", "host")
+        .allow_schemes("http", "https")
+        .check_validity_of("scheme", "host", "port", "path", "query", "fragment")
+    )
 
 
 _URL_REFUSED = re.compile(r'[\s"<>{}|\\^`\x00-\x1f\x7f]|%(?![0-9A-Fa-f]{2})')
