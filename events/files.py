@@ -90,13 +90,10 @@ def draft(data: Any, where: str) -> Draft:
     given_id = data.get("id")
     if given_id is not None and given_id != event_id(type_, canonical(data["body"])):
         raise InputError(f"{where}: id: does not match the body (was the line altered?)")
-    recorded_at = data.get("recorded_at")
-    if recorded_at is not None and not isinstance(recorded_at, str):
-        raise InputError(f"{where}: recorded_at: expected an ISO 8601 time, got {type(recorded_at).__name__}")
     recorded_by = data.get("recorded_by")
     if recorded_by is not None and not isinstance(recorded_by, str):
         raise InputError(f"{where}: recorded_by: expected a name, got {type(recorded_by).__name__}")
-    return Draft(type_, data["body"], data.get("key"), recorded_at, recorded_by, where)
+    return Draft(type_, data["body"], data.get("key"), data.get("recorded_at"), recorded_by, where)
 
 
 def _duplicates_refused(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
