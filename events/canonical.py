@@ -60,11 +60,11 @@ def _fast_is_exact(value: Any, texts: list[str]) -> bool:
     return exact
 
 
-def _refused_at(value: Any, path: str = "") -> tuple[str, str]:
-    """Where in value a refused character is (a dotted path), and the character."""
+def _refused_at(value: Any, path: str) -> tuple[str, str]:
+    """Where in value (itself at path) a refused character is, and the character."""
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for key, item in items:
-        at = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key)
+        at = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}"
         found = _REFUSED.search(key) if isinstance(key, str) else None
         if found is None and isinstance(item, str):
             found = _REFUSED.search(item)
@@ -100,7 +100,7 @@ def canonical(value: Any) -> bytes:
     if exact:
         try:
             return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-        except orjson.JSONEncodeError as e:  # lone surrogates and the like
+        except orjson.JSONEncodeError as e:  # nested deeper than orjson writes
             raise InputError(f"not representable as JSON: {e}") from None
     try:
         return rfc8785.dumps(value)

@@ -97,11 +97,12 @@ def draft(data: Any, where: str) -> Draft:
 
 
 def _duplicates_refused(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found = dict(pairs)
-    if len(found) != len(pairs):
-        seen: set[str] = set()
-        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
-        raise InputError(f"{twice}: given twice in one object", "give each key once")
+    """An object's keys and values as the json module reads them, refused if a key is given twice."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise InputError(f"{key}: given twice in one object", "give each key once")
+        found[key] = value
     return found
 
 
