@@ -5,10 +5,10 @@ accepted one, every read still answers."""
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,18 +16,21 @@ from hypothesis import strategies as st
 from accords.cli import cli
 from accords.events.schema import CERTAINTY, SCHEMAS, SOURCE_KINDS
 
-_FOLDER = Path(tempfile.mkdtemp(prefix="accords-arbitrary-"))
-_STORE = _FOLDER / "accords.db"
 _RUNNER = CliRunner()
 
 
-def _run(*args: str) -> int:
-    env = {"ACCORDS_STORE": str(_STORE), "ACCORDS_USER": "tester"}
+def _run(store: Path, *args: str) -> int:
+    env = {"ACCORDS_STORE": str(store), "ACCORDS_USER": "tester"}
     return _RUNNER.invoke(cli, list(args), env=env).exit_code
 
 
-_run("init")
-_run("import", "--seed")
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store with the seed, shared by every example (each refused one leaves it as it was)."""
+    path = tmp_path_factory.mktemp("arbitrary") / "accords.db"
+    assert _run(path, "init") == 0 and _run(path, "import", "--seed") == 0
+    return path
+
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
 json_values: st.SearchStrategy[Any] = st.recursive(
@@ -104,17 +107,17 @@ inputs = st.one_of(
 )
 
 
-@given(inputs, st.sampled_from(["import", "record"]))
+@given(data=inputs, command=st.sampled_from(["import", "record"]))
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
-def test_arbitrary_input_is_accepted_or_refused_never_an_internal_error(data: bytes, command: str) -> None:
-    path = _FOLDER / ("in.jsonl" if command == "import" else "in.json")
+def test_arbitrary_input_is_accepted_or_refused_never_an_internal_error(store: Path, data: bytes, command: str) -> None:
+    path = store.parent / ("in.jsonl" if command == "import" else "in.json")
     path.write_bytes(data + b"\n")
-    before = _STORE.read_bytes()
-    code = _run(command, str(path))
+    before = store.read_bytes()
+    code = _run(store, command, str(path))
     assert code in (0, 2), (command, data)
     if code == 2:
-        assert _STORE.read_bytes() == before, data
-    elif _STORE.read_bytes() != before:  # something was recorded: every read still answers
+        assert store.read_bytes() == before, data
+    elif store.read_bytes() != before:  # something was recorded: every read still answers
         for read in (["log"], ["query", "payments"], ["trace", "state/RW"], ["sparql", "ASK {}"]):
-            assert _run(*read, "--format", "json") == 0, (read, data)
-        assert _run("export", "--format", "trig") == 0 and _run("verify") == 0, data
+            assert _run(store, *read, "--format", "json") == 0, (read, data)
+        assert _run(store, "export", "--format", "trig") == 0 and _run(store, "verify") == 0, data
