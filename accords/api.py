@@ -32,6 +32,7 @@ from accords.events.backends import open_store
 if TYPE_CHECKING:
     from accords.events.integrity import Verified
     from accords.graph.projection import Projection, View
+    from accords.graph.refold import Refolded
     from accords.graph.timeline import Span
     from accords.graph.evidence import Trace
     from accords.graph.validation import Shapes
@@ -344,9 +345,15 @@ class Record:
     ) -> tuple[list[Any], Head]:
         """The findings of the graph shapes (SHACL results) at a point of the clocks, and the head checked."""
         from accords.graph.validation import Validator, builtin_shapes
+        from accords.ontology.shapecheck import Result
+        from accords.ontology.vocabulary import ACCSH
 
         projection = self.projection(self.view(as_of, known_by, valid_at), judged=True)
-        return Validator(projection.store, shapes or builtin_shapes()).validate(), projection.head()
+        found: list[Any] = [
+            Result(str(ACCSH) + "Projectable", event, None, "Violation", f"seq {seq} could not be projected: {why}")
+            for seq, event, why in projection.skipped()
+        ]
+        return found + Validator(projection.store, shapes or builtin_shapes()).validate(), projection.head()
 
     # -- projections --------------------------------------------------------------------
 
@@ -444,6 +451,13 @@ class Record:
         from accords.events.integrity import verify
 
         return verify(self.recorder, progress, processes)
+
+    def verify_graph(self) -> Refolded | None:
+        """Whether the RDF projection is the fold of the log it says it reflects (a projection
+        that is not is removed: the next read rebuilds it); None when there is none yet."""
+        from accords.graph.refold import check
+
+        return check(self.recorder)
 
 
 def check_proof(doc: Any, name: str = "proof", root: str | None = None) -> str:

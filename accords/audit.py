@@ -20,34 +20,60 @@ def _progress(seq: int) -> None:
 
 @click.command()
 @processes_option
+@click.option(
+    "--graph",
+    is_flag=True,
+    help="Also fold the log afresh and compare the RDF projection with it (as long again as building it).",
+)
 @store_option
 @format_option("table", "json")
-def verify(processes: int | None, store: str | None, fmt: str | None) -> None:
+def verify(processes: int | None, graph: bool, store: str | None, fmt: str | None) -> None:
     """Recompute every id, hash and link of the chain, and check stored checkpoints.
 
     Exit 0 when the log verifies; exit 1 naming the first bad seq and what is wrong.
     Progress goes to stderr every 10,000 events. A log of 40,000 events or more is
     split into seq ranges checked side by side, one process per CPU (-j to use fewer).
 
+    With --graph, the RDF projection that every read answers from (accords.db.graph) must
+    be the fold of the log it says it reflects, quad for quad: exit 1 naming what differs
+    when it is not, and it is removed, so the next read builds it afresh from the log.
+
     \b
     Example:
       accords verify
+      accords verify --graph
       accords verify --store postgresql://me@localhost/accords --format json
     """
-    result = open_record(store).verify(processes, progress=_progress)
-    row = {
+    record = open_record(store)
+    result = record.verify(processes, progress=_progress)
+    row: dict[str, Any] = {
         "ok": result.problem is None,
         "events": result.events,
         "head": result.head,
         "bad_seq": result.problem.seq if result.problem else None,
         "problem": result.problem.what if result.problem else None,
     }
+    refolded = record.verify_graph() if graph and result.problem is None else None
+    if graph:  # none: there is no graph yet
+        row["graph"] = refolded.status if refolded else "none"
+        row["ok"] = row["ok"] and row["graph"] != "differs"
     if fmt:
         render([row], list(row), fmt)
     elif result.problem is None:
         say(f"ok: {result.events} events verify; head {result.head}")
+        if refolded is None and graph:
+            say("no graph to check: the next read builds it from the log")
+        elif refolded is not None and refolded.status == "ok":
+            say(f"ok: the graph at {refolded.path} is the fold of the log to seq {refolded.seq}")
+        elif refolded is not None and refolded.status == "stale":
+            say(f"the graph at {refolded.path} is unfinished or of another version: the next read builds it afresh")
     if result.problem is not None:
         raise NotConforming(f"seq {result.problem.seq}: {result.problem.what}")
+    if refolded is not None and refolded.status == "differs":
+        raise NotConforming(
+            f"the graph at {refolded.path} is not the fold of the log to seq {refolded.seq}: {refolded.problem}",
+            "it has been removed: the next read builds it afresh from the log",
+        )
 
 
 @click.command()

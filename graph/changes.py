@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from accords.events.listing import summary
 from accords.events.store import Recorder
 from accords.graph.labels import Labels
-from accords.graph.projection import Projection, parse_view, view
+from accords.graph.projection import Projection, parse_view, tell, view
 from accords.graph.terms import BELIEF, ID, PROVENANCE, acc, short
 
 
@@ -51,6 +51,7 @@ def replay(recorder: Recorder, start: int = 1, stop: int | None = None) -> list[
         )
 
     projection.fold(recorder.read(1, stop), track=True, on_event=step)
+    tell(projection)
     return rows
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from accords.events.dates import bounds, publication
+from accords.events.errors import AccordsError
 from accords.events.model import Event
 from accords.graph.statement_rdf import FRAME, Triple, entity_iri, frames, statement_triples
 from accords.graph.terms import (
@@ -77,6 +78,15 @@ def _date_bounds(subject: ox.NamedNode, text: str, low: str, high: str) -> list[
     return out
 
 
+class Unprojectable(Exception):
+    """An event the fold cannot apply (a log written by an older version: a field missing,
+    an identifier no IRI can hold); applying it changed nothing."""
+
+    def __init__(self, event: Event, reason: str) -> None:
+        super().__init__(f"seq {event.seq} ({event.type}) could not be projected: {reason}")
+        self.event, self.reason = event, reason
+
+
 @dataclass
 class Delta:
     """What one event changed in the belief graph."""
@@ -102,9 +112,12 @@ class Fold:
         # as it is made, and into the store only if the fold reads it back: claim graphs and
         # _READ_BACK. The store's own share is then what remaining() yields at the end.
         self.sink = sink
+        self.sunk: list[ox.Quad] = []  # what this event sends the sink, sent once it is applied
         self.pending: list[ox.Quad] = []
+        self.mark = 0  # where the event being applied began adding to pending
         self.published_cache: dict[str, list[tuple[ox.NamedNode, Term]]] = {}
         self.agents: set[tuple[str, str]] = set()  # (kind, name) of the agents described so far
+        self.fresh: list[tuple[str, str]] = []  # those this event describes first
 
     def _published(self, source: ox.NamedNode) -> list[tuple[ox.NamedNode, Term]]:
         """A source's publication bounds, which its claims carry for --known-by."""
@@ -127,13 +140,14 @@ class Fold:
         iri = agent_iri(kind, name)
         if (kind, name) in self.agents:
             return iri, []
-        self.agents.add((kind, name))
+        self.fresh.append((kind, name))
         return iri, [(iri, TYPE, prov("Agent")), (iri, LABEL, _lit(name))]
 
     def flush(self) -> None:
         if self.pending:
             self.store.extend(self.pending)
             self.pending.clear()
+        self.mark = 0
 
     def _add(self, triples: list[Triple], graph: ox.NamedNode) -> None:
         if self.sink is None or graph == BELIEF:
@@ -141,10 +155,10 @@ class Fold:
             return
         quads = [ox.Quad(s, p, o, graph) for s, p, o in triples]
         if graph != PROVENANCE:  # a claim graph: never changes, and _unbelieve reads it
-            self.sink(quads)
+            self.sunk.extend(quads)
             self.pending.extend(quads)
             return
-        self.sink([q for q, (_, p, _) in zip(quads, triples) if p != STATUS])
+        self.sunk.extend(q for q, (_, p, _) in zip(quads, triples) if p != STATUS)
         self.pending.extend(
             q for q, (_, p, o) in zip(quads, triples) if p in _READ_BACK or p == STATUS or (p == TYPE and o == CLAIM)
         )
@@ -156,10 +170,27 @@ class Fold:
         yield from self.store.quads_for_pattern(None, STATUS, None, PROVENANCE)
 
     def apply(self, event: Event) -> Delta:
+        """What event changes; Unprojectable, having changed nothing, if it cannot be applied.
+        (Each handler makes every term before it writes, so what can fail fails first.)"""
         body = event.data()
         delta = Delta()
-        handler = getattr(self, "_" + event.type)
-        handler(event, body, delta)
+        self.mark = len(self.pending)
+        try:
+            handler = getattr(self, "_" + event.type, None)
+            if handler is None:
+                raise AccordsError(f"no event type {event.type!r}")
+            handler(event, body, delta)
+        except (AccordsError, KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
+            del self.pending[self.mark :]
+            self.sunk.clear()
+            self.fresh.clear()
+            raise Unprojectable(event, str(e.args[0]) if e.args else type(e).__name__) from None
+        self.agents.update(self.fresh)
+        self.fresh.clear()
+        if self.sunk:
+            assert self.sink is not None
+            self.sink(self.sunk)
+            self.sunk = []
         if self.track:
             self.flush()
         return delta
@@ -199,7 +230,6 @@ class Fold:
             if day
         ]
         t += published
-        self.published_cache[s.value] = [(p, o) for _, p, o in published]
         for name, predicate in (
             ("url", SCHEMA + "url"),
             ("language", DCT + "language"),
@@ -212,6 +242,7 @@ class Fold:
                 t.append((s, ox.NamedNode(predicate), _lit(body[name])))
         for upstream in body.get("derived_from", []):
             t.append((s, prov("wasDerivedFrom"), source_iri(upstream)))
+        self.published_cache[s.value] = [(p, o) for _, p, o in published]
         self._add(t, PROVENANCE)
 
     def _ClaimRecorded(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
@@ -248,8 +279,9 @@ class Fold:
         if "note" in body:
             t.append((c, ox.NamedNode(SCHEMA + "comment"), _lit(body["note"])))
         t += [(c, p, o) for p, o in self._published(source)]
+        framed = statement + frames(statement, blank)  # frames compare claims: not in belief
         self._add(t, PROVENANCE)
-        self._add(statement + frames(statement, blank), c)  # frames compare claims: not in belief
+        self._add(framed, c)
         if body["polarity"] == "affirmed":
             self._believe(statement, delta)
 
@@ -269,8 +301,6 @@ class Fold:
             ox.Quad(c, STATUS, ACTIVE, PROVENANCE) in self.store
             and ox.Quad(c, POLARITY, AFFIRMED, PROVENANCE) in self.store
         )
-        for quad in list(self.store.quads_for_pattern(c, STATUS, None, PROVENANCE)):
-            self.store.remove(quad)
         t = self._record(event, e) + [
             (e, TYPE, acc("Retraction" if status == "retracted" else "Correction")),
             (e, TYPE, prov("Activity")),
@@ -289,6 +319,8 @@ class Fold:
                 (e, acc("replacement"), claim_iri(body["replacement"])),
                 (c, acc("correctedBy"), claim_iri(body["replacement"])),
             ]
+        for quad in list(self.store.quads_for_pattern(c, STATUS, None, PROVENANCE)):
+            self.store.remove(quad)
         self._add(t, PROVENANCE)
         self.flush()
         if was_believed:

@@ -26,12 +26,14 @@ from accords.events.errors import InputError, StoreError
 from accords.events.dates import bounds, publication
 from accords.events.model import EMPTY, Event, Head
 from accords.events.store import Recorder
-from accords.graph.fold import Delta, Fold, Sink
-from accords.graph.terms import HEAD_SEQ, META, VOCABULARY, acc, source_iri
+from accords.graph.fold import Delta, Fold, Sink, Unprojectable
+from accords.graph.terms import HEAD_SEQ, META, VOCABULARY, XSD, acc, event_iri, source_iri
 from accords.ontology.vocabulary import ontology_graph
 
 HEAD_HASH, BUILT = acc("headHash"), acc("builtWith")
+SKIPPED = acc("unprojectable")  # in META: an event the fold could not apply (its seq, and why)
 LAYOUT = "2"  # what the fold writes: bump when it changes (2: acc:frame of statement nodes)
+_INTEGER = ox.NamedNode(XSD + "integer")
 BATCH = 5000
 BULK = 1_000_000  # quads per bulk load while building from nothing: bounds the memory they take
 
@@ -132,17 +134,22 @@ class Projection:
         found = next(iter(self.store.quads_for_pattern(META, BUILT, None, META)), None)
         return found.object.value if found is not None and isinstance(found.object, ox.Literal) else None
 
+    def skipped(self) -> list[tuple[int, ox.NamedNode, str]]:
+        """The events the fold could not apply (seq, IRI, why): every answer leaves them out."""
+        found = []
+        for q in self.store.quads_for_pattern(None, SKIPPED, None, META):
+            seq = next(iter(self.store.quads_for_pattern(q.subject, acc("seq"), None, META)))
+            assert isinstance(q.subject, ox.NamedNode) and isinstance(seq.object, ox.Literal)
+            found.append((int(seq.object.value), q.subject, str(getattr(q.object, "value", q.object))))
+        return sorted(found)
+
     def _set_head(self, head: Head) -> None:
-        if self.store.contains_named_graph(META):
-            self.store.remove_graph(META)
+        for predicate in (HEAD_SEQ, HEAD_HASH, BUILT):
+            for quad in list(self.store.quads_for_pattern(META, predicate, None, META)):
+                self.store.remove(quad)
         self.store.extend(
             [
-                ox.Quad(
-                    META,
-                    HEAD_SEQ,
-                    ox.Literal(str(head.seq), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
-                    META,
-                ),
+                ox.Quad(META, HEAD_SEQ, ox.Literal(str(head.seq), datatype=_INTEGER), META),
                 ox.Quad(META, HEAD_HASH, ox.Literal(head.hash), META),
                 ox.Quad(META, BUILT, ox.Literal(built()), META),
             ]
@@ -171,11 +178,21 @@ class Projection:
                     f"the graph reflects seq {head.seq} ({head.hash[:12]}), the log does not continue it",
                     "rebuild it: accords project rdf --rebuild",
                 )
-            if admit is not None and event.type == "SourceRegistered":
-                body = event.data()
-                published = publication(body.get("published"), event.recorded_at).latest
-                admit.published[source_iri(event.id).value] = published
-            delta = fold.apply(event)
+            try:
+                delta = fold.apply(event)
+            except Unprojectable as e:  # left out, and said so by every read (tell())
+                delta = Delta()
+                (sink or self.store.extend)(
+                    [
+                        ox.Quad(event_iri(event.id), acc("seq"), ox.Literal(str(event.seq), datatype=_INTEGER), META),
+                        ox.Quad(event_iri(event.id), SKIPPED, ox.Literal(e.reason), META),
+                    ]
+                )
+            else:
+                if admit is not None and event.type == "SourceRegistered":
+                    body = event.data()
+                    published = publication(body.get("published"), event.recorded_at).latest
+                    admit.published[source_iri(event.id).value] = published
             if on_event:
                 on_event(event, delta)
             head = Head(event.seq, event.hash)
@@ -219,12 +236,12 @@ def open_projection(
         if found.built_with() == built() and found.head() == _bare(recorder.head()):
             if not judged:
                 found.lock = lock
-                return found
+                return tell(found)
             from accords.graph import judgement  # only where it is asked for: 20 ms to import
 
             if judgement.judged(found.store):
                 found.lock = lock
-                return found
+                return tell(found)
         del found  # released before the writer opens the folder
     lock.take(exclusive=True)  # another command may have caught it up meanwhile: looked at again
     if path.exists() and (rebuild or Projection(ox.Store.read_only(str(path))).built_with() != built()):
@@ -233,6 +250,15 @@ def open_projection(
     lock.take(exclusive=False)
     projection = Projection(ox.Store.read_only(str(path)))
     projection.lock = lock
+    return tell(projection)
+
+
+def tell(projection: Projection) -> Projection:
+    """Projection, having said on stderr which events it leaves out (Projection.skipped())."""
+    for seq, _, reason in projection.skipped():
+        from accords.output import say
+
+        say(f"warning: seq {seq} could not be projected ({reason}); every answer leaves it out", err=True)
     return projection
 
 
@@ -330,7 +356,7 @@ def view(recorder: Recorder, at: View, live: Projection | None = None) -> Projec
         return live
     projection = Projection.memory()
     projection.fold(recorder.read(1, at.as_of), admit=at.admit())
-    return projection
+    return tell(projection)
 
 
 def parse_view(as_of: str | None, known_by: str | None, valid_at: str | None, recorder: Recorder) -> View:
