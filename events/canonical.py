@@ -25,39 +25,42 @@ _NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
 _REFUSED = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
 
 
-def _fast_is_exact(value: Any, texts: list[str]) -> bool:
-    """True when orjson with sorted keys writes exactly the JCS bytes for value; its keys
-    and strings added to texts.
+def _fast_is_exact(value: Any) -> bool:
+    """True when orjson with sorted keys writes exactly the JCS bytes for value.
 
     orjson and JCS agree on string escaping and integers; they differ on floats
     (ECMAScript number formatting) and on key order for keys with characters outside
     the Basic Multilingual Plane (JCS sorts by UTF-16 code units). A loop over exact
     types, not a recursion: it runs on every appended body.
     """
-    exact = True
     todo = [value]
     while todo:
         v = todo.pop()
         kind = type(v)
-        if kind is str:
-            texts.append(v)
-        elif v is None or kind is bool:
+        if kind is str or v is None or kind is bool:
             continue
-        elif kind is int:
-            exact = exact and -_SAFE_INT <= v <= _SAFE_INT
+        if kind is int:
+            if not -_SAFE_INT <= v <= _SAFE_INT:
+                return False
         elif kind is dict:
             for k in v:
-                if type(k) is not str:
-                    exact = False
-                    continue
-                texts.append(k)
-                exact = exact and (k.isascii() or max(k) <= "\uffff")
+                if type(k) is not str or not (k.isascii() or max(k) <= "\uffff"):
+                    return False
             todo.extend(v.values())
         elif kind is list:
             todo.extend(v)
         else:
-            exact = False
-    return exact
+            return False
+    return True
+
+
+# How a refused character can appear in what orjson writes: a C0 control character other
+# than tab, line feed and carriage return escaped (\u00XX, \b, \f), DEL, a C1 control or a
+# noncharacter as it is (UTF-8). A lone surrogate it does not write at all. It may also
+# match where there is none (an escaped backslash before "b"): then the text is looked at.
+_REFUSED_WRITTEN = re.compile(
+    rb"\\(?:u00[01]|[bf])|\x7f|\xc2[\x80-\x9f]|\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]|[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]"
+)
 
 
 def _refused_at(value: Any, path: str) -> tuple[str, str]:
@@ -82,6 +85,13 @@ def _refused(at: str, char: str) -> InputError:
     )
 
 
+def _check_texts(value: Any) -> None:
+    """InputError naming where, if a text of value (a key or a string) holds a refused character."""
+    at, char = _refused_at(value, "body") if isinstance(value, (dict, list)) else ("", "")
+    if at:
+        raise _refused(at, char)
+
+
 def check_text(text: str, name: str) -> None:
     """InputError naming name unless text is fit to be recorded (as canonical() asks)."""
     if found := _REFUSED.search(text):
@@ -91,17 +101,16 @@ def check_text(text: str, name: str) -> None:
 def canonical(value: Any) -> bytes:
     """The RFC 8785 canonical UTF-8 bytes of a JSON value, whose text holds no control
     character but tab, line feed and carriage return, no lone surrogate, no noncharacter."""
-    texts: list[str] = []
-    exact = _fast_is_exact(value, texts)
-    joined = " ".join(texts)
-    if not joined.isprintable() and _REFUSED.search(joined):  # printable: no control character at all
-        at, char = _refused_at(value, "body")
-        raise _refused(at, char)
-    if exact:
+    if _fast_is_exact(value):
         try:
-            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-        except orjson.JSONEncodeError as e:  # nested deeper than orjson writes
+            written = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError as e:  # a lone surrogate, or nested deeper than orjson writes
+            _check_texts(value)
             raise InputError(f"not representable as JSON: {e}") from None
+        if _REFUSED_WRITTEN.search(written):
+            _check_texts(value)
+        return written
+    _check_texts(value)
     try:
         return rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as e:

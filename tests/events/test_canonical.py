@@ -47,6 +47,18 @@ def test_text_a_record_may_not_hold_is_refused_and_named(value: Any, char: str, 
         canonical(body)
 
 
+def test_every_refused_character_is_found_in_what_orjson_writes() -> None:
+    """The fast path (a body orjson writes exactly) finds each refused character in its
+    output, as a string's character or a key's; a backslash before b, f or u00 is no such
+    character (its harmless twin)."""
+    for char in REFUSED:
+        for body in ({"quote": f"a{char}b"}, {f"k{char}": 1}):
+            with pytest.raises(InputError, match=f"holds U\\+{ord(char):04X}"):
+                canonical(body)
+    for harmless in ("a\\b", "\\f", "\\u0001", "C:\\u00ff", "\t\n\r", "\u00e9\u2028\U0001f600"):
+        assert canonical({"quote": harmless}) == rfc8785.dumps({"quote": harmless})
+
+
 # Control characters, quotes, backslash, DEL, C1, line separators, beyond the BMP.
 tricky_text = st.text(st.sampled_from('\x00\x08\t\n\x0b\x0c\r\x1f "\\/a\x7f\x85\xe9\u2028\u2029\ufeff\U0001f600'))
 
