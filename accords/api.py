@@ -292,7 +292,8 @@ class Record:
         allow_service: bool = False,
     ) -> Answer:
         """Run a SPARQL query on the record as it stood at a point of the clocks; a call to
-        another endpoint (SERVICE) is refused unless allow_service."""
+        another endpoint (SERVICE) is refused unless allow_service. (An ORDER BY over values
+        of different kinds can abort the process, an Oxigraph bug: sort by STR(?value).)"""
         from accords.graph.labels import Labels
         from accords.graph.sparql import run
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 import sys
+import tempfile
 from typing import IO, Any
 
 import click
@@ -84,8 +88,40 @@ def sparql(
       echo 'ASK { ?t a acc:Transfer }' | accords sparql -
     """
     text = query_text(query, file)
+    from accords import cli
+
+    if cli.WHOLE_PROCESS and _SORTS.search(text):
+        _apart()
     record = open_record(store)
     show_results(record.sparql(text, **clocks(record, as_of, known_by, valid_at), allow_service=allow_service), fmt)
+
+
+_SORTS = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
+
+
+def _apart() -> None:
+    """Go on in a child process, and end this one as the child ends. Oxigraph aborts the
+    process it runs in (a Rust panic, exit 134) when an ORDER BY compares values it cannot
+    order among themselves (text, numbers and booleans in one sort key): the child's abort
+    becomes a message here. Forked before any store is opened, so no thread is lost."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    said = tempfile.TemporaryFile()
+    pid = os.fork()
+    if pid == 0:  # the child: what it says on stderr is passed on unless it aborts
+        os.dup2(said.fileno(), sys.stderr.fileno())
+        return
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGABRT:
+        raise InputError(
+            "the SPARQL engine could not sort the results: ORDER BY compares values of different kinds "
+            "(text, numbers, dates, booleans, IRIs) that it cannot order",
+            "sort by STR(?value), or by values of one kind",
+        )
+    said.seek(0)
+    sys.stderr.buffer.write(said.read())
+    sys.stderr.flush()
+    os._exit(os.waitstatus_to_exitcode(status))
 
 
 @click.command()

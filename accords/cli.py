@@ -106,9 +106,16 @@ def cli(store: str | None, debug: bool) -> None:
     """
 
 
+WHOLE_PROCESS = False
+"""Whether this process is the accords command (main()), not a caller of cli in its own
+process (a test's CliRunner, a notebook): only then may a command fork (ask._apart)."""
+
+
 def main() -> None:
     """Entry point of the `accords` command. An argument that is not UTF-8 (a key, a name
     or a field's value in bytes of another encoding) is bad input, refused before any command."""
+    global WHOLE_PROCESS
+    WHOLE_PROCESS = True
     for n, arg in enumerate(sys.argv[1:], 1):
         try:
             arg.encode("utf-8")

@@ -64,6 +64,7 @@ def _normalize_node(value: Any) -> dict[str, Any]:
     kind = value.get("@type")
     if not isinstance(kind, str) or not kind:
         raise InputError('needs an "@type", such as "Agreement" or "Transfer"')
+    _check_keys(value, kind)
     # "state/Rwanda" and "state/rw" are stored as "state/RW", "5 August 2025" as
     # "2025-08-05", as in a body's dates: the log holds what it means.
     return _human_dates(normalize_state_refs(value), "the statement")
@@ -117,6 +118,25 @@ def _check_identifier(node: dict[str, Any]) -> None:
         raise InputError(
             f'{given}: @type {kind} takes an "@id" in "{folder}/"', f'such as "{folder}/{given.split("/", 1)[-1]}"'
         )
+
+
+def _check_keys(node: dict[str, Any], kind: str) -> None:
+    """InputError naming a key of node (or of a node inside it) that names a property by
+    the vocabulary's name rather than by its key ("party" for "parties"): read as it is, it
+    would be text where a reference is meant. (Other unknown keys the shapes name.)"""
+    todo: list[Any] = [node]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, list):
+            todo.extend(item)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                written = _keys().get(compiled().vocab + key, key)
+                if written != key and key not in compiled().terms:
+                    raise InputError(
+                        f'{kind}: no key "{key}": write "{written}"', f"accords statements {kind} lists its keys"
+                    )
+                todo.append(value)
 
 
 def check_statement(statement: Statement) -> None:

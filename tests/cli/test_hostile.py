@@ -127,6 +127,22 @@ def test_a_query_cannot_reach_the_network_unless_told(folder: Path) -> None:
         assert done.returncode == 0, (harmless, done.stderr)
 
 
+def test_a_sort_the_engine_cannot_make_is_bad_input_not_an_abort(tmp_path: Path) -> None:
+    """Oxigraph aborts its process on an ORDER BY over values it cannot order among
+    themselves (text, numbers, dates and IRIs in one sort key): the command says so, exit 2
+    (or answers, once the engine sorts them), never exit 134 with a Rust backtrace."""
+    seed = Path(__file__).parents[2] / "accords" / "seed" / "seed.jsonl"
+    assert _run(tmp_path, "init").returncode == 0 and _run(tmp_path, "import", str(seed)).returncode == 0
+    mixed = _run(tmp_path, "sparql", "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY DESC(?o)", "--format", "csv")
+    assert mixed.returncode in (0, 2), mixed.stderr[-500:]
+    assert mixed.returncode == 0 or mixed.stderr.startswith("error: the SPARQL engine could not sort the results")
+    assert "panicked" not in mixed.stderr
+    by_text = _run(tmp_path, "sparql", "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY DESC(STR(?o))")
+    assert by_text.returncode == 0 and by_text.stderr == ""  # its harmless twin
+    broken = _run(tmp_path, "sparql", "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o LIMIT x")
+    assert broken.returncode == 2 and "SPARQL syntax error" in broken.stderr  # the child's own errors, passed on
+
+
 def test_an_argument_that_is_not_utf8_is_bad_input_and_writes_nothing(folder: Path) -> None:
     before = _run(folder, "log", "--format", "jsonl").stdout
     record = ["record", "--type", "SourceRegistered", "-f", "kind=news"]
@@ -325,6 +341,12 @@ BAD_INPUT = {
         _line(_source("s-zw", title="\u200b\u200c\u2060")),
         "body.title: expected text with something to read",
         _line(_source("s-zw", title="\u0915\u094d\u200d\u0937 deal")),  # a joiner inside real text
+    ),
+    "a property by its vocabulary name": (
+        "x.jsonl",
+        _line(_claim("c-party", {"@id": "agreement/us-sz", "@type": "Agreement", "party": ["state/US", "state/SZ"]})),
+        'Agreement: no key "party": write "parties"',
+        _line(_claim("c-party", {"@id": "agreement/us-sz", "@type": "Agreement", "parties": ["state/US", "state/SZ"]})),
     ),
     "a merge of an actor and a state": (
         "x.jsonl",
