@@ -55,12 +55,24 @@ def _fast_is_exact(value: Any) -> bool:
 
 
 # How a refused character can appear in what orjson writes: a C0 control character other
-# than tab, line feed and carriage return escaped (\u00XX, \b, \f), DEL, a C1 control or a
-# noncharacter as it is (UTF-8). A lone surrogate it does not write at all. It may also
-# match where there is none (an escaped backslash before "b"): then the text is looked at.
-_REFUSED_WRITTEN = re.compile(
-    rb"\\(?:u00[01]|[bf])|\x7f|\xc2[\x80-\x9f]|\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]|[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]"
+# than tab, line feed and carriage return escaped (\u00XX, \b, \f), DEL as it is, and in
+# text that is not ASCII a C1 control or a noncharacter as UTF-8. A lone surrogate it does
+# not write at all. It may be seen where there is none (an escaped backslash before "b"):
+# then the text itself is looked at. Substrings first: a pattern over every body cost more
+# than all the other checks of an import.
+_REFUSED_UTF8 = re.compile(
+    rb"\xc2[\x80-\x9f]|\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]|[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]"
 )
+
+
+def _may_refuse(w: bytes) -> bool:
+    return (
+        b"\\u00" in w
+        or b"\\b" in w
+        or b"\\f" in w
+        or b"\x7f" in w
+        or (not w.isascii() and _REFUSED_UTF8.search(w) is not None)
+    )
 
 
 def _refused_at(value: Any, path: str) -> tuple[str, str]:
@@ -107,7 +119,7 @@ def canonical(value: Any) -> bytes:
         except orjson.JSONEncodeError as e:  # a lone surrogate, or nested deeper than orjson writes
             _check_texts(value)
             raise InputError(f"not representable as JSON: {e}") from None
-        if _REFUSED_WRITTEN.search(written):
+        if _may_refuse(written):
             _check_texts(value)
         return written
     _check_texts(value)

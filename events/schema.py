@@ -156,15 +156,19 @@ def too_deep(name: str, limit: int) -> InputError:
 
 def check_depth(value: Any, name: str, limit: int = MAX_DEPTH) -> None:
     """InputError naming name if value nests more than limit levels."""
-    todo = [(value, 1)]
-    while todo:
-        item, depth = todo.pop()
-        if depth > limit:
-            raise too_deep(name, limit)
-        if isinstance(item, dict):
-            todo.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            todo.extend((v, depth + 1) for v in item)
+    if not _within(value, limit - 1):
+        raise too_deep(name, limit)
+
+
+def _within(value: Any, levels: int) -> bool:
+    """Whether value's objects and lists hold values at most levels deeper (a recursion as
+    deep as the limit, no deeper: only objects and lists are visited)."""
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    if not children:
+        return True
+    if levels == 0:
+        return False
+    return all(_within(v, levels - 1) for v in children if isinstance(v, (dict, list)))
 
 
 def _text(value: Any, name: str) -> str:

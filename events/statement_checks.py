@@ -64,7 +64,6 @@ def _normalize_node(value: Any) -> dict[str, Any]:
     kind = value.get("@type")
     if not isinstance(kind, str) or not kind:
         raise InputError('needs an "@type", such as "Agreement" or "Transfer"')
-    _check_keys(value, kind)
     # "state/Rwanda" and "state/rw" are stored as "state/RW", "5 August 2025" as
     # "2025-08-05", as in a body's dates: the log holds what it means.
     return _human_dates(normalize_state_refs(value), "the statement")
@@ -73,8 +72,9 @@ def _normalize_node(value: Any) -> dict[str, Any]:
 def _human_dates(node: dict[str, Any], name: str) -> dict[str, Any]:
     """node with the dates a person wrote ("5 August 2025") in EDTF, nested nodes too, each
     node's keys and identifier checked; InputError for a date that cannot be read or could
-    be read two ways, a JSON-LD keyword, an identifier in another type's folder."""
-    terms, dated = compiled().terms, _bounded()[1]
+    be read two ways, a JSON-LD keyword, a property by its vocabulary name ("party" for
+    "parties"), an identifier in another type's folder."""
+    terms, dated, misnamed = compiled().terms, _bounded()[1], _misnamed()
     _check_identifier(node)
     if isinstance(node.get("@id"), str):
         name = node["@id"]
@@ -84,6 +84,11 @@ def _human_dates(node: dict[str, Any], name: str) -> dict[str, Any]:
             raise InputError(
                 f'{name}, "{key}": a JSON-LD keyword a statement does not take',
                 'a node takes "@id", "@type" and the keys `accords statements` lists, each as plain JSON',
+            )
+        if key in misnamed:  # read as it is, it would be text where a reference is meant
+            raise InputError(
+                f'{name}: no key "{key}": write "{misnamed[key]}"',
+                f"accords statements {node.get('@type')} lists its keys",
             )
         term = terms.get(key)
         if isinstance(value, dict):
@@ -106,7 +111,7 @@ def _check_identifier(node: dict[str, Any]) -> None:
     given, kind = node.get("@id"), node.get("@type")
     if not isinstance(given, str) or not isinstance(kind, str) or "/" not in given or ":" in given.split("/")[0]:
         return  # not an identifier, a full IRI or a prefixed name, or unnamed: the IRI rule and shapes judge those
-    folder = id_folders().get(compiled().expand(kind))
+    folder = _folder(kind)
     if folder is None:
         return  # a type the vocabulary does not have: the shapes say so
     if not folder:
@@ -120,23 +125,22 @@ def _check_identifier(node: dict[str, Any]) -> None:
         )
 
 
-def _check_keys(node: dict[str, Any], kind: str) -> None:
-    """InputError naming a key of node (or of a node inside it) that names a property by
-    the vocabulary's name rather than by its key ("party" for "parties"): read as it is, it
-    would be text where a reference is meant. (Other unknown keys the shapes name.)"""
-    todo: list[Any] = [node]
-    while todo:
-        item = todo.pop()
-        if isinstance(item, list):
-            todo.extend(item)
-        elif isinstance(item, dict):
-            for key, value in item.items():
-                written = _keys().get(compiled().vocab + key, key)
-                if written != key and key not in compiled().terms:
-                    raise InputError(
-                        f'{kind}: no key "{key}": write "{written}"', f"accords statements {kind} lists its keys"
-                    )
-                todo.append(value)
+@lru_cache(maxsize=1024)
+def _folder(kind: str) -> str | None:
+    """The folder of the identifiers of @type kind ("" for none), None for a type the vocabulary does not have."""
+    return id_folders().get(compiled().expand(kind))
+
+
+@cache
+def _misnamed() -> dict[str, str]:
+    """Each vocabulary name a key could be mistaken for ("party"), to the key ("parties"):
+    not a key, the context's @vocab would read it, as text."""
+    ctx = compiled()
+    return {
+        iri.removeprefix(ctx.vocab): key
+        for iri, key in _keys().items()
+        if iri.startswith(ctx.vocab) and iri.removeprefix(ctx.vocab) not in ctx.terms
+    }
 
 
 def check_statement(statement: Statement) -> None:

@@ -345,7 +345,7 @@ BAD_INPUT = {
     "a property by its vocabulary name": (
         "x.jsonl",
         _line(_claim("c-party", {"@id": "agreement/us-sz", "@type": "Agreement", "party": ["state/US", "state/SZ"]})),
-        'Agreement: no key "party": write "parties"',
+        'agreement/us-sz: no key "party": write "parties"',
         _line(_claim("c-party", {"@id": "agreement/us-sz", "@type": "Agreement", "parties": ["state/US", "state/SZ"]})),
     ),
     "a merge of an actor and a state": (
