@@ -254,10 +254,14 @@ def open_projection(
 
 
 def tell(projection: Projection) -> Projection:
-    """Projection, having said on stderr which events it leaves out (Projection.skipped())."""
-    for seq, _, reason in projection.skipped():
-        from accords.output import say
+    """Projection, having said on stderr which events it leaves out (Projection.skipped())
+    and, if it waited for another command, which head it answers for."""
+    from accords.output import say
 
+    if projection.lock is not None and projection.lock.waited:
+        head = projection.head()
+        say(f"the graph reflects seq {head.seq} ({head.hash[:12]}): the answer is for that head", err=True)
+    for seq, _, reason in projection.skipped():
         say(f"warning: seq {seq} could not be projected ({reason}); every answer leaves it out", err=True)
     return projection
 
@@ -271,6 +275,7 @@ class _Lock:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.file = open(str(path) + ".lock", "a")  # noqa: SIM115 -- held for the projection's life
+        self.waited = False  # whether it said it was waiting for another command
 
     def take(self, exclusive: bool) -> None:
         import fcntl
@@ -295,7 +300,7 @@ class _Lock:
                     from accords.output import say
 
                     say(f"waiting for another accords command to finish with the graph at {self.path}", err=True)
-                    told = True
+                    told = self.waited = True
                 time.sleep(0.05)
 
 

@@ -65,3 +65,23 @@ def test_readers_and_writers_at_once(store_url: str, tmp_path: Path) -> None:
     assert set(acknowledged) <= {json.loads(line).get("key") for line in logged}
     assert run("verify").returncode == 0
     assert run("query", "payments", "--format", "csv").returncode == 0
+
+
+def test_a_reader_that_waited_says_which_head_it_answers_for(tmp_path: Path) -> None:
+    import fcntl
+
+    env = {**os.environ, "ACCORDS_STORE": str(tmp_path / "accords.db"), "ACCORDS_USER": "t"}
+    for args in (["init"], ["import", "--seed"], ["query", "payments"]):
+        assert subprocess.run(["accords", *args], env=env, capture_output=True, cwd=tmp_path).returncode == 0
+    with open(tmp_path / "accords.db.graph.lock", "a") as lock:  # a writer holds the graph for 2 s
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        reader = subprocess.Popen(
+            ["accords", "query", "payments"], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True
+        )
+        time.sleep(2)
+    _, said = reader.communicate(timeout=60)
+    assert reader.returncode == 0, said
+    assert "waiting for another accords command to finish with the graph" in said
+    assert "the graph reflects seq 17 (" in said and "the answer is for that head" in said
+    alone = subprocess.run(["accords", "query", "payments"], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert alone.returncode == 0 and alone.stderr == ""  # its harmless twin: nobody else busy, nothing said
