@@ -37,6 +37,7 @@ COMMANDS = {
     "cypher": "cypher:cypher",
     "demo": "demo:demo",
     "validate": "validate:validate",
+    "serve": "serve:serve",
 }
 
 EXIT_CODES = """Exit codes: 0 ok, 1 the data does not conform or does not verify,

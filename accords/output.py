@@ -11,6 +11,7 @@ is prefixed with ' (the OWASP guidance on CSV injection). JSON and JSONL stay ex
 from __future__ import annotations
 
 import csv
+import io
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -59,6 +60,16 @@ def say(text: str = "", err: bool = False) -> None:
 def _spreadsheet(cell: str) -> str:
     """A CSV or TSV cell a spreadsheet will not run as a formula."""
     return "'" + cell if cell.startswith(_FORMULA) else cell
+
+
+def spreadsheet_csv(data: bytes) -> bytes:
+    """SPARQL CSV results as the engine writes them, each cell a spreadsheet would run as
+    a formula given a leading ' (its TSV results quote every text, so need none)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # SPARQL CSV's line ends
+    for row in csv.reader(io.StringIO(data.decode("utf-8"), newline="")):
+        writer.writerow([_spreadsheet(cell) for cell in row])
+    return out.getvalue().encode("utf-8")
 
 
 def _cell(value: Any) -> str:

@@ -74,6 +74,7 @@ RUNS: dict[str, list[tuple[list[str], set[int]]]] = {
     "project": [(["project", "rdf", "--rebuild"], {0}), (["project", "neo4j", "--neo4j", "bolt://127.0.0.1:9"], {2})],
     "cypher": [(["cypher", "RETURN 1", "--neo4j", "bolt://127.0.0.1:9"], {2})],
     "demo": [(["demo", "--store", "demo.db"], {0})],
+    "serve": [],  # it runs until stopped: test_the_server_reaches_nothing_off_loopback
 }
 
 
@@ -119,3 +120,30 @@ def test_the_guard_refuses_what_is_off_loopback(guarded: tuple[Path, dict[str, s
     local = "import socket; socket.getaddrinfo('127.0.0.1', 9)"
     assert subprocess.run([sys.executable, "-c", local], cwd=folder, env=env).returncode == 0
     assert not [line for line in log.read_text().splitlines() if line.startswith("refused")]
+
+
+def test_the_server_reaches_nothing_off_loopback(guarded: tuple[Path, dict[str, str]]) -> None:
+    import socket
+    import urllib.parse
+    import urllib.request
+
+    folder, env = guarded
+    log = folder / "guard.log"
+    log.write_text("", encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        ["accords", "serve", "--port", str(port)], cwd=folder, env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stderr is not None and "accords serve: http" in server.stderr.readline()
+        query = urllib.parse.quote("SELECT * WHERE { ?s ?p ?o } LIMIT 3")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/sparql?query={query}", timeout=60) as answer:
+            assert answer.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert len([line for line in lines if line.startswith("armed")]) >= 3, lines  # the server and its workers
+    assert not [line for line in lines if line.startswith("refused")], lines
