@@ -93,7 +93,31 @@ def draft(data: Any, where: str) -> Draft:
     recorded_by = data.get("recorded_by")
     if recorded_by is not None and not isinstance(recorded_by, str):
         raise InputError(f"{where}: recorded_by: expected a name, got {type(recorded_by).__name__}")
-    return Draft(type_, data["body"], data.get("key"), data.get("recorded_at"), recorded_by, where)
+    return Draft(type_, data["body"], data.get("key"), data.get("recorded_at"), recorded_by, where, _chain(data, where))
+
+
+def _chain(data: dict[str, Any], where: str) -> tuple[int, str, str] | None:
+    """The seq, prev and hash a line of an export gives (the log checks them against its
+    own); a line without them gives no record time or recorder either: the log stamps those."""
+    given = [name for name in ("seq", "prev", "hash") if name in data]
+    if not given:
+        for name in ("recorded_at", "recorded_by"):
+            if name in data:
+                raise InputError(
+                    f"{where}: {name}: given without the event's seq, prev and hash",
+                    "the log stamps when and by whom it records an event: leave it out"
+                    " (a line of accords export gives all of them, and each is checked)",
+                )
+        return None
+    if len(given) < 3:
+        missing = next(name for name in ("seq", "prev", "hash") if name not in data)
+        raise InputError(
+            f"{where}: {missing}: required with {given[0]} (a line of accords export gives seq, prev and hash)"
+        )
+    seq, prev, hash_ = data["seq"], data["prev"], data["hash"]
+    if type(seq) is not int or not isinstance(prev, str) or not isinstance(hash_, str):
+        raise InputError(f"{where}: seq, prev, hash: expected a number and two hashes")
+    return seq, prev, hash_
 
 
 def _duplicates_refused(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from accords.events.statement_workers import checked_ahead
 from accords.events.store import Recorder, Ref, Transaction
 
 CHUNK = 1000  # drafts checked, looked up and inserted together
+SKEW = dt.timedelta(minutes=5)  # how far a record time a file gives may run ahead of this clock
 _ID_LIKE = re.compile(r"^[0-9a-f]{4,64}$")
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$")
 
@@ -29,7 +30,8 @@ Clock = Callable[[], dt.datetime]
 class Draft:
     """An event as a user writes it: type, optional key, body; where it came from.
 
-    recorded_at and recorded_by are set only when re-importing an exported log.
+    recorded_at and recorded_by are set only when re-importing an exported log; chain is
+    the seq, prev and hash such a line gives, which the log checks against its own.
     """
 
     type: str
@@ -38,6 +40,7 @@ class Draft:
     recorded_at: str | None = None
     recorded_by: str | None = None
     where: str = ""
+    chain: tuple[int, str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +221,8 @@ class Log:
         draft = p.draft
         same = by_id.get(p.id)
         if same is not None:
+            if draft.chain is not None and draft.chain[0] != same.seq:
+                raise InputError(f"seq: the file says {draft.chain[0]}, the log holds this event as seq {same.seq}")
             if draft.key is not None and same.key != draft.key:
                 raise InputError(
                     f"key: this event is already recorded as seq {same.seq} with key {same.key!r}",
@@ -233,6 +238,14 @@ class Log:
         check_text(recorded_by, "recorded_by")
         seq = head.seq + 1
         hash_ = event_hash(seq, p.id, draft.type, draft.key, recorded_at, recorded_by, p.body, head.hash)
+        if draft.chain is not None:
+            for name, given, computed in zip(("seq", "prev", "hash"), draft.chain, (seq, head.hash, hash_)):
+                if given != computed:
+                    raise InputError(
+                        f"{name}: the file says {given}, the log computes {computed} for this event",
+                        "a line of another log, or altered: leave out seq, prev, hash, recorded_at and recorded_by"
+                        " to record its event anew",
+                    )
         return Event(seq, p.id, draft.type, draft.key, recorded_at, recorded_by, p.body, head.hash, hash_)
 
     def _recorded_at(self, draft: Draft, head: Head) -> str:
@@ -247,6 +260,13 @@ class Log:
             raise InputError(f"recorded_at: {draft.recorded_at!r} is not an ISO 8601 time") from None
         if given < head.recorded_at:
             raise InputError(f"recorded_at: {given} is earlier than the head's {head.recorded_at}")
+        latest = timestamp(self.clock() + SKEW)
+        if given > latest:
+            raise InputError(
+                f"recorded_at: {given} is later than now, by more than the {SKEW.seconds // 60} minutes"
+                " two clocks may differ by",
+                "record time is when the log recorded it: leave recorded_at out",
+            )
         return given
 
     def find(self, ref: str) -> Event:

@@ -17,7 +17,8 @@ CORPUS = sorted((Path(__file__).parent / "corpus").glob("*.jsonl"))
 
 
 def test_the_readmes_python_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (block,) = re.findall(r"^```python\n(.*?)^```", README.read_text(encoding="utf-8"), re.S | re.M)
+    section = README.read_text(encoding="utf-8").split("\n## In Python\n", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"^```python\n(.*?)^```", section, re.S | re.M)  # the section's one block
     monkeypatch.chdir(tmp_path)
     exec(compile(block, "README.md", "exec"), {})  # its asserts are the test
     assert (tmp_path / "newsroom.db").exists()
