@@ -447,11 +447,21 @@ class Record:
         return over_time(self.recorder.read(1, at.as_of), shapes or builtin_shapes(), admit=at.admit())
 
     def verify(self, processes: int | None = None, progress: Callable[[int], None] | None = None) -> Verified:
-        """Recompute every hash and link of the log (and its checkpoints); the first problem, if any.
-        progress(events checked) is called about every 10,000 events."""
-        from accords.events.integrity import verify
+        """Recompute every hash and link of the log (and its checkpoints), and check that it
+        extends the newest head this user saw of it (events/witness.py), which then moves
+        to its head; the first problem, if any. progress(events checked) is called about
+        every 10,000 events."""
+        from accords.events import witness
+        from accords.events.integrity import Problem, Verified, verify
 
-        return verify(self.recorder, progress, processes)
+        result = verify(self.recorder, progress, processes)
+        if result.problem is None:
+            head = self.recorder.head()
+            gone = witness.missing(self.recorder, head)
+            if gone is not None:
+                return Verified(result.events, result.head, Problem(*gone))
+            witness.remember(self.recorder, head)
+        return result
 
     def verify_graph(self) -> Refolded | None:
         """Whether the RDF projection is the fold of the log it says it reflects (a projection

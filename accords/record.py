@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -15,6 +16,7 @@ from accords.events.schema import REASONS, SCHEMAS
 from accords.events.store import Ref
 from accords.options import (
     by_option,
+    chosen_store,
     clock_options,
     clocks,
     dry_run_option,
@@ -38,8 +40,14 @@ def init(store: str | None) -> None:
       accords init --store investigation.db
       accords init --store postgresql://me@localhost/accords
     """
+    from accords.events import witness
+
+    url = chosen_store(store)
+    made = not url.startswith(("postgresql://", "postgres://")) and not Path(url).exists()
     record = open_record(store, create=True)
     say(f"store {record.recorder.url}: {record.head.seq} events")
+    if made and (gone := witness.forget(record.recorder)) is not None:  # a new file where a log was, by your hand
+        say(f"a log was here before (seen at seq {gone.seq} on {gone.when}): verify now holds this new one", err=True)
 
 
 def _field_value(name: str, text: str, boolean: bool) -> Any:

@@ -16,6 +16,7 @@ from accords.events.canonical import canonical, check_text
 from accords.events.model import MAX_EVENT, TOO_BIG, Event, Head, event_hash, event_id, parse_timestamp, timestamp
 from accords.events.schema import Normalize, normalize_body, references
 from accords.events.statement_workers import checked_ahead
+from accords.events import witness
 from accords.events.store import Recorder, Ref, Transaction
 
 CHUNK = 1000  # drafts checked, looked up and inserted together
@@ -189,6 +190,8 @@ class Log:
                 refs.pending.clear()
                 if error is not None:
                     raise error
+        if commit and added:
+            witness.remember(self.store, head)  # what this user has seen of the log: verify holds it to it
         return Appended(added, existing, head, last)
 
     def _prepare(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,9 @@ from accords.cli import cli
 # is not a failure (time is measured under bench/).
 settings.register_profile("accords", deadline=None)
 settings.load_profile("accords")
+
+# What the tests' logs were seen at (events/witness.py) is kept apart from the user's own.
+os.environ["ACCORDS_WITNESS"] = os.path.join(tempfile.mkdtemp(prefix="accords-witness-"), "witness.json")
 
 
 def service_url(variable: str, what: str) -> str:

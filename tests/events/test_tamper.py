@@ -185,7 +185,8 @@ def test_rewritten_history_fails_the_consistency_proof(run, tmp_path: Path) -> N
         for row in rows
     ]
     attack(run.store, statements)
-    assert run("verify").exit_code == 0
+    rechained = run("verify")  # the chain verifies again; what this user saw of it does not
+    assert rechained.exit_code == 1 and "the log was rewritten at or before seq 4" in rechained.stderr
     result = run("prove", "--from", str(held))
     assert result.exit_code == 1
     assert "history up to seq 4 was rewritten" in result.stderr
@@ -246,3 +247,44 @@ def test_signed_checkpoint(run, tmp_path: Path) -> None:  # type: ignore[no-unty
     result = run("verify")
     assert result.exit_code == 1
     assert "bad signature" in result.stderr
+
+
+@pytest.mark.parametrize("kept", [3, 0], ids=["the last event", "every event"])
+def test_a_shortened_log_is_caught_by_the_witness(run, kept: int) -> None:  # type: ignore[no-untyped-def]
+    """Events and the stored checkpoints deleted together: the chain that is left verifies,
+    but this user saw the log longer (events/witness.py), and verify says what went missing."""
+    run("import", str(DATA / "sample.jsonl"))
+    run("checkpoint")
+    assert run("verify").exit_code == 0
+    attack(run.store, [f"DELETE FROM events WHERE seq > {kept}", "DELETE FROM checkpoints"])
+    result = run("verify")
+    assert result.exit_code == 1
+    assert f"seq {kept + 1}: the log ends at seq {kept}, but this user saw it at seq 4" in result.stderr
+    assert f"seq {kept + 1}-4 went missing" in result.stderr
+
+
+def test_an_honest_log_moves_the_witness_forward(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The harmless twin: appends and verifies move what was seen to the head."""
+    from accords.events.witness import identity, location
+
+    run("import", str(DATA / "sample.jsonl"))
+    assert run("verify").exit_code == 0
+    run("record", "--type", "SourceRegistered", "--field", "title=Later", "--field", "kind=news")
+    assert run("verify").exit_code == 0
+    seen = json.loads(location().read_text())[identity(run.store)]
+    assert seen["seq"] == 5 and seen["hash"] == open_store(run.store).head().hash
+
+
+def test_a_new_log_made_where_one_was_is_held_anew(sqlite_run) -> None:  # type: ignore[no-untyped-def]
+    """Removing a log and making another in its place is the user's act: init forgets what
+    was seen there. Init on a log that is still there (cut short) forgets nothing."""
+    run = sqlite_run
+    run("import", str(DATA / "sample.jsonl"))
+    assert run("verify").exit_code == 0
+    attack(run.store, ["DELETE FROM events WHERE seq > 2", "DELETE FROM checkpoints"])
+    assert "a log was here before" not in run("init").stderr
+    assert run("verify").exit_code == 1
+    Path(run.store).unlink()
+    assert "a log was here before (seen at seq 4 on " in run("init").stderr
+    run("import", str(DATA / "sample.jsonl"))
+    assert run("verify").exit_code == 0
