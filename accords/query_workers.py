@@ -138,6 +138,12 @@ def _work(store: str, conn: Connection) -> None:
             conn.send(Reply(500, "text/plain; charset=utf-8", f"internal error: {type(e).__name__}: {e}".encode()))
 
 
+_DIED = (
+    b"the query stopped the process answering it (the SPARQL engine aborts on an ORDER BY over values"
+    b" it cannot order among themselves: sort by STR(?value))"
+)
+
+
 class Workers:
     """A few worker processes and the time limit of one query."""
 
@@ -156,21 +162,25 @@ class Workers:
         return process, mine
 
     def ask(self, job: Job) -> Reply:
-        """Blocking: wait for a free worker, send it the job, wait at most the time limit."""
+        """Blocking: wait for a free worker, send it the job, wait at most the time limit.
+        A worker that runs past it, or dies (an engine abort, out of memory), is replaced."""
         process, conn = self.idle.get()
         started = time.monotonic()
-        conn.send(job)
-        if conn.poll(self.timeout):
-            try:
-                reply: Reply = conn.recv()
-            except EOFError:  # it died (out of memory, an engine abort): replaced
-                reply = Reply(500, "text/plain; charset=utf-8", b"the query stopped the process answering it")
-                process, conn = self._start()
+        try:
+            conn.send(job)
+            reply: Reply | None = conn.recv() if conn.poll(self.timeout) else None
+        except (EOFError, OSError):
+            reply = Reply(500, "text/plain; charset=utf-8", _DIED)
+            process.kill()
+        if reply is not None and process.is_alive():
             self.idle.put((process, conn))
             return reply
         process.kill()
         process.join()
+        conn.close()
         self.idle.put(self._start())
+        if reply is not None:
+            return reply
         spent = time.monotonic() - started
         return Reply(
             503,

@@ -184,7 +184,8 @@ class Fold:
             del self.pending[self.mark :]
             self.sunk.clear()
             self.fresh.clear()
-            raise Unprojectable(event, str(e.args[0]) if e.args else type(e).__name__) from None
+            why = f"its body has no {e.args[0]!r}" if isinstance(e, KeyError) else str(e.args[0]) if e.args else ""
+            raise Unprojectable(event, why or type(e).__name__) from None
         self.agents.update(self.fresh)
         self.fresh.clear()
         if self.sunk:

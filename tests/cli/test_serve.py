@@ -189,6 +189,17 @@ def test_a_runaway_query_is_stopped_and_others_are_answered_meanwhile(served: tu
     assert _get(base + urllib.parse.quote("ASK { ?s ?p ?o }"))[0] == 200  # the worker was replaced
 
 
+def test_a_query_that_stops_its_worker_is_an_error_and_the_server_goes_on(served: tuple[Path, str]) -> None:
+    """Oxigraph aborts the process it runs in on an ORDER BY over values of different kinds:
+    the worker dies, the client is told (500), a new worker answers the next query."""
+    base = served[1] + "/sparql?query="
+    mixed = urllib.parse.quote("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY DESC(?o) LIMIT 5")
+    status, _, body = _get(base + mixed)
+    assert status == 200 or (status == 500 and b"ORDER BY" in body), (status, body)
+    for _ in range(3):  # each worker in turn
+        assert _get(base + urllib.parse.quote("ASK { ?s ?p ?o }"))[0] == 200
+
+
 def test_an_answer_over_the_row_limit_is_refused(served: tuple[Path, str]) -> None:
     query = urllib.parse.quote("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }")
     status, _, body = _get(served[1] + "/sparql?query=" + query)
