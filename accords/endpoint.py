@@ -8,6 +8,8 @@ projection and the same three clocks as the commands.
   without a query, the service description (Turtle).
 - ``/query/NAME``: a named query (``accords query --list``), its parameters as query
   parameters, the clocks too.
+- ``/``, ``/state/CODE``, ``/claim/KEY``: the pages (pages.py), which run no script: the
+  Content-Security-Policy allows nothing but the style sheet.
 
 Each query runs in a worker process (query_workers.py) with a time limit and a result
 limit; the answer's ``Accords-Head`` header names the log head it reflects.
@@ -17,6 +19,8 @@ Starlette, served by uvicorn: a small, well-kept ASGI stack with no build step.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib.resources import files
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
@@ -42,8 +46,18 @@ def _bad(message: str, status: int = 400) -> Response:
     return PlainTextResponse(message, status_code=status, headers=_HEADERS)
 
 
+# A page runs no script and loads nothing but its own style sheet.
+_PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self';"
+    " base-uri 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+}
+
+
 def _reply(reply: Reply) -> Response:
-    headers = {**_HEADERS, "Accords-Head": reply.head} if reply.head else _HEADERS
+    headers = {**_HEADERS, "Accords-Head": reply.head} if reply.head else dict(_HEADERS)
+    if reply.media_type.startswith("text/html"):
+        headers.update(_PAGE_HEADERS)
     return Response(reply.body, status_code=reply.status, media_type=reply.media_type, headers=headers)
 
 
@@ -104,9 +118,28 @@ def app(workers: Workers, limit: int) -> Starlette:
         job = Job(None, request.path_params["name"], params, clocks, request.headers.get("accept", ""), limit)
         return await ask(job)
 
+    def page(name: str, *path: str) -> Any:
+        async def show(request: Request) -> Response:
+            params = dict(request.query_params)
+            clocks = _clocks(params)
+            for clock in CLOCKS:
+                params.pop(clock, None)
+            params.update({p: request.path_params[p] for p in path})
+            return await ask(Job(None, params=params, clocks=clocks, limit=limit, page=name))
+
+        return show
+
+    async def style(request: Request) -> Response:
+        css = files("accords").joinpath("static", "accords.css").read_bytes()
+        return Response(css, media_type="text/css", headers={**_HEADERS, "Cache-Control": "max-age=3600"})
+
     return Starlette(
         routes=[
             Route("/sparql", sparql, methods=["GET", "POST"], name="sparql"),
             Route("/query/{name}", named, methods=["GET"]),
+            Route("/", page("search"), methods=["GET"]),
+            Route("/state/{code}", page("state", "code"), methods=["GET"]),
+            Route("/claim/{ref:path}", page("claim", "ref"), methods=["GET"]),
+            Route("/static/accords.css", style, methods=["GET"]),
         ]
     )

@@ -41,6 +41,7 @@ class Job:
     clocks: dict[str, str | None] = field(default_factory=dict)  # as_of, known_by, valid_at
     accept: str = ""
     limit: int = 100_000
+    page: str | None = None  # a page of the workbench (pages.py), its parameters in params
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,12 @@ def answer(record: Any, job: Job) -> Reply:
     from accords.output import spreadsheet_csv
 
     try:
+        if job.page is not None:
+            from accords.pages import render
+
+            head = record.recorder.head()
+            html = render(record, job.page, job.params, job.clocks)
+            return Reply(200, "text/html; charset=utf-8", html, f"{head.seq} {head.hash}")
         if job.name is not None:
             found = record.query(job.name, job.params, **job.clocks)
         else:
@@ -169,10 +176,10 @@ class Workers:
         try:
             conn.send(job)
             reply: Reply | None = conn.recv() if conn.poll(self.timeout) else None
-        except (EOFError, OSError):
-            reply = Reply(500, "text/plain; charset=utf-8", _DIED)
-            process.kill()
-        if reply is not None and process.is_alive():
+            healthy = reply is not None
+        except (EOFError, OSError):  # it died: it may still be writing its core, so not "alive" to ask
+            reply, healthy = Reply(500, "text/plain; charset=utf-8", _DIED), False
+        if healthy and reply is not None:
             self.idle.put((process, conn))
             return reply
         process.kill()

@@ -25,8 +25,9 @@ from accords.output import say
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Queries answered at once.")
 @store_option
 def serve(host: str, port: int, timeout: float, limit: int, workers: int, store: str | None) -> None:
-    """Serve the record read-only over the SPARQL 1.1 Protocol, at /sparql (GET, or POST as
-    a form or application/sparql-query) and each named query at /query/NAME?PARAM=VALUE.
+    """Serve the record read-only: pages for people (search at /, a state's timeline at
+    /state/CODE, a claim at /claim/KEY), the SPARQL 1.1 Protocol at /sparql (GET, or POST
+    as a form or application/sparql-query) and each named query at /query/NAME?PARAM=VALUE.
 
     The clocks are the extra parameters as_of, known_by and valid_at; results come as JSON,
     XML, CSV or TSV and graphs as Turtle, N-Triples, JSON-LD or RDF/XML, as the client's
@@ -58,7 +59,7 @@ def serve(host: str, port: int, timeout: float, limit: int, workers: int, store:
     try:
         config = uvicorn.Config(app(pool, limit), log_level="warning", access_log=False)
         url = f"http://{host}:{listening.getsockname()[1]}/sparql"
-        say(f"accords serve: {url} (the record at seq {head.seq}); Ctrl-C stops it", err=True)
+        say(f"accords serve: {url} (the record at seq {head.seq}; pages at /); Ctrl-C stops it", err=True)
         uvicorn.Server(config).run(sockets=[listening])
     finally:
         pool.close()

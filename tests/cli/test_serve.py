@@ -7,7 +7,6 @@ correct answers."""
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import threading
 import time
@@ -26,30 +25,10 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 import accords
 from accords.queries.library import library
+from served import CORPUS, serve
 
-CORPUS = Path(__file__).parents[1] / "corpus"
 TIMEOUT, LIMIT = 2, 10_000  # the corpus: named queries give up to 9,222 rows, its graphs 23,987 quads
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?t ?q ?r } GRAPH ?c { ?u ?v ?w } }"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _serve(folder: Path, *options: str) -> tuple[subprocess.Popen[str], str, str]:
-    port = _free_port()
-    server = subprocess.Popen(
-        ["accords", "serve", "--port", str(port), *options], cwd=folder, stderr=subprocess.PIPE, text=True
-    )
-    assert server.stderr is not None
-    said = ""
-    while "accords serve: http" not in said:
-        line = server.stderr.readline()
-        assert line, f"the server stopped: {said}"
-        said += line
-    return server, f"http://127.0.0.1:{port}", said
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +37,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
     subprocess.run(["accords", "init"], cwd=folder, check=True, capture_output=True)
     files = sorted(str(p) for p in CORPUS.glob("*.jsonl"))
     subprocess.run(["accords", "import", *files], cwd=folder, check=True, capture_output=True)
-    server, base, _ = _serve(folder, "--timeout", str(TIMEOUT), "--limit", str(LIMIT))
+    server, base, _ = serve(folder, "--timeout", str(TIMEOUT), "--limit", str(LIMIT))
     yield folder, base
     server.terminate()
     server.wait(timeout=30)
@@ -197,7 +176,8 @@ def test_a_query_that_stops_its_worker_is_an_error_and_the_server_goes_on(served
     status, _, body = _get(base + mixed)
     assert status == 200 or (status == 500 and b"ORDER BY" in body), (status, body)
     for _ in range(3):  # each worker in turn
-        assert _get(base + urllib.parse.quote("ASK { ?s ?p ?o }"))[0] == 200
+        status, _, body = _get(base + urllib.parse.quote("ASK { ?s ?p ?o }"))
+        assert status == 200, body
 
 
 def test_an_answer_over_the_row_limit_is_refused(served: tuple[Path, str]) -> None:
@@ -234,7 +214,7 @@ def test_twenty_clients_at_once_get_correct_answers(served: tuple[Path, str]) ->
 def test_listening_beyond_loopback_is_said(tmp_path: Path) -> None:
     subprocess.run(["accords", "init"], cwd=tmp_path, check=True, capture_output=True)
     for host, warned in (("0.0.0.0", True), ("127.0.0.1", False)):
-        server, _, said = _serve(tmp_path, "--host", host)
+        server, _, said = serve(tmp_path, "--host", host)
         server.terminate()
         server.wait(timeout=30)
         assert ("warning: listening on 0.0.0.0" in said) is warned, said

@@ -1,0 +1,170 @@
+"""The workbench's pages (accords serve), for people who do not write queries: search, a
+state's timeline, a claim's trace. Each is rendered in a query worker (query_workers.py:
+the same time limit) from the API the commands use, on the three clocks.
+
+Everything shown comes from the open web and is treated as hostile: Jinja2 escapes every
+value, control characters are shown as escapes (output.visible), only http(s) URLs become
+links, and the pages run no script at all (the server's Content-Security-Policy forbids
+any), so a quote holding markup stays text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+
+from accords.events.errors import InputError
+from accords.output import visible
+
+_SEARCH = """PREFIX acc: <https://w3id.org/accords/ns#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX graph: <https://w3id.org/accords/graph/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?kind ?thing ?text ?key WHERE {
+  { GRAPH graph:vocabulary { ?thing rdfs:label ?text }
+    FILTER (STRSTARTS(STR(?thing), "https://w3id.org/accords/id/state/")) BIND ("state" AS ?kind) }
+  UNION { GRAPH graph:provenance { ?thing acc:quote ?text OPTIONAL { ?thing acc:key ?key } } BIND ("claim" AS ?kind) }
+  UNION { GRAPH graph:provenance { ?thing a acc:Source ; dcterms:publisher/rdfs:label ?publisher ; dcterms:title ?title
+          OPTIONAL { ?thing acc:key ?key } }
+          BIND (CONCAT(?publisher, ": ", ?title) AS ?text) BIND ("source" AS ?kind) }
+  FILTER (CONTAINS(LCASE(STR(?text)), LCASE(?words)))
+}
+ORDER BY ?kind STR(?text)
+LIMIT 300"""
+"""Standard SPARQL 1.1: states by name, claims by the words of their quote, sources by
+publisher (and title); ?words is bound by a VALUES clause."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    template: str
+    title: str
+    data: dict[str, Any]
+
+
+@cache
+def _environment() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("accords", "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    env.filters["visible"] = lambda v: "" if v is None else visible(str(v))
+    env.filters["link"] = lambda url: url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+    return env
+
+
+def render(record: Any, name: str, params: dict[str, str], clocks: dict[str, str | None]) -> bytes:
+    """The page name ("search", "state", "claim") as HTML."""
+    page = {"search": _search, "state": _state, "claim": _claim}[name](record, params, clocks)
+    head = record.recorder.head()
+    given = {k: v for k, v in clocks.items() if v}
+    here = {**params, **given}
+    permalink = {**params, **given, "as_of": given.get("as_of") or str(head.seq)}
+    html = (
+        _environment()
+        .get_template(page.template)
+        .render(
+            title=page.title,
+            clocks=given,
+            params=params,
+            query=lambda **changes: urlencode({**here, **changes}),
+            clocked=urlencode(given),
+            permalink=urlencode(permalink),
+            head=head,
+            **page.data,
+        )
+    )
+    return str(html).encode("utf-8")
+
+
+def _search(record: Any, params: dict[str, str], clocks: dict[str, str | None]) -> Page:
+    words = params.get("q", "").strip()
+    found: dict[str, list[dict[str, str]]] = {"state": [], "claim": [], "source": []}
+    if words:
+        text = _SEARCH.replace("WHERE {", f"WHERE {{\n  VALUES ?words {{ {ox.Literal(words)} }}", 1)
+        for row in record.sparql(text, **clocks).rows(iris=True):
+            thing = str(row["thing"])
+            name = thing.rsplit("/", 1)[-1]
+            ref = row["key"] or (name if row["kind"] == "state" else f"{row['kind']}/{name[:12]}")
+            found[row["kind"]].append({"ref": ref, "text": row["text"]})
+    return Page("search.html", f"Search: {words}" if words else "Search", {"words": words, "found": found})
+
+
+def _state(record: Any, params: dict[str, str], clocks: dict[str, str | None]) -> Page:
+    code = params["code"]
+    rows = record.query("state-timeline", {"state": code}, **clocks).rows()
+    disputed = set()
+    for row in record.query("contradictions", **clocks).rows():
+        disputed |= set(str(row["claims"]).split())
+    claims: dict[str, dict[str, Any]] = {}
+    for row in rows:  # a claim that names the state in several ways is one mark
+        claims.setdefault(row["key"], {**row, "disputed": row["key"] in disputed})
+    state = rows[0]["state"] if rows else code
+    return Page("state.html", f"{state}: timeline", {"state": state, "code": code, **_timeline(list(claims.values()))})
+
+
+def _timeline(claims: list[dict[str, Any]]) -> dict[str, Any]:
+    """Marks across valid time, one lane per kind of statement (a claim with no valid time
+    in rows of its own, in record order), as SVG coordinates. Marks that would cover each
+    other are stacked, so each can be seen and clicked."""
+    width, left, right, gap = 960, 150, 50, 13
+    dated = [c for c in claims if isinstance(c["valid_from"], dt.date)]
+    undated = sorted((c for c in claims if not isinstance(c["valid_from"], dt.date)), key=lambda c: c["seq"])
+    marks: list[dict[str, Any]] = []
+    lanes: list[dict[str, Any]] = []
+    ticks: list[dict[str, Any]] = []
+    y = 40
+    if dated:
+        first: dt.date = min(c["valid_from"] for c in dated)
+        last: dt.date = max(c["valid_from"] for c in dated)
+        span = max((last - first).days, 1)
+
+        def x_of(day: dt.date) -> float:
+            return round(left + (width - left - right) * int((day - first).days) / span, 1)
+
+        for lane in sorted({c["type"] for c in dated}):
+            levels: list[float] = []  # the right-most x taken at each level of this lane
+            for c in sorted((c for c in dated if c["type"] == lane), key=lambda c: (c["valid_from"], c["seq"])):
+                x = x_of(c["valid_from"])
+                level = next((n for n, taken in enumerate(levels) if x - taken >= gap), len(levels))
+                levels[level : level + 1] = [x]
+                marks.append({**c, "x": x, "y": y + gap * level})
+            lanes.append({"name": lane, "y": y})
+            y += gap * len(levels) + 17
+        ticks = [
+            {
+                "x": x_of(first + dt.timedelta(days=span * i // 4)),
+                "label": (first + dt.timedelta(days=span * i // 4)).isoformat(),
+            }
+            for i in range(5)
+        ]
+    undated_y = y + 3 if undated else None
+    row = int((width - left - right) // gap)
+    for n, c in enumerate(undated):
+        marks.append({**c, "x": round(left + gap * (n % row + 0.5), 1), "y": y + 3 + gap * (n // row)})
+    axis = y + (gap * ((len(undated) - 1) // row + 1) + 12 if undated else 0)
+    return {
+        "marks": marks,
+        "lanes": lanes,
+        "undated_y": undated_y,
+        "ticks": ticks,
+        "axis": axis,
+        "width": width,
+        "height": axis + 40,
+        "claims": sorted(claims, key=lambda c: (c["valid_from"] is None, str(c["valid_from"]), c["seq"])),
+    }
+
+
+def _claim(record: Any, params: dict[str, str], clocks: dict[str, str | None]) -> Page:
+    ref = params["ref"]
+    trace = record.trace(ref, **clocks)
+    this = next((c for c in trace.claims if ref in (c.key, c.id) or c.id.startswith(ref.removeprefix("claim/"))), None)
+    if this is None:
+        raise InputError(f"no claim {ref!r} in this view")
+    return Page("claim.html", f"Claim {this.key or this.id[:12]}", {"this": this, "trace": trace})

@@ -1,0 +1,137 @@
+"""The workbench's pages in a real headless Chromium (Debian's chromium, driven by
+Playwright), served by the installed command from the corpus of real reporting: search a
+state by its common name, open its timeline, click a mark, reach the quote and the source
+URL; the timeline's picture holds its marks; hostile strings recorded in titles,
+publishers and quotes come out as text, and no script runs."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+from served import CORPUS, serve
+
+HOSTILE = '</q><script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+ATTRIBUTE = '" onmouseover="window.__pwned = 3" x="'
+
+
+def _chromium() -> str:
+    found = os.environ.get("ACCORDS_TEST_CHROMIUM") or shutil.which("chromium")
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail("Chromium is not installed (tests/with-services.sh installs it)")
+    pytest.skip("Chromium is not installed: apt-get install chromium")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("site")
+    subprocess.run(["accords", "init"], cwd=folder, check=True, capture_output=True)
+    files = sorted(str(p) for p in CORPUS.glob("*.jsonl"))
+    hostile = [
+        {
+            "type": "SourceRegistered",
+            "key": "src-hostile",
+            "body": {
+                "title": f"Deal {HOSTILE}",
+                "publisher": f"Outlet{ATTRIBUTE}",
+                "kind": "news",
+                "url": "https://example.org/a%20page?x=1&y=2",
+            },
+        },
+        {
+            "type": "ClaimRecorded",
+            "key": "c-hostile",
+            "body": {
+                "source": "src-hostile",
+                "quote": f"Kosovo said {HOSTILE} and {ATTRIBUTE}",
+                "attributed_to": f"a spokesman{ATTRIBUTE}",
+                "certainty": "reported",
+                "statement": {"@type": "Stance", "state": "state/XK", "position": "denied", "on": ["agreement/us-xk"]},
+            },
+        },
+    ]
+    (folder / "hostile.jsonl").write_text("".join(json.dumps(e) + "\n" for e in hostile))
+    subprocess.run(["accords", "import", *files, "hostile.jsonl"], cwd=folder, check=True, capture_output=True)
+    server, base, _ = serve(folder)
+    yield base
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    flags = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+    ]
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=_chromium(), args=flags)
+        yield chromium
+        chromium.close()
+
+
+def _page(browser: object) -> object:
+    page = browser.new_page(viewport={"width": 1100, "height": 900})  # type: ignore[attr-defined]
+    page.on("dialog", lambda dialog: pytest.fail(f"a script ran: {dialog.message}"))
+    return page
+
+
+def test_from_a_states_name_to_the_quote_and_its_source(site: str, browser: object) -> None:
+    page = _page(browser)
+    page.goto(site + "/")
+    page.fill("input[name=q]", "Kosovo")
+    page.click("header button")
+    page.click("a.state:has-text('Kosovo')")
+    assert page.url.startswith(site + "/state/XK")
+    marks = page.locator("svg.timeline a.mark")
+    assert marks.count() >= 10
+    picture = page.locator("svg.timeline").screenshot()
+    assert _coloured(picture) >= marks.count() * 20  # each mark is at least a few dozen pixels of its colour
+    marks.first.click()
+    assert "/claim/" in page.url
+    assert page.locator("blockquote.quote").inner_text().strip()
+    link = page.locator("a.source-url")
+    if link.count():
+        assert link.first.get_attribute("href").startswith(("https://", "http://"))
+    permalink = page.locator("a.permalink").get_attribute("href")
+    assert "as_of=" in permalink  # a link to this page names the head it shows
+    page.close()
+
+
+def _coloured(png: bytes) -> int:
+    """Pixels of the marks' colours (blue, or red for a disagreement) in a screenshot."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    marks = {(0x2B, 0x6C, 0xB0), (0xD6, 0x28, 0x28)}
+    return sum(1 for pixel in image.getdata() if pixel in marks)
+
+
+@pytest.mark.parametrize("path", ["/?q=window.__pwned", "/state/XK", "/claim/c-hostile", "/?q=Outlet"])
+def test_hostile_strings_are_text_and_no_script_runs(site: str, browser: object, path: str) -> None:
+    page = _page(browser)
+    page.goto(site + path)
+    page.mouse.move(300, 300)
+    for element in page.locator("q, td, dd, li").all()[:200]:
+        element.hover(timeout=2000, force=True)
+    assert page.evaluate("window.__pwned") is None
+    planted = "document.querySelectorAll('script, img, [onerror], [onmouseover], iframe, object, embed').length"
+    assert page.evaluate(planted) == 0
+    if path != "/?q=Outlet":  # the harmless twin: the words are there, as text
+        assert "window.__pwned = 1" in page.locator("main").inner_text()
+    page.close()
