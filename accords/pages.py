@@ -11,6 +11,7 @@ any), so a quote holding markup stays text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -28,6 +29,9 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?kind ?thing ?text ?key WHERE {
   { GRAPH graph:vocabulary { ?thing rdfs:label ?text }
     FILTER (STRSTARTS(STR(?thing), "https://w3id.org/accords/id/state/")) BIND ("state" AS ?kind) }
+  UNION { GRAPH graph:belief { ?thing a ?type } FILTER (STRSTARTS(STR(?thing), "https://w3id.org/accords/id/")
+          && !STRSTARTS(STR(?thing), "https://w3id.org/accords/id/state/"))
+          BIND (STRAFTER(STR(?thing), "https://w3id.org/accords/id/") AS ?text) BIND ("entity" AS ?kind) }
   UNION { GRAPH graph:provenance { ?thing acc:quote ?text OPTIONAL { ?thing acc:key ?key } } BIND ("claim" AS ?kind) }
   UNION { GRAPH graph:provenance { ?thing a acc:Source ; dcterms:publisher/rdfs:label ?publisher ; dcterms:title ?title
           OPTIONAL { ?thing acc:key ?key } }
@@ -36,8 +40,8 @@ SELECT DISTINCT ?kind ?thing ?text ?key WHERE {
 }
 ORDER BY ?kind STR(?text)
 LIMIT 300"""
-"""Standard SPARQL 1.1: states by name, claims by the words of their quote, sources by
-publisher (and title); ?words is bound by a VALUES clause."""
+"""Standard SPARQL 1.1: states by name, things by identifier (agreement/us-xk), claims by
+the words of their quote, sources by publisher (and title); ?words is bound by VALUES."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +65,9 @@ def _environment() -> Any:
 
 def render(record: Any, name: str, params: dict[str, str], clocks: dict[str, str | None]) -> bytes:
     """The page name ("search", "state", "claim") as HTML."""
-    page = {"search": _search, "state": _state, "claim": _claim}[name](record, params, clocks)
+    page = {"search": _search, "state": _state, "claim": _claim, "entity": _entity, "disagreements": _disagreements}[
+        name
+    ](record, params, clocks)
     head = record.recorder.head()
     given = {k: v for k, v in clocks.items() if v}
     here = {**params, **given}
@@ -85,13 +91,13 @@ def render(record: Any, name: str, params: dict[str, str], clocks: dict[str, str
 
 def _search(record: Any, params: dict[str, str], clocks: dict[str, str | None]) -> Page:
     words = params.get("q", "").strip()
-    found: dict[str, list[dict[str, str]]] = {"state": [], "claim": [], "source": []}
+    found: dict[str, list[dict[str, str]]] = {"state": [], "entity": [], "claim": [], "source": []}
     if words:
         text = _SEARCH.replace("WHERE {", f"WHERE {{\n  VALUES ?words {{ {ox.Literal(words)} }}", 1)
         for row in record.sparql(text, **clocks).rows(iris=True):
             thing = str(row["thing"])
             name = thing.rsplit("/", 1)[-1]
-            ref = row["key"] or (name if row["kind"] == "state" else f"{row['kind']}/{name[:12]}")
+            ref = row["key"] or {"state": name, "entity": row["text"]}.get(row["kind"], f"{row['kind']}/{name[:12]}")
             found[row["kind"]].append({"ref": ref, "text": row["text"]})
     return Page("search.html", f"Search: {words}" if words else "Search", {"words": words, "found": found})
 
@@ -168,3 +174,25 @@ def _claim(record: Any, params: dict[str, str], clocks: dict[str, str | None]) -
     if this is None:
         raise InputError(f"no claim {ref!r} in this view")
     return Page("claim.html", f"Claim {this.key or this.id[:12]}", {"this": this, "trace": trace})
+
+
+def _entity(record: Any, params: dict[str, str], clocks: dict[str, str | None]) -> Page:
+    """A thing (an agreement, a transfer, a payment…): the claims for and against it."""
+    trace = record.trace(params["ref"], **clocks)
+    return Page("entity.html", trace.target, {"trace": trace})
+
+
+_SIDE = re.compile(r"^(.*) \[([^;\]]*); (.*)\]$")
+
+
+def _disagreements(record: Any, params: dict[str, str], clocks: dict[str, str | None]) -> Page:
+    """Every disagreement, its sides side by side, each with its claims."""
+    rows = []
+    for row in record.query("contradictions", **clocks).rows():
+        sides = []
+        for side in str(row["sides"]).split(" | "):
+            m = _SIDE.match(side)
+            value, claims, sources = (m[1], m[2].split(", "), m[3]) if m else (side, [], "")
+            sides.append({"value": value, "claims": claims, "sources": sources})
+        rows.append({"subject": row["subject"], "property": row["property"], "kind": row["kind"], "sides": sides})
+    return Page("disagreements.html", "Disagreements", {"rows": rows})

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -31,7 +32,7 @@ def _chromium() -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     folder = tmp_path_factory.mktemp("site")
     subprocess.run(["accords", "init"], cwd=folder, check=True, capture_output=True)
     files = sorted(str(p) for p in CORPUS.glob("*.jsonl"))
@@ -61,7 +62,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (folder / "hostile.jsonl").write_text("".join(json.dumps(e) + "\n" for e in hostile))
     subprocess.run(["accords", "import", *files, "hostile.jsonl"], cwd=folder, check=True, capture_output=True)
     server, base, _ = serve(folder)
-    yield base
+    yield base, folder
     server.terminate()
     server.wait(timeout=30)
 
@@ -91,13 +92,14 @@ def _page(browser: object) -> object:
     return page
 
 
-def test_from_a_states_name_to_the_quote_and_its_source(site: str, browser: object) -> None:
+def test_from_a_states_name_to_the_quote_and_its_source(site: tuple[str, Path], browser: object) -> None:
+    base = site[0]
     page = _page(browser)
-    page.goto(site + "/")
+    page.goto(base + "/")
     page.fill("input[name=q]", "Kosovo")
     page.click("header button")
     page.click("a.state:has-text('Kosovo')")
-    assert page.url.startswith(site + "/state/XK")
+    assert page.url.startswith(base + "/state/XK")
     marks = page.locator("svg.timeline a.mark")
     assert marks.count() >= 10
     picture = page.locator("svg.timeline").screenshot()
@@ -122,10 +124,31 @@ def _coloured(png: bytes) -> int:
     return sum(1 for pixel in image.getdata() if pixel in marks)
 
 
-@pytest.mark.parametrize("path", ["/?q=window.__pwned", "/state/XK", "/claim/c-hostile", "/?q=Outlet"])
-def test_hostile_strings_are_text_and_no_script_runs(site: str, browser: object, path: str) -> None:
+def test_disagreements_side_by_side_and_a_things_claims(site: tuple[str, Path], browser: object) -> None:
+    import accords
+
+    base, folder = site
     page = _page(browser)
-    page.goto(site + path)
+    page.goto(base + "/disagreements")
+    record = accords.open(folder / "accords.db")
+    want = record.query("contradictions").rows()
+    assert page.locator("table.disagreements tbody tr").count() == len(want) >= 30
+    page.locator("div.side a").first.click()  # a claim on one side
+    assert "/claim/" in page.url and page.locator("blockquote.quote").inner_text().strip()
+    page.goto(base + "/?q=us-xk")
+    page.click("a.entity:has-text('agreement/us-xk')")
+    trace = record.trace("agreement/us-xk")
+    assert page.locator("table.claims tbody tr").count() == len(trace.claims)
+    assert f"{trace.supporting_active} active supporting claims" in page.locator("p.summary").inner_text()
+    page.close()
+
+
+@pytest.mark.parametrize(
+    "path", ["/?q=window.__pwned", "/state/XK", "/claim/c-hostile", "/entity/agreement/us-xk", "/?q=Outlet"]
+)
+def test_hostile_strings_are_text_and_no_script_runs(site: tuple[str, Path], browser: object, path: str) -> None:
+    page = _page(browser)
+    page.goto(site[0] + path)
     page.mouse.move(300, 300)
     for element in page.locator("q, td, dd, li").all()[:200]:
         element.hover(timeout=2000, force=True)
