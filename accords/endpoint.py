@@ -8,7 +8,8 @@ projection and the same three clocks as the commands.
   without a query, the service description (Turtle).
 - ``/query/NAME``: a named query (``accords query --list``), its parameters as query
   parameters, the clocks too.
-- ``/``, ``/state/CODE``, ``/claim/KEY``, ``/entity/ID``, ``/disagreements``: the pages (pages.py), which run no script: the
+- ``/``, ``/state/CODE``, ``/claim/KEY``, ``/entity/ID``, ``/disagreements``,
+  ``/findings``, ``/log``: the pages (pages.py), which run no script: the
   Content-Security-Policy allows nothing but the style sheet.
 
 Each query runs in a worker process (query_workers.py) with a time limit and a result
@@ -142,6 +143,8 @@ def app(workers: Workers, limit: int) -> Starlette:
             Route("/claim/{ref:path}", page("claim", "ref"), methods=["GET"]),
             Route("/entity/{ref:path}", page("entity", "ref"), methods=["GET"]),
             Route("/disagreements", page("disagreements"), methods=["GET"]),
+            Route("/findings", page("findings"), methods=["GET"]),
+            Route("/log", page("log"), methods=["GET"]),
             Route("/static/accords.css", style, methods=["GET"]),
         ]
     )

@@ -65,9 +65,16 @@ def _environment() -> Any:
 
 def render(record: Any, name: str, params: dict[str, str], clocks: dict[str, str | None]) -> bytes:
     """The page name ("search", "state", "claim") as HTML."""
-    page = {"search": _search, "state": _state, "claim": _claim, "entity": _entity, "disagreements": _disagreements}[
-        name
-    ](record, params, clocks)
+    pages = {
+        "search": _search,
+        "state": _state,
+        "claim": _claim,
+        "entity": _entity,
+        "disagreements": _disagreements,
+        "findings": _findings,
+        "log": _log,
+    }
+    page = pages[name](record, params, clocks)
     head = record.recorder.head()
     given = {k: v for k, v in clocks.items() if v}
     here = {**params, **given}
@@ -196,3 +203,52 @@ def _disagreements(record: Any, params: dict[str, str], clocks: dict[str, str | 
             sides.append({"value": value, "claims": claims, "sources": sources})
         rows.append({"subject": row["subject"], "property": row["property"], "kind": row["kind"], "sides": sides})
     return Page("disagreements.html", "Disagreements", {"rows": rows})
+
+
+def _findings(record: Any, params: dict[str, str], clocks: dict[str, str | None]) -> Page:
+    """What validate finds, by severity."""
+    from accords.graph.terms import short
+
+    def named(term: Any) -> str:
+        return "" if term is None else short(term.value) if isinstance(term, ox.NamedNode) else str(term)
+
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    results, _ = record.validate(**clocks)
+    rows = [
+        {
+            "severity": r.severity,
+            "shape": str(r.shape).rsplit("#", 1)[-1],
+            "focus": named(r.focus),
+            "path": named(r.path),
+            "message": r.message,
+        }
+        for r in sorted(results, key=lambda r: (order.get(r.severity, 3), str(r.shape), str(r.focus)))
+    ]
+    return Page("findings.html", "Validation findings", {"rows": rows})
+
+
+_LOG_PAGE = 200  # events a page of the log shows
+
+
+def _log(record: Any, params: dict[str, str], clocks: dict[str, str | None]) -> Page:
+    """The log, newest first, a page at a time, with whether the whole chain verifies."""
+    from accords.events.listing import summary
+
+    head = record.recorder.head().seq
+    upto = int(params["to"]) if params.get("to", "").isdigit() else head
+    events = list(record.events(from_seq=max(1, upto - _LOG_PAGE + 1), to_seq=upto))[::-1]
+    verified = record.verify(processes=1)  # a worker is a daemon: it starts no processes of its own
+    rows = [
+        {
+            "seq": e.seq,
+            "type": e.type,
+            "key": e.key,
+            "id": e.id,
+            "summary": summary(e),
+            "at": e.recorded_at,
+            "by": e.recorded_by,
+        }
+        for e in events
+    ]
+    older = upto - _LOG_PAGE if upto > _LOG_PAGE else None
+    return Page("log.html", "The log", {"rows": rows, "verified": verified, "older": older})

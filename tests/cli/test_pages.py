@@ -143,6 +143,22 @@ def test_disagreements_side_by_side_and_a_things_claims(site: tuple[str, Path], 
     page.close()
 
 
+def test_findings_and_the_log(site: tuple[str, Path], browser: object) -> None:
+    import accords
+
+    base, folder = site
+    record = accords.open(folder / "accords.db")
+    page = _page(browser)
+    page.goto(base + "/findings")
+    assert page.locator("table.findings tbody tr").count() == len(record.validate()[0]) > 0
+    page.goto(base + "/log")
+    assert page.locator("p.verify").inner_text().startswith(f"The log verifies: {record.head.seq} events")
+    assert page.locator("table.log tbody tr").count() == 200
+    page.click("text=older events")
+    assert page.locator("table.log tbody tr").first.inner_text().startswith(str(record.head.seq - 200))
+    page.close()
+
+
 @pytest.mark.parametrize(
     "path", ["/?q=window.__pwned", "/state/XK", "/claim/c-hostile", "/entity/agreement/us-xk", "/?q=Outlet"]
 )
