@@ -87,15 +87,14 @@ def test_an_event_the_fold_cannot_apply_is_left_out_and_said(tmp_path: Path, ent
     assert json.loads(after.stdout)["boolean"] is True
 
 
-def _tamper_add(store: ox.Store) -> None:
-    store.add(
-        ox.Quad(
-            ox.NamedNode("https://w3id.org/accords/id/payment/us-rw"),
-            ox.NamedNode(ACC + "amount"),
-            ox.Literal("999"),
-            BELIEF,
-        )
+def _forged(subject: str, predicate: str, value: str, graph: ox.NamedNode) -> ox.Quad:
+    return ox.Quad(
+        ox.NamedNode("https://w3id.org/accords/id/" + subject), ox.NamedNode(ACC + predicate), ox.Literal(value), graph
     )
+
+
+def _tamper_add(store: ox.Store) -> None:
+    store.add(_forged("payment/us-rw", "amount", "999", BELIEF))
 
 
 def _tamper_remove(store: ox.Store) -> None:
@@ -103,14 +102,7 @@ def _tamper_remove(store: ox.Store) -> None:
 
 
 def _tamper_judgement(store: ox.Store) -> None:
-    store.add(
-        ox.Quad(
-            ox.NamedNode("https://w3id.org/accords/id/judgement/x"),
-            ox.NamedNode(ACC + "judgementKind"),
-            ox.Literal("forged"),
-            KEPT,
-        )
-    )
+    store.add(_forged("judgement/x", "judgementKind", "forged", KEPT))
 
 
 def _tamper_head(store: ox.Store) -> None:
