@@ -118,12 +118,11 @@ def answer(record: Any, job: Job) -> Reply:
                 f"more than {job.limit} rows: add a LIMIT, or start the server with a higher --limit".encode(),
                 head,
             )
-    body = (
-        ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON).serialize(
-            format=getattr(ox.QueryResultsFormat, RESULTS[media])
-        )
-        or b""
-    )
+    if RESULTS[media] == "JSON":
+        body = data
+    else:  # written by the engine from what it wrote as JSON
+        again = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        body = again.serialize(format=getattr(ox.QueryResultsFormat, RESULTS[media])) or b""
     if media == "text/csv":
         body = spreadsheet_csv(body)
     return Reply(200, media + ("; charset=utf-8" if media.startswith("text/") else ""), body, head)
