@@ -63,8 +63,11 @@ def _environment() -> Any:
     return env
 
 
+_IN_PATH = ("code", "ref")  # the parameters a page's path holds (/state/CODE, /claim/REF)
+
+
 def render(record: Any, name: str, params: dict[str, str], clocks: dict[str, str | None]) -> bytes:
-    """The page name ("search", "state", "claim") as HTML."""
+    """The page name (search, state, claim, entity, disagreements, findings, log) as HTML."""
     pages = {
         "search": _search,
         "state": _state,
@@ -77,16 +80,15 @@ def render(record: Any, name: str, params: dict[str, str], clocks: dict[str, str
     page = pages[name](record, params, clocks)
     head = record.recorder.head()
     given = {k: v for k, v in clocks.items() if v}
-    here = {**params, **given}
-    permalink = {**params, **given, "as_of": given.get("as_of") or str(head.seq)}
+    asked = {k: v for k, v in params.items() if k not in _IN_PATH}
+    permalink = {**asked, **given, "as_of": given.get("as_of") or str(head.seq)}
     html = (
         _environment()
         .get_template(page.template)
         .render(
             title=page.title,
             clocks=given,
-            params=params,
-            query=lambda **changes: urlencode({**here, **changes}),
+            params=asked,
             clocked=urlencode(given),
             permalink=urlencode(permalink),
             head=head,
