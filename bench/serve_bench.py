@@ -1,9 +1,11 @@
 """accords serve against the record asked in-process, on one store: for each named query,
 the median time of Record.query (in this process, the peer) and of GET /query/NAME (an
 HTTP client in this process, the server and its workers in others), and their ratio;
-then the throughput of 20 clients at once, each asking the named queries in turn.
+the latency of each page (p50, p95); then the throughput of 20 clients at once, each
+asking the named queries in turn.
 
-    python bench/serve_bench.py STORE [--repeat 10] [--clients 20] [--seconds 20]
+    python bench/serve_bench.py STORE [--repeat 10] [--page-repeat 20] [--pages /,/state/XK]
+                                      [--clients 20] [--seconds 20]
 
 STORE is a store with its projection built (e.g. bench/generate.py 25000, imported, one
 read). Nothing is asserted.
@@ -51,6 +53,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--page-repeat", type=int, default=20)
+    parser.add_argument(
+        "--pages",
+        default="/?q=Kosovo,/state/XK,/state/US,/claim/c-0000100,/entity/agreement/dk-uz,/disagreements,/findings,/log",
+        help="the pages to time (p50 and p95 of --page-repeat requests each)",
+    )
     args = parser.parse_args()
     record = accords.open(Path(args.store))
     names = [n for n, q in sorted(library().items()) if q.sparql is not None]
@@ -70,6 +78,15 @@ def main() -> None:
                 http.append(time.perf_counter() - start)
             a, b = statistics.median(local), statistics.median(http)
             print(f"{name:28} in-process {a:7.3f} s   /query {b:7.3f} s   ratio {b / a:5.2f}", flush=True)
+        for page in args.pages.split(","):
+            _get(base + page)
+            spent = []
+            for _ in range(args.page_repeat):
+                start = time.perf_counter()
+                _get(base + page)
+                spent.append(time.perf_counter() - start)
+            p50, p95 = statistics.median(spent), statistics.quantiles(spent, n=20)[-1]
+            print(f"page {page:40} p50 {p50 * 1000:7.0f} ms   p95 {p95 * 1000:7.0f} ms", flush=True)
         done = [0]
         deadline = time.monotonic() + args.seconds
 
