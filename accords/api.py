@@ -13,6 +13,7 @@ renders what these methods return.
 
 from __future__ import annotations
 
+import base64
 import builtins
 import datetime as dt
 import sys
@@ -28,9 +29,10 @@ from accords.events.log import Appended, Draft, Log
 from accords.events.model import Event, Head
 from accords.events.store import Recorder, store_url
 from accords.events.backends import open_store
+from accords.events.signatures import Ledger, Signer, fingerprint
 
 if TYPE_CHECKING:
-    from accords.events.integrity import Verified
+    from accords.events.integrity import Problem, Verified
     from accords.graph.projection import Projection, View
     from accords.graph.refold import Refolded
     from accords.graph.timeline import Span
@@ -69,11 +71,17 @@ class Record:
     """One log (a SQLite file or a PostgreSQL URL) and the projections read from it."""
 
     def __init__(
-        self, store: str | Path | None = None, *, create: bool = False, recorded_by: str | None = None
+        self,
+        store: str | Path | None = None,
+        *,
+        create: bool = False,
+        recorded_by: str | None = None,
+        signing_key: str | Path | None = None,
     ) -> None:
         self.url = store_url(None if store is None else str(store))
+        signer = Signer.load(Path(signing_key)) if signing_key else None
         self.recorder: Recorder = open_store(self.url, create=create)
-        self.log = Log(self.recorder, recorded_by)
+        self.log = Log(self.recorder, recorded_by, signer=signer)
 
     def close(self) -> None:
         self.recorder.close()
@@ -169,6 +177,45 @@ class Record:
         """Correct a claim by a replacement claim recorded before; both stay in the log."""
         body = {"claim": claim, "replacement": replacement, "reason": reason, "note": note}
         return self.append([Draft("ClaimCorrected", _present(body))], expected_head=expected_head)
+
+    # -- keys and signatures (events/signatures.py) --------------------------------------
+
+    def register_key(self, name: str, public_key: Path, *, note: str | None = None) -> Appended:
+        """Register the Ed25519 public key (PEM) that name signs with."""
+        from accords.events.signatures import public_key_base64
+
+        body = {"name": name, "public_key": public_key_base64(public_key), "note": note}
+        return self.append([Draft("KeyRegistered", _present(body))])
+
+    def new_key(self, name: str, private_key: Path, *, note: str | None = None) -> Appended:
+        """Make an Ed25519 key, write its private half to private_key (PEM, readable by you
+        alone; refused if the file exists), and register it, signed by itself: this Record
+        signs with it from then on."""
+        from accords.events.signatures import Signer, make_key
+
+        make_key(private_key)
+        self.log.signer = Signer.load(private_key)
+        self.log.recorded_by = name
+        body = {"name": name, "public_key": base64.b64encode(self.log.signer.public).decode(), "note": note}
+        return self.append([Draft("KeyRegistered", _present(body))])
+
+    def revoke_key(self, key: str, reason: str) -> Appended:
+        """Revoke a key (its registration's key or id, or its fingerprint): it signs nothing after."""
+        return self.append([Draft("KeyRevoked", {"key": self._key_ref(key), "reason": reason})])
+
+    def require_signatures(self, reason: str) -> Appended:
+        """From this event on, every append must be signed (this one too)."""
+        return self.append([Draft("SignaturesRequired", {"reason": reason})])
+
+    def ledger(self) -> Ledger:
+        """What the log says of keys and signatures."""
+        return Ledger.read(self.recorder)
+
+    def _key_ref(self, key: str) -> str:
+        for registered in self.ledger().keys.values():
+            if fingerprint(registered.public) == key.lower():
+                return registered.id
+        return key
 
     def export(
         self,
@@ -334,7 +381,12 @@ class Record:
         """Every claim for or against an entity, a claim (key, id, id prefix) or a statement (JSON)."""
         from accords.graph.evidence import trace
 
-        return trace(self.projection(self.view(as_of, known_by, valid_at)), target, self.log.find)
+        import dataclasses
+
+        found = trace(self.projection(self.view(as_of, known_by, valid_at)), target, self.log.find)
+        ledger = self.ledger()
+        claims = [dataclasses.replace(c, signed=ledger.signer(c.seq, self.recorder)) for c in found.claims]
+        return dataclasses.replace(found, claims=claims)
 
     def validate(
         self,
@@ -403,6 +455,39 @@ class Record:
         now = timestamp(dt.datetime.now(dt.timezone.utc))
         return integrity.checkpoint_json(integrity.make_checkpoint(self.recorder, now, key))
 
+    def signed_note(self, key_file: Path, name: str) -> tuple[str, str]:
+        """A checkpoint over the whole log as a C2SP signed note of the log called name (its
+        origin and key name), and the verifier key to give its readers (events/note.py)."""
+        from accords.events import integrity, note
+        from accords.events.model import timestamp
+
+        key = integrity.load_private_key(key_file)
+        cp = integrity.make_checkpoint(self.recorder, timestamp(dt.datetime.now(dt.timezone.utc)), key)
+        text = note.checkpoint_text(name, cp.tree_size, bytes.fromhex(cp.root))
+        return note.sign(text, name, key), str(note.verifier(name, key))
+
+    def extends(self, signed: str, key: str, where: str = "checkpoint") -> Problem | None:
+        """Whether the log extends a checkpoint received as a signed note (text), signed by the
+        verifier key: None, or where and what it lacks. NotConforming when the note is not
+        signed by that key or was altered; InputError when it is no checkpoint."""
+        from accords.events import integrity, merkle, note
+        from accords.events.integrity import Problem
+
+        cp = note.parse_checkpoint(note.open_note(signed, note.parse_verifier(key, "--key"), where), where)
+        head = self.recorder.head()
+        if cp.size > head.seq:
+            return Problem(
+                head.seq + 1,
+                f"{where} ({cp.origin}) covers {cp.size} events, the log ends at seq {head.seq}:"
+                f" seq {head.seq + 1}-{cp.size} went missing",
+            )
+        if merkle.root(integrity.leaves(self.recorder, cp.size)) != cp.root:
+            return Problem(
+                cp.size,
+                f"events 1..{cp.size} are not those {where} ({cp.origin}) signed: the log was rewritten at or before seq {cp.size}",
+            )
+        return None
+
     def prove_inclusion(self, event: str, tree_size: int | None = None) -> dict[str, Any]:
         """A proof that the event (key, id or id prefix) is in the log (of its first tree_size events)."""
         from accords.events import integrity
@@ -447,9 +532,9 @@ class Record:
         return over_time(self.recorder.read(1, at.as_of), shapes or builtin_shapes(), admit=at.admit())
 
     def verify(self, processes: int | None = None, progress: Callable[[int], None] | None = None) -> Verified:
-        """Recompute every hash and link of the log (and its checkpoints), and check that it
+        """Recompute every hash and link of the log (and its checkpoints), check that it
         extends the newest head this user saw of it (events/witness.py), which then moves
-        to its head; the first problem, if any. progress(events checked) is called about
+        to its head, and check every signature (events/signatures.py); the first problem, if any. progress(events checked) is called about
         every 10,000 events."""
         from accords.events import witness
         from accords.events.integrity import Problem, Verified, verify
@@ -461,6 +546,9 @@ class Record:
             if gone is not None:
                 return Verified(result.events, result.head, Problem(*gone))
             witness.remember(self.recorder, head)
+            signed = self.ledger().problem(self.recorder, head.seq)
+            if signed is not None:
+                return Verified(result.events, result.head, signed)
         return result
 
     def verify_graph(self) -> Refolded | None:
@@ -488,6 +576,13 @@ def check_proof(doc: Any, name: str = "proof", root: str | None = None) -> str:
     return f"the {doc['proof']} proof verifies, and is about root {root.lower()}"
 
 
-def open(store: str | Path | None = None, *, create: bool = False, recorded_by: str | None = None) -> Record:  # noqa: A001
-    """The record in a SQLite file or at a postgresql:// URL (default: $ACCORDS_STORE, else ./accords.db)."""
-    return Record(store, create=create, recorded_by=recorded_by)
+def open(  # noqa: A001
+    store: str | Path | None = None,
+    *,
+    create: bool = False,
+    recorded_by: str | None = None,
+    signing_key: str | Path | None = None,
+) -> Record:
+    """The record in a SQLite file or at a postgresql:// URL (default: $ACCORDS_STORE, else
+    ./accords.db); with signing_key (an Ed25519 private key, PEM), every append is signed."""
+    return Record(store, create=create, recorded_by=recorded_by, signing_key=signing_key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,9 +26,17 @@ def _progress(seq: int) -> None:
     is_flag=True,
     help="Also fold the log afresh and compare the RDF projection with it (as long again as building it).",
 )
+@click.option(
+    "--against",
+    type=click.File("r", encoding="utf-8"),
+    help="A checkpoint received as a signed note (accords checkpoint --note): the log must extend it.",
+)
+@click.option("--key", metavar="VERIFIER", help="With --against: the verifier key you trust (NAME+KEYID+KEY).")
 @store_option
 @format_option("table", "json")
-def verify(processes: int | None, graph: bool, store: str | None, fmt: str | None) -> None:
+def verify(
+    processes: int | None, graph: bool, against: IO[str] | None, key: str | None, store: str | None, fmt: str | None
+) -> None:
     """Recompute every id, hash and link of the chain, and check stored checkpoints.
 
     Exit 0 when the log verifies; exit 1 naming the first bad seq and what is wrong.
@@ -38,14 +47,24 @@ def verify(processes: int | None, graph: bool, store: str | None, fmt: str | Non
     be the fold of the log it says it reflects, quad for quad: exit 1 naming what differs
     when it is not, and it is removed, so the next read builds it afresh from the log.
 
+    With --against, the log must also extend a checkpoint someone signed and sent (a signed
+    note, checked with the verifier key --key you hold): exit 1 when events it covers are
+    missing or were rewritten, or when the note is not signed by that key.
+
     \b
     Example:
       accords verify
       accords verify --graph
+      accords verify --against june.note --key "$(cat newsroom.vkey)"
       accords verify --store postgresql://me@localhost/accords --format json
     """
+    if (against is None) != (key is None):
+        raise InputError("--against and --key go together", "a note is checked against the verifier key you hold")
     record = open_record(store)
+    signed = against.read() if against is not None else None
     result = record.verify(processes, progress=_progress)
+    if result.problem is None and signed is not None and key is not None and against is not None:
+        result = replace(result, problem=record.extends(signed, key, against.name))
     row: dict[str, Any] = {
         "ok": result.problem is None,
         "events": result.events,
@@ -61,6 +80,8 @@ def verify(processes: int | None, graph: bool, store: str | None, fmt: str | Non
         render([row], list(row), fmt)
     elif result.problem is None:
         say(f"ok: {result.events} events verify; head {result.head}")
+        if against is not None and key is not None:
+            say(f"ok: the log extends {against.name}, signed by {key.split('+')[0]}")
         if refolded is None and graph:
             say("no graph to check: the next read builds it from the log")
         elif refolded is not None and refolded.status == "ok":
@@ -83,20 +104,41 @@ def verify(processes: int | None, graph: bool, store: str | None, fmt: str | Non
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Sign with this Ed25519 private key (PEM).",
 )
+@click.option(
+    "--note",
+    "name",
+    metavar="NAME",
+    help="Write it as a C2SP signed note of the log called NAME (with --sign), e.g. newsroom.example/deportations.",
+)
 @click.option("-o", "--output", type=click.File("w"), default=None, help="Also write it to a file.")
 @store_option
-def checkpoint(key_file: Path | None, output: IO[str] | None, store: str | None) -> None:
+def checkpoint(key_file: Path | None, name: str | None, output: IO[str] | None, store: str | None) -> None:
     """Write a Merkle tree head (RFC 6962) over the whole log, optionally signed.
 
     Keep a copy somewhere else: with it, anyone can later check that the log was only
-    appended to (`accords prove --from`).
+    appended to (`accords prove --from`, `accords verify --against`).
+
+    With --note, the checkpoint is a signed note (c2sp.org/tlog-checkpoint), the format of
+    Go's checksum database and Sigstore's Rekor, to send by mail or publish; the verifier
+    key its readers need (NAME+KEYID+KEY) is printed on stderr.
 
     \b
     Example:
       openssl genpkey -algorithm ed25519 -out signing-key.pem
       accords checkpoint --sign signing-key.pem -o checkpoint-2025-06-01.json
+      accords checkpoint --sign signing-key.pem --note newsroom.example/deportations -o june.note
     """
-    doc = open_record(store).checkpoint(key_file)
+    record = open_record(store)
+    if name is not None:
+        if key_file is None:
+            raise InputError("--note: a note must be signed", "give --sign KEY.pem")
+        text, verifier = record.signed_note(key_file, name)
+        click.echo(text, nl=False)
+        say(f"verifier key: {verifier}", err=True)
+        if output:
+            output.write(text)
+        return
+    doc = record.checkpoint(key_file)
     write_json(doc)
     if output:
         output.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")

@@ -12,7 +12,7 @@ from accords.events.schema import SCHEMAS
 from accords.options import open_record, store_option
 from accords.output import format_option, render, write_json
 
-LOG_COLUMNS = ("seq", "type", "key", "id", "recorded_at", "recorded_by", "summary")
+LOG_COLUMNS = ("seq", "type", "key", "id", "recorded_at", "recorded_by", "signed", "summary")
 
 
 @click.command("log")
@@ -47,6 +47,7 @@ def log_(
     record = open_record(store)
     events = record.events(types, source=source, from_seq=from_seq, to_seq=to_seq, since=since, until=until)
     name = named(record.log)
+    ledger = record.ledger()
     rows: Iterator[dict[str, Any]] = (
         {
             "seq": e.seq,
@@ -55,6 +56,7 @@ def log_(
             "id": e.id[:12],
             "recorded_at": e.recorded_at,
             "recorded_by": e.recorded_by,
+            "signed": ledger.signer(e.seq, record.recorder),
             "summary": summary(e, name),
         }
         for e in events
@@ -66,7 +68,7 @@ def log_(
 @click.argument("ref")
 @store_option
 def show(ref: str, store: str | None) -> None:
-    """Show one event whole: by key, id, an unambiguous id prefix, or seq.
+    """Show one event whole: by key, id, an unambiguous id prefix, or seq; and who signed it.
 
     A number is a seq unless it is also a key or the start of an id (then `accords log
     --from-seq N --to-seq N` names it).
@@ -77,4 +79,6 @@ def show(ref: str, store: str | None) -> None:
       accords show 3f9a1c2b
       accords show 42
     """
-    write_json(open_record(store).event(ref).envelope())
+    record = open_record(store)
+    event = record.event(ref)
+    write_json({**event.envelope(), "signed": record.ledger().signer(event.seq, record.recorder)})

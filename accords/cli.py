@@ -28,6 +28,7 @@ COMMANDS = {
     "verify": "audit:verify",
     "checkpoint": "audit:checkpoint",
     "prove": "audit:prove",
+    "key": "keys:key",
     "sparql": "ask:sparql",
     "query": "ask:query",
     "replay": "history:replay",

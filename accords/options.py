@@ -26,13 +26,23 @@ def store_option(f: F) -> F:
 
 
 def by_option(f: F) -> F:
+    """--by NAME and --sign KEY: who records the events, and the key that signs them."""
+    f = click.option(
+        "--sign",
+        "signing_key",
+        envvar="ACCORDS_SIGNING_KEY",
+        default=None,
+        type=click.Path(exists=True, dir_okay=False),
+        metavar="KEY.pem",
+        help="Sign the append with this Ed25519 private key, registered in the log (default: $ACCORDS_SIGNING_KEY).",
+    )(f)
     return click.option(
         "--by",
         "recorded_by",
         envvar="ACCORDS_USER",
         default=None,
         metavar="NAME",
-        help="Who records the events (default: $ACCORDS_USER, else your login name).",
+        help="Who records the events (default: $ACCORDS_USER, else your login name; a signed append: its key's name).",
     )(f)
 
 
@@ -82,11 +92,13 @@ def clock_options(f: F) -> F:
     )(f)
 
 
-def open_record(store: str | None, recorded_by: str | None = None, create: bool = False) -> "Record":
+def open_record(
+    store: str | None, recorded_by: str | None = None, create: bool = False, signing_key: str | None = None
+) -> "Record":
     """The Record (accords.api) of the store a command names, closed when the command ends."""
     from accords.api import Record
 
-    record = Record(chosen_store(store), create=create, recorded_by=recorded_by)
+    record = Record(chosen_store(store), create=create, recorded_by=recorded_by, signing_key=signing_key)
     click.get_current_context().call_on_close(record.close)
     return record
 

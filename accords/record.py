@@ -103,6 +103,7 @@ def record_(
     fields: tuple[str, ...],
     store: str | None,
     recorded_by: str | None,
+    signing_key: str | None,
     expected_head: str | None,
     dry_run: bool,
     fmt: str | None,
@@ -141,7 +142,9 @@ def record_(
     else:
         raise InputError("nothing to record", "give a FILE (or -), or --type with --field NAME=VALUE")
     _report(
-        open_record(store, recorded_by).append([draft], expected_head=expected_head, dry_run=dry_run),
+        open_record(store, recorded_by, signing_key=signing_key).append(
+            [draft], expected_head=expected_head, dry_run=dry_run
+        ),
         fmt,
         written=not dry_run,
     )
@@ -176,6 +179,7 @@ def import_(
     seed: bool,
     store: str | None,
     recorded_by: str | None,
+    signing_key: str | None,
     expected_head: str | None,
     dry_run: bool,
     processes: int | None,
@@ -198,7 +202,7 @@ def import_(
     """
     if not files and not seed:
         raise InputError("nothing to import", "name files (- for stdin), or --seed")
-    record = open_record(store, recorded_by)
+    record = open_record(store, recorded_by, signing_key=signing_key)
     from importlib.resources import as_file
     from importlib.resources import files as package_files  # the seed ships in the package
 
@@ -292,6 +296,7 @@ def retract(
     note: str | None,
     store: str | None,
     recorded_by: str | None,
+    signing_key: str | None,
     expected_head: str | None,
     fmt: str | None,
 ) -> None:
@@ -302,7 +307,9 @@ def retract(
       accords retract c-rwanda-paid --reason source_correction --source src-correction
     """
     _report(
-        open_record(store, recorded_by).retract(claim, reason, source=source, note=note, expected_head=expected_head),
+        open_record(store, recorded_by, signing_key=signing_key).retract(
+            claim, reason, source=source, note=note, expected_head=expected_head
+        ),
         fmt,
     )
 
@@ -323,6 +330,7 @@ def correct(
     note: str | None,
     store: str | None,
     recorded_by: str | None,
+    signing_key: str | None,
     expected_head: str | None,
     fmt: str | None,
 ) -> None:
@@ -334,5 +342,8 @@ def correct(
       accords correct c-transfer-date --replacement c-transfer-date-2 --reason recording_error
     """
     _report(
-        open_record(store, recorded_by).correct(claim, replacement, reason, note=note, expected_head=expected_head), fmt
+        open_record(store, recorded_by, signing_key=signing_key).correct(
+            claim, replacement, reason, note=note, expected_head=expected_head
+        ),
+        fmt,
     )

@@ -64,7 +64,7 @@ def trace(
             + (f"\n{c.source_url}" if c.source_url else "")
             + ("\nWITHDRAWN by its publisher" if c.source_withdrawn else ""),
             "speaker": c.speaker,
-            "recorded": f"{c.recorded_at} by {c.recorder}",
+            "recorded": f"{c.recorded_at} by {c.recorder}\n{c.signed}",
         }
         for c in result.claims
     ]

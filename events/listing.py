@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterator
 
 from accords.events.errors import InputError
 from accords.events.log import Log
 from accords.events.model import Event, parse_timestamp, timestamp
+from accords.events.signatures import fingerprint
 
 
 def summary(event: Event, name: Callable[[str], str] = lambda id_: id_[:12]) -> str:
@@ -29,6 +31,12 @@ def summary(event: Event, name: Callable[[str], str] = lambda id_: id_[:12]) -> 
         return f"{name(body['source'])}: {body['correction']}"
     if event.type == "EntitiesMerged":
         return " = ".join(body["entities"])
+    if event.type == "KeyRegistered":
+        return f"{body['name']} ({fingerprint(base64.b64decode(body['public_key']))})"
+    if event.type == "KeyRevoked":
+        return f"{name(body['key'])}: {body['reason']}"
+    if event.type == "EventsSigned":
+        return f"seq {body['first']}-{body['last']} with key {name(body['key'])}"
     return str(body.get("reason", ""))
 
 

@@ -14,7 +14,8 @@ from typing import Any
 from accords.events.errors import ConflictError, InputError
 from accords.events.canonical import canonical, check_text
 from accords.events.model import MAX_EVENT, TOO_BIG, Event, Head, event_hash, event_id, parse_timestamp, timestamp
-from accords.events.schema import Normalize, normalize_body, references
+from accords.events.schema import Normalize, normalize_body, normalize_statement, references
+from accords.events.signatures import TYPES as SIGNING, Ledger, Signer, fingerprint
 from accords.events.statement_workers import checked_ahead
 from accords.events import witness
 from accords.events.store import Recorder, Ref, Transaction
@@ -135,10 +136,13 @@ def _chunks(drafts: Iterable[Draft]) -> Iterator[list[Draft]]:
 class Log:
     """The append-only, hash-chained event log over one recorder."""
 
-    def __init__(self, store: Recorder, recorded_by: str | None = None, clock: Clock = _utc_now):
+    def __init__(
+        self, store: Recorder, recorded_by: str | None = None, clock: Clock = _utc_now, signer: Signer | None = None
+    ):
         self.store = store
         self.recorded_by = recorded_by or default_recorder_name()
         self.clock = clock
+        self.signer = signer  # signs each append (events/signatures.py)
 
     def append(
         self,
@@ -159,6 +163,10 @@ class Log:
         with self.store.writing(commit) as tx:
             head = tx.head()
             check_expected_head(head, expected_head)
+            first = head.seq + 1
+            ledger = Ledger.read(self.store)
+            registered = ledger.key_of(self.signer.public) if self.signer else None
+            by = registered.name if registered else self.recorded_by  # a signed append: under its key's name
             refs = _References(tx)
             for chunk, statements in checked_ahead(_chunks(drafts), processes):
                 prepared, error = self._prepare(chunk, statements, refs)
@@ -169,7 +177,7 @@ class Log:
                 new: list[Event] = []
                 for p in prepared:
                     try:
-                        event = self._chain(p, head, by_id, by_key)
+                        event = self._chain(p, head, by_id, by_key, by)
                     except InputError as e:
                         raise e.at(p.draft.where) if p.draft.where else e
                     if isinstance(event, Ref):
@@ -179,6 +187,8 @@ class Log:
                             on_event(event, False)
                         continue
                     new.append(event)
+                    if event.type in SIGNING:
+                        ledger.extend([event])
                     head = Head(event.seq, event.hash, event.recorded_at)
                     added += 1
                     last = by_id[event.id] = Ref(event.seq, event.id, event.type, event.key)
@@ -190,6 +200,10 @@ class Log:
                 refs.pending.clear()
                 if error is not None:
                     raise error
+            if added and self.signer is not None:
+                head = self._seal(self.signer, ledger, first, head, refs, tx)
+            if added:
+                _check_signed(ledger, self.store, first, head.seq)
         if commit and added:
             witness.remember(self.store, head)  # what this user has seen of the log: verify holds it to it
         return Appended(added, existing, head, last)
@@ -219,7 +233,27 @@ class Log:
             refs.add(Ref(0, id_, draft.type, draft.key))
         return prepared, None
 
-    def _chain(self, p: _Prepared, head: Head, by_id: dict[str, Ref], by_key: dict[str, Ref]) -> Event | Ref:
+    def _seal(self, signer: Signer, ledger: Ledger, first: int, head: Head, refs: _References, tx: Transaction) -> Head:
+        """Append the EventsSigned event that seals events first..head with signer's key; the new head."""
+        key = ledger.key_of(signer.public)
+        if key is None:
+            raise InputError(
+                f"the signing key {fingerprint(signer.public)} is not registered in this log",
+                "register it first: accords key register NAME PUBLIC.pem (or make one: accords key new NAME)",
+            )
+        if key.revoked is not None and key.revoked < first:  # a key may sign its own revocation
+            raise InputError(f"the signing key of {key} was revoked at seq {key.revoked}", "sign with another key")
+        draft = Draft("EventsSigned", signer.seal(key.id, first, head.seq, head.hash))
+        prepared, error = self._prepare([draft], [normalize_statement], refs)
+        if error is not None:
+            raise error
+        event = self._chain(prepared[0], head, {}, {}, key.name)
+        assert isinstance(event, Event)
+        tx.insert([event])
+        ledger.extend([event])
+        return Head(event.seq, event.hash, event.recorded_at)
+
+    def _chain(self, p: _Prepared, head: Head, by_id: dict[str, Ref], by_key: dict[str, Ref], by: str) -> Event | Ref:
         """The next event for p, or the Ref of the identical event already recorded."""
         draft = p.draft
         same = by_id.get(p.id)
@@ -237,7 +271,7 @@ class Log:
             if draft.key in by_key:
                 raise InputError(f"key: {draft.key!r} is already used by another event")
         recorded_at = self._recorded_at(draft, head)
-        recorded_by = draft.recorded_by or self.recorded_by
+        recorded_by = draft.recorded_by or by
         check_text(recorded_by, "recorded_by")
         seq = head.seq + 1
         hash_ = event_hash(seq, p.id, draft.type, draft.key, recorded_at, recorded_by, p.body, head.hash)
@@ -285,6 +319,22 @@ class Log:
 
     def read(self, start: int = 1, stop: int | None = None) -> Iterator[Event]:
         return self.store.read(start, stop)
+
+
+def _check_signed(ledger: Ledger, store: Recorder, first: int, last: int) -> None:
+    """Refuse an append (seq first..last) holding a seal that does not hold, or leaving an
+    event unsigned that the log requires to be signed."""
+    for seal in ledger.seals:
+        if seal.seq >= first and (wrong := ledger.wrong(seal, store)) is not None:
+            raise InputError(f"seq {seal.seq}: EventsSigned: {wrong}")
+    if ledger.required is not None:
+        for gap_first, gap_last in ledger.unsigned(last):
+            if gap_last >= max(first, ledger.required):
+                raise InputError(
+                    f"this log requires signatures since seq {ledger.required} (SignaturesRequired):"
+                    " the append would leave events unsigned",
+                    "sign it: --sign KEY.pem, or $ACCORDS_SIGNING_KEY",
+                )
 
 
 def check_key(key: str) -> None:

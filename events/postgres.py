@@ -279,6 +279,13 @@ class PostgresRecorder:
                 yield rows
                 start = rows[-1][0] + 1
 
+    def of_types(self, types: Sequence[str]) -> Iterator[Event]:
+        rows = self.db.execute(
+            f"SELECT {COLUMNS} FROM events WHERE type = ANY(%s) ORDER BY seq", (list(types),)
+        ).fetchall()
+        for row in rows:
+            yield _event(row)
+
     def seq_at(self, moment: str) -> int:
         row = self.db.execute("SELECT MAX(seq) FROM events WHERE recorded_at <= %s", (moment,)).fetchone()
         return int(row[0] or 0) if row else 0

@@ -8,6 +8,8 @@ id of an earlier event of the right type.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -74,6 +76,7 @@ class Field:
 
 _SOURCE = ("SourceRegistered",)
 _CLAIM = ("ClaimRecorded",)
+_KEY = ("KeyRegistered",)
 
 SCHEMAS: Mapping[str, tuple[Field, ...]] = {
     "SourceRegistered": (
@@ -136,6 +139,23 @@ SCHEMAS: Mapping[str, tuple[Field, ...]] = {
         Field("reviewer", "text", required=True),
         Field("sources", "refs", refers_to=_SOURCE),
         Field("note", "text"),
+    ),
+    # Keys and signatures (events/signatures.py)
+    "KeyRegistered": (
+        Field("name", "text", required=True),  # the recorder who signs with it
+        Field("public_key", "public_key", required=True),
+        Field("note", "text"),
+    ),
+    "KeyRevoked": (
+        Field("key", "ref", required=True, refers_to=_KEY),
+        Field("reason", "text", required=True),
+    ),
+    "SignaturesRequired": (Field("reason", "text", required=True),),
+    "EventsSigned": (
+        Field("key", "ref", required=True, refers_to=_KEY),
+        Field("first", "seq", required=True),
+        Field("last", "seq", required=True),
+        Field("signature", "signature", required=True),
     ),
 }
 
@@ -248,6 +268,19 @@ def _check(field: Field, value: Any, resolve: Resolve, statement: Normalize) -> 
     if kind == "bool":
         if not isinstance(value, bool):
             raise InputError(f"body.{name}: expected true or false, got {value!r}")
+        return value
+    if kind == "seq":
+        if type(value) is not int or value < 1:
+            raise InputError(f"body.{name}: expected a seq (a whole number from 1), got {value!r}")
+        return value
+    if kind in ("public_key", "signature"):
+        size = 32 if kind == "public_key" else 64
+        try:
+            raw = base64.b64decode(_text(value, name), validate=True)
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) != size:
+            raise InputError(f"body.{name}: expected an Ed25519 {kind.replace('_', ' ')} ({size} bytes in base64)")
         return value
     if kind == "date":
         try:

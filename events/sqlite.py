@@ -158,6 +158,14 @@ class SqliteRecorder:
         while rows := cursor.fetchmany(_ROWS_BATCH):
             yield rows
 
+    def of_types(self, types: Sequence[str]) -> Iterator[Event]:
+        cursor = self.db.execute(
+            f"SELECT {COLUMNS} FROM events WHERE type IN (SELECT value FROM json_each(?)) ORDER BY seq",
+            (orjson.dumps(list(types)),),
+        )
+        for row in cursor:
+            yield _event(row)
+
     def seq_at(self, moment: str) -> int:
         row = self.db.execute("SELECT MAX(seq) FROM events WHERE recorded_at <= ?", (moment,)).fetchone()
         return int(row[0] or 0)

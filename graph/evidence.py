@@ -135,6 +135,7 @@ class TracedClaim:
     statements: list[str]
     conflicts: list[str] = field(default_factory=list)
     word: str | None = None  # a side's latest word on a question, or superseded by it (graph/latest.py)
+    signed: str = "unsigned"  # who signed the event that recorded it (events/signatures.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -397,6 +397,12 @@ class Fold:
                 self.store.remove(quad)
                 delta.removed.append((quad.subject, quad.predicate, quad.object))  # type: ignore[arg-type]
 
+    def _unprojected(self, *_: Any) -> None:
+        """Keys and signatures: the log's own proof of who recorded what (events/signatures.py);
+        they say nothing of the world, and the graph holds nothing of them."""
+
+    _KeyRegistered = _KeyRevoked = _SignaturesRequired = _EventsSigned = _unprojected
+
     def _ClaimReviewed(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
         e = event_iri(event.id)
         t = (

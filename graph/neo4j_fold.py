@@ -363,6 +363,11 @@ class Fold:
         props = {**_record(event), "judged_by": body["judged_by"], "reason": body["reason"], "merge": body["merge"]}
         plan.undone.append({"id": event.id, "merge": body["merge"], "seq": event.seq, "props": props})
 
+    def _unprojected(self, *_: Any) -> None:
+        """Keys and signatures say nothing of the world (graph/fold.py)."""
+
+    _KeyRegistered = _KeyRevoked = _SignaturesRequired = _EventsSigned = _unprojected
+
     def _ClaimReviewed(self, event: Event, body: dict[str, Any], plan: Plan, *_: Any) -> None:
         props = {**_record(event), "rating": body["rating"], "reviewer": body["reviewer"]}
         if "note" in body:

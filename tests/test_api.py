@@ -112,7 +112,10 @@ def test_log_show_replay_and_diff_answer_as_their_commands(store: Path) -> None:
         sources = list(record.events(["SourceRegistered"], from_seq=10, to_seq=200))
         logged = _cli(store, "log", "--type", "SourceRegistered", "--from-seq", "10", "--to-seq", "200")
         assert [e.id[:12] for e in sources] == [row["id"] for row in logged] and sources
-        assert record.event(sources[0].key or "").envelope() == _cli_json(store, "show", sources[0].key or "")
+        signed = record.ledger().signer(sources[0].seq, record.recorder)
+        shown = {**record.event(sources[0].key or "").envelope(), "signed": signed}
+        assert shown == _cli_json(store, "show", sources[0].key or "") and signed == "unsigned"
+        assert {row["signed"] for row in logged} == {"unsigned"}
         assert record.event(sources[0].seq).id == sources[0].id
         assert record.replay(400, 405) == _cli(store, "replay", "--from", "400", "--to", "405")
         assert record.diff(100, 200) == _cli(store, "diff", "100", "200")

@@ -69,6 +69,7 @@ RUNS: dict[str, list[tuple[list[str], set[int]]]] = {
     "verify": [(["verify", "--graph"], {0})],
     "checkpoint": [(["checkpoint", "-o", "checkpoint.json"], {0})],
     "prove": [(["prove", "c-rwanda-paid"], {0}), (["prove", "--from", "checkpoint.json"], {0})],
+    "key": [(["key", "new", "Ana", "-o", "ana.pem"], {0}), (["key", "list"], {0})],
     "export": [(["export", "--format", f], {0}) for f in ("jsonl", "trig", "nquads", "turtle", "jsonld", "prov")],
     "statements": [(["statements"], {0}), (["statements", "Transfer"], {0})],
     "project": [(["project", "rdf", "--rebuild"], {0}), (["project", "neo4j", "--neo4j", "bolt://127.0.0.1:9"], {2})],

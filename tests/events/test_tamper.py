@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import subprocess
@@ -9,35 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from accords.events import integrity
-from accords.events.model import GENESIS, event_hash, event_id
+from accords.events import integrity, note
+from accords.events.errors import InputError, NotConforming
 from accords.events.backends import open_store
+from accords.events.witness import location
 
-DATA = Path(__file__).parent / "data"
-
-
-def attack(url: str, statements: list[str]) -> None:
-    """Run SQL as an attacker would: the append-only triggers switched off first."""
-    if url.startswith("postgresql://"):
-        import psycopg
-
-        with psycopg.connect(url) as db:
-            db.execute("ALTER TABLE events DISABLE TRIGGER USER")
-            db.execute("ALTER TABLE checkpoints DISABLE TRIGGER USER")
-            for sql in statements:
-                db.execute(sql)
-            db.execute("ALTER TABLE events ENABLE TRIGGER USER")
-            db.execute("ALTER TABLE checkpoints ENABLE TRIGGER USER")
-    else:
-        import sqlite3
-
-        db = sqlite3.connect(url)
-        triggers = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
-        script = "".join(f"DROP TRIGGER {name};" for name, _ in triggers)
-        script += ";".join(statements) + ";" + ";".join(sql for _, sql in triggers) + ";"
-        db.executescript(script)
-        db.close()
+from tampering import DATA, attack, rechained
 
 
 def flip(text: str, at: int) -> str:
@@ -167,26 +148,10 @@ def test_rewritten_history_fails_the_consistency_proof(run, tmp_path: Path) -> N
     run("import", str(DATA / "sample.jsonl"))
     held = tmp_path / "checkpoint.json"
     held.write_text(run("checkpoint").stdout)
-    events = list(open_store(run.store).read())
-    prev, rows = GENESIS, []
-    for e in events:
-        body = e.body.replace(b"financial incentives", b"no incentives") if e.seq == 2 else e.body
-        id_ = event_id(e.type, body)
-        h = event_hash(e.seq, id_, e.type, e.key, e.recorded_at, e.recorded_by, body, prev)
-        rows.append((e.seq, id_, e.type, e.key, e.recorded_at, e.recorded_by, body.decode(), prev, h))
-        prev = h
-    # later bodies refer to the rewritten claim by its old id; the attacker leaves them
-    statements = ["DELETE FROM checkpoints", "DELETE FROM events"] + [
-        "INSERT INTO events (seq, id, type, key, recorded_at, recorded_by, body, prev, hash) VALUES ("
-        + ", ".join(
-            "NULL" if v is None else str(v) if isinstance(v, int) else "'" + v.replace("'", "''") + "'" for v in row
-        )
-        + ")"
-        for row in rows
-    ]
+    statements = ["DELETE FROM checkpoints", "DELETE FROM events"] + rechained(run.store)
     attack(run.store, statements)
-    rechained = run("verify")  # the chain verifies again; what this user saw of it does not
-    assert rechained.exit_code == 1 and "the log was rewritten at or before seq 4" in rechained.stderr
+    again = run("verify")  # the chain verifies again; what this user saw of it does not
+    assert again.exit_code == 1 and "the log was rewritten at or before seq 4" in again.stderr
     result = run("prove", "--from", str(held))
     assert result.exit_code == 1
     assert "history up to seq 4 was rewritten" in result.stderr
@@ -221,18 +186,20 @@ def test_an_honest_log_extends_its_checkpoint(run, tmp_path: Path) -> None:  # t
     assert run("prove", "--check", str(inclusion)).exit_code == 1
 
 
-def test_signed_checkpoint(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
+@pytest.fixture
+def signer(tmp_path: Path) -> Path:
     key = tmp_path / "key.pem"
     key.write_bytes(
         Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
     )
+    return key
+
+
+def test_signed_checkpoint(run, signer: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     run("import", str(DATA / "sample.jsonl"))
-    doc = json.loads(run("checkpoint", "--sign", str(key)).stdout)
+    doc = json.loads(run("checkpoint", "--sign", str(signer)).stdout)
     assert len(doc["signature"]) == 128
     held = tmp_path / "cp.json"
     held.write_text(json.dumps(doc))
@@ -265,7 +232,7 @@ def test_a_shortened_log_is_caught_by_the_witness(run, kept: int) -> None:  # ty
 
 def test_an_honest_log_moves_the_witness_forward(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The harmless twin: appends and verifies move what was seen to the head."""
-    from accords.events.witness import identity, location
+    from accords.events.witness import identity
 
     run("import", str(DATA / "sample.jsonl"))
     assert run("verify").exit_code == 0
@@ -288,3 +255,124 @@ def test_a_new_log_made_where_one_was_is_held_anew(sqlite_run) -> None:  # type:
     assert "a log was here before (seen at seq 4 on " in run("init").stderr
     run("import", str(DATA / "sample.jsonl"))
     assert run("verify").exit_code == 0
+
+
+# -- a checkpoint sent as a C2SP signed note: the log must extend it, whatever the store says
+# (the witness holds what one user saw; a signed note what its signer saw, for anyone with
+# the verifier key, on a machine whose witness never saw the log)
+
+# The example of Go's note package (golang.org/x/mod/sumdb/note), which every tool of the
+# format checks against: Ed25519 is deterministic, so the same key signs the same bytes.
+GO_SIGNER = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
+GO_VERIFIER = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
+GO_TEXT = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
+GO_NOTE = (
+    GO_TEXT
+    + "\n\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
+)
+
+
+def go_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(GO_SIGNER.split("+", 4)[4])[1:])
+
+
+def test_a_note_signed_here_is_the_one_go_signs() -> None:
+    assert note.sign(GO_TEXT, "PeterNeumann", go_key()) == GO_NOTE
+    assert str(note.verifier("PeterNeumann", go_key())) == GO_VERIFIER
+    assert note.open_note(GO_NOTE, note.parse_verifier(GO_VERIFIER, "key"), "note") == GO_TEXT
+
+
+def test_a_note_is_worth_the_key_one_trusts() -> None:
+    trusted = note.parse_verifier(GO_VERIFIER, "key")
+    with pytest.raises(NotConforming, match="does not verify: the note was altered"):
+        note.open_note(GO_NOTE.replace("cryptography", "cryptographY"), trusted, "note")
+    other = note.verifier("PeterNeumann", Ed25519PrivateKey.generate())
+    with pytest.raises(NotConforming, match="not signed by PeterNeumann"):
+        note.open_note(GO_NOTE, other, "note")
+    for bad in (
+        GO_VERIFIER.replace("c74f20a3", "c74f20a4"),
+        GO_VERIFIER[:-2],
+        "PeterNeumann",
+        "Peter Neumann+c74f20a3+AA==",
+    ):
+        with pytest.raises(InputError):
+            note.parse_verifier(bad, "key")
+    for bad in (GO_TEXT, GO_NOTE.replace("\n\u2014", "\n-"), GO_NOTE.replace("then", "\x1bthen")):
+        with pytest.raises(InputError):
+            note.open_note(bad, trusted, "note")
+
+
+def mail(run, signer: Path, tmp_path: Path) -> tuple[Path, str]:  # type: ignore[no-untyped-def]
+    """A signed note of the log as it stands, as its reader receives it, and the verifier key."""
+    made = run("checkpoint", "--sign", str(signer), "--note", "newsroom.example/deportations")
+    assert made.exit_code == 0, made.stderr
+    assert made.stdout.splitlines()[:2] == ["newsroom.example/deportations", "4"]
+    received = tmp_path / "june.note"
+    received.write_text(made.stdout, encoding="utf-8")
+    return received, made.stderr.split("verifier key: ")[1].strip()
+
+
+def test_an_honest_log_extends_the_note_it_signed(run, signer: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("import", str(DATA / "sample.jsonl"))
+    received, key = mail(run, signer, tmp_path)
+    run("record", "--type", "SourceRegistered", "-f", "title=Later", "-f", "kind=news")
+    result = run("verify", "--against", str(received), "--key", key)
+    assert result.exit_code == 0, result.stderr
+    assert f"ok: the log extends {received}, signed by newsroom.example/deportations" in result.stdout
+
+
+@pytest.mark.parametrize("kept", [3, 0], ids=["the last event", "every event"])
+def test_a_shortened_log_is_caught_by_a_note(run, signer: Path, tmp_path: Path, kept: int) -> None:  # type: ignore[no-untyped-def]
+    run("import", str(DATA / "sample.jsonl"))
+    received, key = mail(run, signer, tmp_path)
+    attack(run.store, [f"DELETE FROM events WHERE seq > {kept}", "DELETE FROM checkpoints"])
+    location().unlink()  # a reader on another machine: no witness saw this log
+    assert run("verify").exit_code == 0  # the chain that is left verifies by itself
+    location().unlink()
+    result = run("verify", "--against", str(received), "--key", key)
+    assert result.exit_code == 1
+    assert f"seq {kept + 1}: {received} (newsroom.example/deportations) covers 4 events" in result.stderr
+    assert f"seq {kept + 1}-4 went missing" in result.stderr
+
+
+def test_a_rechained_log_is_caught_by_a_note(run, signer: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Seq 2 rewritten and every later hash computed again, the checkpoints dropped."""
+    run("import", str(DATA / "sample.jsonl"))
+    received, key = mail(run, signer, tmp_path)
+    statements = ["DELETE FROM checkpoints", "DELETE FROM events"] + rechained(run.store)
+    attack(run.store, statements)
+    location().unlink()
+    assert run("verify").exit_code == 0
+    location().unlink()
+    result = run("verify", "--against", str(received), "--key", key)
+    assert result.exit_code == 1
+    assert "seq 4: events 1..4 are not those" in result.stderr and "rewritten at or before seq 4" in result.stderr
+
+
+def test_a_note_not_signed_by_the_key_one_holds(run, signer: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("import", str(DATA / "sample.jsonl"))
+    received, key = mail(run, signer, tmp_path)
+    altered = tmp_path / "altered.note"
+    altered.write_text(received.read_text(encoding="utf-8").replace("\n4\n", "\n3\n"), encoding="utf-8")
+    result = run("verify", "--against", str(altered), "--key", key)
+    assert result.exit_code == 1 and "does not verify: the note was altered" in result.stderr
+    stranger = str(note.verifier("newsroom.example/deportations", Ed25519PrivateKey.generate()))
+    result = run("verify", "--against", str(received), "--key", stranger)
+    assert result.exit_code == 1 and "not signed by newsroom.example/deportations+" in result.stderr
+
+
+def test_bad_input_to_the_note_commands(run, signer: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("import", str(DATA / "sample.jsonl"))
+    received, key = mail(run, signer, tmp_path)
+    unsigned = run("checkpoint", "--note", "newsroom.example/deportations")
+    assert unsigned.exit_code == 2 and "a note must be signed" in unsigned.stderr
+    spaced = run("checkpoint", "--sign", str(signer), "--note", "news room")
+    assert spaced.exit_code == 2 and "is not a key name" in spaced.stderr
+    alone = run("verify", "--against", str(received))
+    assert alone.exit_code == 2 and "--against and --key go together" in alone.stderr
+    not_a_key = run("verify", "--against", str(received), "--key", "newsroom")
+    assert not_a_key.exit_code == 2 and "--key: not a verifier key" in not_a_key.stderr
+    plain = tmp_path / "plain.note"
+    plain.write_text("newsroom.example/deportations\n4\n", encoding="utf-8")
+    result = run("verify", "--against", str(plain), "--key", key)
+    assert result.exit_code == 2 and "not a signed note" in result.stderr
