@@ -41,7 +41,12 @@ def key() -> None:
 @store_option
 def new(name: str, output: Path, note: str | None, store: str | None) -> None:
     """Make a key for NAME, write its private half to a new file (yours alone to read), and
-    register it in the log, signed by itself."""
+    register it in the log, signed by itself.
+
+    \b
+    Example:
+      accords key new "Ana Ruiz" -o ~/.config/accords/ana.pem
+    """
     done = open_record(store).new_key(name, output, note=note)
     say(f"registered the key of {name} as seq {done.head.seq - 1}; its private key is in {output}: keep it safe")
 
@@ -55,8 +60,14 @@ def new(name: str, output: Path, note: str | None, store: str | None) -> None:
 def register(
     name: str, public_key: Path, note: str | None, store: str | None, recorded_by: str | None, signing_key: str | None
 ) -> None:
-    """Register the Ed25519 public key (PEM) that NAME signs with, made elsewhere:
-    `openssl genpkey -algorithm ed25519 -out key.pem; openssl pkey -in key.pem -pubout -out key.pub.pem`."""
+    """Register the Ed25519 public key (PEM) that NAME signs with, made elsewhere.
+
+    \b
+    Example:
+      openssl genpkey -algorithm ed25519 -out ana.pem
+      openssl pkey -in ana.pem -pubout -out ana.pub.pem
+      accords key register "Ana Ruiz" ana.pub.pem
+    """
     done = open_record(store, recorded_by, signing_key=signing_key).register_key(name, public_key, note=note)
     say(f"registered the key of {name} as seq {done.last.seq if done.last else done.head.seq}")
 
@@ -68,7 +79,12 @@ def register(
 @by_option
 def revoke(key_ref: str, reason: str, store: str | None, recorded_by: str | None, signing_key: str | None) -> None:
     """Revoke a key (its fingerprint, or its registration's key or id): what it signed
-    before stands, it signs nothing after. A key is never deleted."""
+    before stands, it signs nothing after. A key is never deleted.
+
+    \b
+    Example:
+      accords key revoke 669b6fec39f66313 --reason "laptop lost" --sign ana.pem
+    """
     done = open_record(store, recorded_by, signing_key=signing_key).revoke_key(key_ref, reason)
     say(f"revoked {key_ref} at seq {done.last.seq if done.last else done.head.seq}")
 
@@ -79,7 +95,12 @@ def revoke(key_ref: str, reason: str, store: str | None, recorded_by: str | None
 @by_option
 def require(reason: str, store: str | None, recorded_by: str | None, signing_key: str | None) -> None:
     """From now on, every append must be signed (this one too: give --sign): an unsigned
-    append is refused, and verify exits 1 on an unsigned event after it."""
+    append is refused, and verify exits 1 on an unsigned event after it.
+
+    \b
+    Example:
+      accords key require --reason "every append is signed" --sign ana.pem
+    """
     done = open_record(store, recorded_by, signing_key=signing_key).require_signatures(reason)
     say(f"signatures required from seq {done.last.seq if done.last else done.head.seq} on")
 
@@ -88,7 +109,12 @@ def require(reason: str, store: str | None, recorded_by: str | None, signing_key
 @store_option
 @format_option()
 def list_(store: str | None, fmt: str | None) -> None:
-    """The keys registered in the log, and whether each is revoked."""
+    """The keys registered in the log, and whether each is revoked.
+
+    \b
+    Example:
+      accords key list --format table
+    """
     ledger = open_record(store).ledger()
     rows = [
         {

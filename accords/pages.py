@@ -26,12 +26,20 @@ _SEARCH = """PREFIX acc: <https://w3id.org/accords/ns#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX graph: <https://w3id.org/accords/graph/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX schema: <https://schema.org/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?kind ?thing ?text ?key WHERE {
   { GRAPH graph:vocabulary { ?thing rdfs:label ?text }
     FILTER (STRSTARTS(STR(?thing), "https://w3id.org/accords/id/state/")) BIND ("state" AS ?kind) }
   UNION { GRAPH graph:belief { ?thing a ?type } FILTER (STRSTARTS(STR(?thing), "https://w3id.org/accords/id/")
           && !STRSTARTS(STR(?thing), "https://w3id.org/accords/id/state/"))
-          BIND (STRAFTER(STR(?thing), "https://w3id.org/accords/id/") AS ?text) BIND ("entity" AS ?kind) }
+          BIND (STRAFTER(STR(?thing), "https://w3id.org/accords/id/") AS ?key) BIND (?key AS ?text)
+          BIND ("entity" AS ?kind) }
+  UNION { GRAPH graph:belief { ?thing schema:name|skos:altLabel ?name }  # a thing by its name or another
+          FILTER (STRSTARTS(STR(?thing), "https://w3id.org/accords/id/")
+          && !STRSTARTS(STR(?thing), "https://w3id.org/accords/id/state/"))
+          BIND (STRAFTER(STR(?thing), "https://w3id.org/accords/id/") AS ?key)
+          BIND (CONCAT(STR(?name), " (", ?key, ")") AS ?text) BIND ("entity" AS ?kind) }
   UNION { GRAPH graph:provenance { ?thing acc:quote ?text OPTIONAL { ?thing acc:key ?key } } BIND ("claim" AS ?kind) }
   UNION { GRAPH graph:provenance { ?thing a acc:Source ; dcterms:publisher/rdfs:label ?publisher ; dcterms:title ?title
           OPTIONAL { ?thing acc:key ?key } }
@@ -40,8 +48,10 @@ SELECT DISTINCT ?kind ?thing ?text ?key WHERE {
 }
 ORDER BY ?kind STR(?text)
 LIMIT 300"""
-"""Standard SPARQL 1.1: states by name, things by identifier (agreement/us-xk), claims by
-the words of their quote, sources by publisher (and title); ?words is bound by VALUES."""
+"""Standard SPARQL 1.1: states by name, things by identifier (agreement/us-xk), name or
+alias (DHS), claims by the words of their quote, sources by publisher (and title); ?words
+is bound by VALUES. (A state by any other name, "Swaziland" or "U.S.", is found by the rule
+that resolves a claim's state at append: _state_named.)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +116,24 @@ def _search(record: Any, params: dict[str, str], clocks: dict[str, str | None]) 
         for row in record.sparql(text, **clocks).rows(iris=True):
             thing = str(row["thing"])
             name = thing.rsplit("/", 1)[-1]
-            ref = row["key"] or {"state": name, "entity": row["text"]}.get(row["kind"], f"{row['kind']}/{name[:12]}")
+            ref = row["key"] or (name if row["kind"] == "state" else f"{row['kind']}/{name[:12]}")
             found[row["kind"]].append({"ref": ref, "text": row["text"]})
+        named = _state_named(words)
+        if named and named[0] not in {s["ref"] for s in found["state"]}:
+            found["state"].insert(0, {"ref": named[0], "text": f"{named[1]} ({words})"})
     return Page("search.html", f"Search: {words}" if words else "Search", {"words": words, "found": found})
+
+
+def _state_named(words: str) -> tuple[str, str] | None:
+    """The code and name of the state words name ("Swaziland", "U.S.", "RWA"), as a claim's
+    state is resolved at append, if they name exactly one."""
+    from accords.ontology.states import resolve_state, state_name
+
+    try:
+        code = resolve_state(words)
+    except InputError:
+        return None
+    return code, state_name(code)
 
 
 def _state(record: Any, params: dict[str, str], clocks: dict[str, str | None]) -> Page:

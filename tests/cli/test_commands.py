@@ -179,7 +179,7 @@ def test_log_filters(sqlite_run) -> None:  # type: ignore[no-untyped-def]
     rows = json.loads(run("log", "--since", "2000-01-01", "--until", "2000-01-02", "--format", "json").stdout)
     assert rows == []
     csv_out = run("log", "--format", "csv").stdout.splitlines()
-    assert csv_out[0] == "seq,type,key,id,recorded_at,recorded_by,summary"
+    assert csv_out[0] == "seq,type,key,id,recorded_at,recorded_by,signed,summary"
     assert len(csv_out) == 5
     run("record", "--type", "SourceRegistered", "--key", "src-other", "-f", "title=Other", "-f", "kind=news")
     assert [r["seq"] for r in json.loads(run("log", "--source", "src-other", "--format", "json").stdout)] == [5]

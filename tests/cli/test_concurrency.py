@@ -1,5 +1,5 @@
 """Commands at once, through the installed accords command: 8 readers and 2 writers on one
-store for 30 s. Every read answers (none fails because another command is busy with the
+store for 12 s. Every read answers (none fails because another command is busy with the
 projection), no acknowledged write is lost, and the log verifies."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-SECONDS = 30
+SECONDS = 12
 READS = [
     ["query", "payments", "--format", "csv"],
     ["trace", "agreement/us-rw", "--format", "json"],

@@ -115,6 +115,20 @@ def test_from_a_states_name_to_the_quote_and_its_source(site: tuple[str, Path], 
     page.close()
 
 
+def test_search_finds_a_state_and_a_body_by_another_name(site: tuple[str, Path], browser: object) -> None:
+    base = site[0]
+    page = _page(browser)
+    page.goto(base + "/?q=Swaziland")  # Eswatini's former name: the rule that resolves a claim's state
+    page.click("a.state:has-text('Eswatini')")
+    assert page.url.startswith(base + "/state/SZ") and page.locator("svg.timeline a.mark").count() >= 1
+    page.goto(base + "/?q=DHS")  # an alias a claim gave the department
+    page.click("a.entity:has-text('DHS (actor/us-dhs)')")
+    assert page.url.startswith(base + "/entity/actor/us-dhs") and page.locator("table.claims tbody tr").count() >= 1
+    page.goto(base + "/?q=Nowhereland")  # the harmless twin: no state by that name
+    assert page.locator("a.state").count() == 0
+    page.close()
+
+
 def _coloured(png: bytes) -> int:
     """Pixels of the marks' colours (blue, or red for a disagreement) in a screenshot."""
     from PIL import Image

@@ -5,9 +5,10 @@ the rows `accords query` returns for that view on the live projection.
 Two records: the corpus of real reporting, and a generated history with retractions,
 corrections and sources derived from others (bench/generate.py, with two reports of one
 wire story added). Four views of each: now, --as-of half the log, --known-by and
---valid-at a day in the middle of 2025. rdflib's engine is slow on the pairs of
-contradictions (half a minute for the corpus): it answers every view of the small generated
-history, and the corpus now; Jena answers all eight.
+--valid-at a day in the middle of 2025. rdflib's engine is slow on the sides of a
+judgement (23 s for the corpus's contradictions, 8 s for its single-source facts): it
+answers every query in every view of the small generated history, and the corpus now but
+for those two; Jena answers all eight views.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ def _views(head: int) -> dict[str, dict[str, str]]:
         "known_by 2025-07-15": {"known_by": "2025-07-15"},
         "valid_at 2025-06-30": {"valid_at": "2025-06-30"},
     }
+
+
+SLOW_ON_RDFLIB = ("contradictions", "single-source-claims")  # run on the generated history only
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +199,7 @@ def test_every_named_query_answers_alike_on_rdflib_and_jena(records: dict[str, a
                 expected[key] = sorted(tuple(_oxigraph(s[n]) for n in names) for s in answer.results)
                 by_name = {p.name: p for p in named.params}
                 bound = {name: sparql_value(by_name[name], value) for name, value in bind(named, values).items()}
-                if dataset is not None:
+                if dataset is not None and (record_name == "generated" or named.name not in SLOW_ON_RDFLIB):
                     result = dataset.query(str(named.sparql), initBindings={n: _to_rdflib(t) for n, t in bound.items()})
                     found_rdflib[key] = sorted(tuple(_rdflib(row[n]) for n in names) for row in result)
                 output = tmp_path / f"{len(jobs)}.json"
