@@ -230,7 +230,8 @@ class Record:
         """Write the log as JSONL (re-imports to the same chain), or its projection at a point
         of the clocks as TriG, N-Quads or JSON-LD (graph: "all", the default, with the belief as
         the default graph and every other graph by name; or "belief" alone), Turtle (the
-        belief), or PROV-O."""
+        belief), PROV-O, or its reviews as schema.org ClaimReview and quotes as W3C Web
+        Annotations ("claimreview", "annotation": JSON-LD)."""
         at = self.view(as_of, known_by, valid_at)
         if format == "jsonl":
             if graph is not None or not at.current:
@@ -245,10 +246,15 @@ class Record:
         from accords.graph.export import write_prov, write_rdf
 
         projection = self.projection(at)
-        if format == "prov":
+        if format in ("prov", "claimreview", "annotation"):
             if graph is not None:
-                raise InputError("--graph does not apply to prov: it describes every claim and source")
-            write_prov(projection, out)
+                raise InputError(f"--graph does not apply to {format}: it describes every claim and source")
+            if format == "prov":
+                write_prov(projection, out)
+            else:
+                from accords.graph import markup
+
+                markup.write(projection, format, out)
             return
         clocks = [
             f"{name} {value}"

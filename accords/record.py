@@ -228,7 +228,7 @@ def _added(done: Appended) -> str:
     return f"{done.added} new events{span}, {done.existing} already recorded"
 
 
-EXPORT_FORMATS = ("jsonl", "trig", "nquads", "turtle", "jsonld", "prov")
+EXPORT_FORMATS = ("jsonl", "trig", "nquads", "turtle", "jsonld", "prov", "claimreview", "annotation")
 
 
 @click.command("export")
@@ -240,7 +240,8 @@ EXPORT_FORMATS = ("jsonl", "trig", "nquads", "turtle", "jsonld", "prov")
     default="jsonl",
     show_default=True,
     help="jsonl: the log itself; trig, nquads, turtle, jsonld: the RDF projection; "
-    "prov: the provenance of claims and sources as PROV-O (Turtle).",
+    "prov: the provenance of claims and sources as PROV-O (Turtle); claimreview: fact-checks "
+    "as schema.org ClaimReview; annotation: quotes as W3C Web Annotations (both JSON-LD).",
 )
 @click.option(
     "--graph",
@@ -260,7 +261,8 @@ def export(
     valid_at: str | None,
     store: str | None,
 ) -> None:
-    """Write the whole log as JSONL, or its RDF projection as TriG, N-Quads, Turtle, JSON-LD or PROV-O.
+    """Write the whole log as JSONL, or its RDF projection as TriG, N-Quads, Turtle, JSON-LD or PROV-O,
+    or its fact-checks and quotes as fact-checkers' and annotation tools' JSON-LD.
 
     The JSONL file, imported into an empty store, rebuilds the identical chain and
     head hash. The RDF formats reflect the log up to its head, or the view the clocks
@@ -275,6 +277,8 @@ def export(
       accords export --format trig --as-of 2025-05-01 -o then.trig
       accords export --format turtle -o belief.ttl
       accords export --format prov -o provenance.ttl
+      accords export --format claimreview -o reviews.jsonld
+      accords export --format annotation -o quotes.jsonld
     """
     record = open_record(store)
     record.export(output, fmt, graph, **clocks(record, as_of, known_by, valid_at))

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from accords.cli import COMMANDS
+from accords.record import EXPORT_FORMATS
 
 SEED = Path(__file__).parents[2] / "accords" / "seed" / "seed.jsonl"
 GUARD = """
@@ -70,7 +71,7 @@ RUNS: dict[str, list[tuple[list[str], set[int]]]] = {
     "checkpoint": [(["checkpoint", "-o", "checkpoint.json"], {0})],
     "prove": [(["prove", "c-rwanda-paid"], {0}), (["prove", "--from", "checkpoint.json"], {0})],
     "key": [(["key", "new", "Ana", "-o", "ana.pem"], {0}), (["key", "list"], {0})],
-    "export": [(["export", "--format", f], {0}) for f in ("jsonl", "trig", "nquads", "turtle", "jsonld", "prov")],
+    "export": [(["export", "--format", f], {0}) for f in EXPORT_FORMATS],
     "statements": [(["statements"], {0}), (["statements", "Transfer"], {0})],
     "project": [(["project", "rdf", "--rebuild"], {0}), (["project", "neo4j", "--neo4j", "bolt://127.0.0.1:9"], {2})],
     "cypher": [(["cypher", "RETURN 1", "--neo4j", "bolt://127.0.0.1:9"], {2})],
