@@ -145,7 +145,7 @@ def claim_reviews(projection: Projection) -> dict[str, Any]:
     return {"@context": SCHEMA_CONTEXT, "@graph": list(reviews.values())}
 
 
-def annotations(projection: Projection) -> dict[str, Any]:
+def web_annotations(projection: Projection) -> dict[str, Any]:
     """Every claim of the view whose source has a URL as a Web Annotation of its quote."""
     items = []
     for row in projection.store.query(QUOTES):  # type: ignore[union-attr]
@@ -170,5 +170,5 @@ def annotations(projection: Projection) -> dict[str, Any]:
 
 
 def write(projection: Projection, format: str, out: IO[bytes]) -> None:  # noqa: A002
-    doc = claim_reviews(projection) if format == "claimreview" else annotations(projection)
+    doc = claim_reviews(projection) if format == "claimreview" else web_annotations(projection)
     out.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n")
