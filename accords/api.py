@@ -376,9 +376,13 @@ class Record:
         by_name = {p.name: p for p in named.params}
         at = self.view(as_of, known_by, valid_at)
         # The named queries place claims on the clocks themselves, on the live projection; the
-        # judgement of the current record is kept there, not judged again.
-        kept = name == judgement.QUERY and at.current
+        # judgement of the current record is kept there, not judged again, and a view's is
+        # made from it (graph/judgement.py in_view).
+        kept = name == judgement.QUERY
         projection = open_projection(self.recorder, judged=kept)
+        if kept and not at.current:  # a view's judgement, from the record's as it stands
+            answer = judgement.in_view(projection.store, at).query(judgement.KEPT_ROWS)
+            return Answer(answer, projection.head(), Labels(projection.store))
         bindings = {k: sparql_value(by_name[k], v) for k, v in values.items()}
         text = judgement.KEPT_ROWS if kept else prepared(named, at, bindings)
         return Answer(run(projection, text), projection.head(), Labels(projection.store))

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -29,7 +29,10 @@ from accords.graph.statement_rdf import FRAME
 from accords.graph.terms import HEAD_SEQ, ID, KEPT, META, PROVENANCE, RDF, VOCABULARY, XSD, Term, acc, claim_iri, prov
 from accords.ontology.shapecheck import Result
 from accords.ontology.vocabulary import ACCSH, ontology_graph
-from accords.queries.library import get
+from accords.queries.library import CLOCKS, get, with_clocks
+
+if TYPE_CHECKING:
+    from accords.graph.projection import View
 
 QUERY = "contradictions"  # the named query that is the judgement
 SHAPE = str(ACCSH) + "Disagreement"  # how validate names its findings (no SHACL shape: this module)
@@ -55,6 +58,7 @@ _PROVENANCE = frozenset(
 # What it reads of a source: what it derives from, and its kind (how the query finds sources).
 _SOURCE = frozenset([_DERIVED, acc("sourceKind")])
 ON, POSITION, DENIED = acc("on"), acc("position"), acc("denied")
+_INVALIDATED = acc("invalidatedSeq")
 
 _SIDE_CLAIMS = re.compile(r"\[([^;\]]*);")
 
@@ -133,11 +137,7 @@ def keep(store: ox.Store, seq: int, events: Iterable[Event] | None = None) -> No
     """Bring the kept judgement up to seq: the whole record judged (events None), or the
     things the events since the kept seq touched judged again."""
     gone = None if events is None else touched(store, events)
-    quads: list[ox.Quad] = []
-    for found in _judge(store, gone) if gone is None or gone else ():
-        name = "|".join(found[c].value for c in ("subject", "property", "kind"))
-        node = ox.NamedNode(ID + "judgement/" + hashlib.sha256(name.encode()).hexdigest()[:16])
-        quads += [ox.Quad(node, _ROW[c], found[c], KEPT) for c in COLUMNS]
+    quads = _kept(_judge(store, gone) if gone is None or gone else ())
     if gone is None:
         store.remove_graph(KEPT)
     else:
@@ -150,17 +150,32 @@ def keep(store: ox.Store, seq: int, events: Iterable[Event] | None = None) -> No
     store.extend(quads + [ox.Quad(KEPT, _SEQ, ox.Literal(str(seq), datatype=ox.NamedNode(XSD + "integer")), KEPT)])
 
 
+def _kept(rows: Iterable[Any]) -> list[ox.Quad]:
+    """Rows of the judgement as the projection keeps them in graph:judgement."""
+    quads: list[ox.Quad] = []
+    for found in rows:
+        name = "|".join(found[c].value for c in ("subject", "property", "kind"))
+        node = ox.NamedNode(ID + "judgement/" + hashlib.sha256(name.encode()).hexdigest()[:16])
+        quads += [ox.Quad(node, _ROW[c], found[c], KEPT) for c in COLUMNS]
+    return quads
+
+
 def touched(store: ox.Store, events: Iterable[Event]) -> set[ox.NamedNode]:
     """The things whose disagreements events can change: those the claims they record,
     retract or correct frame or deny. (Nothing else changes what the query reads of the
     current record: sources are registered before their claims, and merges are not judged.)"""
     claims: list[ox.NamedNode] = []
-    things: set[ox.NamedNode] = set()
     for event in events:
         if event.type == "ClaimRecorded":
             claims.append(claim_iri(event.id))
         elif event.type in ("ClaimRetracted", "ClaimCorrected"):
             claims.append(claim_iri(event.data()["claim"]))
+    return _framed(store, claims)
+
+
+def _framed(store: ox.Store, claims: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
+    """The things claims frame a node as, or take a stance on."""
+    things: set[ox.NamedNode] = set()
     for claim in claims:
         for q in store.quads_for_pattern(None, FRAME, None, claim):
             things.add(q.object)  # type: ignore[arg-type]
@@ -168,6 +183,48 @@ def touched(store: ox.Store, events: Iterable[Event]) -> set[ox.NamedNode]:
             if isinstance(q.object, ox.NamedNode):
                 things.add(q.object)
     return things
+
+
+# The claims that stand in a view of the clocks and not in the record as it stands, or the
+# reverse: recorded, published or valid only after the view's point (out of it), or retracted
+# or corrected since (in it). The filter is the one every named query places claims with.
+CHANGED = f"""PREFIX acc: <https://w3id.org/accords/ns#>
+PREFIX graph: <https://w3id.org/accords/graph/>
+SELECT ?claim WHERE {{
+  {CLOCKS}
+  GRAPH graph:provenance {{ ?claim acc:seq ?seq ; acc:publishedLatest ?published ; acc:polarity ?polarity }}
+  BIND (COALESCE(?seq <= ?as_of, true) && COALESCE(?published <= ?known_by, true)
+        && NOT EXISTS {{
+          GRAPH graph:provenance {{
+            {{ ?claim acc:validFrom ?after FILTER (?after > ?valid_at) }}
+            UNION {{ ?claim acc:validUntil ?before FILTER (?before < ?valid_at) }}
+            UNION {{ ?claim acc:invalidatedSeq ?gone FILTER (COALESCE(?gone <= ?as_of, true)) }}
+          }}
+        }} AS ?in_view)
+  BIND (NOT EXISTS {{ GRAPH graph:provenance {{ ?claim acc:invalidatedSeq ?ever }} }} AS ?in_record)
+  FILTER (?in_view != ?in_record)
+}}"""
+
+
+def in_view(store: ox.Store, at: View) -> ox.Store:
+    """The judgement of a view of the clocks, in a dataset of its own as the projection keeps
+    it (KEPT_ROWS reads it), from the kept judgement of the record as it stands: a thing all
+    of whose claims stand in the view as they stand now keeps its rows; the things of the
+    claims that differ are judged again, by the query with the view's clocks, over their
+    evidence in the view. store keeps the judgement of its head (judged())."""
+    changed = {row["claim"] for row in store.query(with_clocks(CHANGED, at))}  # type: ignore[union-attr]
+    things = _framed(store, changed)
+
+    def stands(claim: ox.NamedNode) -> bool:  # in the view: standing now, unless it changed
+        now = next(iter(store.quads_for_pattern(claim, _INVALIDATED, None, PROVENANCE)), None) is None
+        return now != (claim in changed)
+
+    small = evidence(store, things, stands)
+    judged = [r for r in small.query(with_clocks(str(get(QUERY).sparql), at)) if r["subject"] in things]  # type: ignore[union-attr]
+    out = ox.Store()
+    kept = [r for r in store.query(KEPT_ROWS) if r["subject"] not in things]  # type: ignore[union-attr]
+    out.extend(_kept(kept) + _kept(judged))
+    return out
 
 
 def in_order(sides: str) -> str:
@@ -185,11 +242,13 @@ def about(store: ox.Store, things: Iterable[Term], extra: Iterable[ox.Quad] = ()
     return _rows(_judge(store, wanted, extra)) if wanted else []
 
 
-def evidence(store: ox.Store, things: set[ox.NamedNode]) -> ox.Store:
+def evidence(
+    store: ox.Store, things: set[ox.NamedNode], admit: Callable[[ox.NamedNode], bool] | None = None
+) -> ox.Store:
     """A dataset of the claims that can bear on things (those that frame a node as one, or
-    take a stance on one), with their provenance, their sources' derivations and what the
-    judgement reads of the vocabulary: the judgement gives the same rows for those things
-    on it as on the whole record."""
+    take a stance on one; with admit, those it admits), with their provenance, their
+    sources' derivations and what the judgement reads of the vocabulary: the judgement
+    gives the same rows for those things on it as on the whole record."""
     claims: set[ox.NamedNode] = set()
     for thing in things:  # index lookups: a query with the things as VALUES read every frame
         claims |= {q.graph_name for q in store.quads_for_pattern(None, FRAME, thing, None)}  # type: ignore[misc]
@@ -200,12 +259,14 @@ def evidence(store: ox.Store, things: set[ox.NamedNode]) -> ox.Store:
     quads = list(_vocabulary())
     sources: set[Term] = set()
     for claim in claims:
+        if admit is not None and not admit(claim):
+            continue
         quads += store.quads_for_pattern(None, None, None, claim)
-        for q in store.quads_for_pattern(claim, None, None, PROVENANCE):
-            if q.predicate in _PROVENANCE:
+        for predicate in _PROVENANCE:  # one lookup each: faster than reading all it says and choosing
+            for q in store.quads_for_pattern(claim, predicate, None, PROVENANCE):
                 quads.append(q)
-            if q.predicate == _DERIVED:
-                sources.add(q.object)  # type: ignore[arg-type]
+                if predicate == _DERIVED:
+                    sources.add(q.object)  # type: ignore[arg-type]
     seen: set[Term] = set()
     while sources:  # each source and those it derives from: independence is counted by roots
         source = sources.pop()

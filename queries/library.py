@@ -166,13 +166,23 @@ def prepared(query: NamedQuery, at: View, bindings: Mapping[str, Term]) -> str:
     (an IRI checked by sparql_value, or a literal escaped as N-Triples escapes it), so no
     value can change what the query says. (Oxigraph's own substitutions bind a variable
     only once the pattern is evaluated: 50 times slower on agreements-by-state.)"""
+    line = clock_line(at)
+    text = with_clocks(str(query.sparql), at)
+    values = "".join(f"\n  VALUES ?{name} {{ {term} }}" for name, term in bindings.items())
+    return text.replace(line, line + values, 1)
+
+
+def clock_line(at: View) -> str:
+    """The clock line with the view's clocks written in (UNDEF for a clock it leaves open)."""
     date = "<http://www.w3.org/2001/XMLSchema#date>"
     clocks = (
         "UNDEF" if at.as_of is None else str(at.as_of),
         "UNDEF" if at.known_by is None else f'"{at.known_by.isoformat()}"^^{date}',
         "UNDEF" if at.valid_at is None else f'"{at.valid_at.isoformat()}"^^{date}',
     )
-    line = CLOCKS.replace("UNDEF UNDEF UNDEF", " ".join(clocks))
-    text = str(query.sparql).replace(CLOCKS, line)
-    values = "".join(f"\n  VALUES ?{name} {{ {term} }}" for name, term in bindings.items())
-    return text.replace(line, line + values, 1)
+    return CLOCKS.replace("UNDEF UNDEF UNDEF", " ".join(clocks))
+
+
+def with_clocks(text: str, at: View) -> str:
+    """A query's text with the view's clocks written into each of its clock lines."""
+    return text.replace(CLOCKS, clock_line(at))

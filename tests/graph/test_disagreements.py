@@ -17,7 +17,7 @@ import accords
 from accords.events.backends import open_store
 from accords.events.files import read_events
 from accords.events.log import Log
-from accords.graph.judgement import SHAPE, judged
+from accords.graph.judgement import SHAPE, in_order, judged
 from accords.graph.labels import Labels
 from accords.graph.projection import Projection, View, open_projection
 from accords.graph.sparql import run
@@ -75,6 +75,23 @@ def test_every_rule_has_a_conflict_and_a_compatible_case() -> None:
         assert {p.parts[-2] for p in CASES if p.parts[-3] == rule} == {"conflict", "compatible"}, rule
 
 
+def _whole(record: accords.Record, at: View) -> list[tuple[str, str, str, str, frozenset[str]]]:
+    """The judgement of a view judged whole: the query run with its clocks on the record."""
+    store = record.projection().store
+    rows = store.query(prepared(library()["contradictions"], at, {}))
+    return sorted(
+        (str(r[0].value), str(r[1].value), r[2].value, in_order(r[3].value), frozenset(r[4].value.split()))
+        for r in rows
+    )  # type: ignore[union-attr]
+
+
+def _answered(record: accords.Record, **clocks: object) -> list[tuple[str, str, str, str, frozenset[str]]]:
+    rows = record.query("contradictions", **clocks).rows(iris=True)  # type: ignore[arg-type]
+    return sorted(
+        (r["subject"], r["property"], r["kind"], in_order(r["sides"]), frozenset(r["claims"].split())) for r in rows
+    )
+
+
 def test_the_kept_judgement_is_the_judgement_after_every_catch_up(tmp_path: Path) -> None:
     """Once asked for, the projection keeps the judgement of the current record and judges
     again only what each catch-up touched: its rows stay those of the whole query."""
@@ -82,10 +99,9 @@ def test_the_kept_judgement_is_the_judgement_after_every_catch_up(tmp_path: Path
     record = accords.open(str(tmp_path / "store.db"), create=True)
 
     def same() -> int:
-        head = record.head.seq
-        kept = list(record.query("contradictions").rows(iris=True))
+        kept = _answered(record)
         assert judged(record.projection().store)
-        assert kept == list(record.query("contradictions", as_of=head).rows(iris=True))  # judged whole, in memory
+        assert kept == _whole(record, View())
         return len(kept)
 
     list(record.import_files(corpus[:1], processes=1))
@@ -97,3 +113,26 @@ def test_the_kept_judgement_is_the_judgement_after_every_catch_up(tmp_path: Path
     same()
     validated = record.validate()[0]
     assert len([r for r in validated if r.shape == SHAPE]) == same()
+
+
+def test_a_views_judgement_made_from_the_kept_one_is_the_view_judged_whole(tmp_path: Path) -> None:
+    """contradictions in a view of the clocks keeps the rows of the things whose claims stand
+    as they do now and judges the others again (judgement.in_view): the rows of the query
+    run whole with the view's clocks, in views before and after a retraction and a correction."""
+    corpus = sorted((Path(__file__).parents[1] / "corpus").glob("*.jsonl"))
+    record = accords.open(str(tmp_path / "store.db"), create=True)
+    list(record.import_files(corpus, processes=1))
+    before = record.head.seq
+    record.retract("c-as-tl-tuesday", "recording_error")
+    record.correct("c-as-bus-friday", "c-as-jur-thursday", "recording_error")
+    views = [
+        {"as_of": before // 3},
+        {"as_of": before},  # the claims retracted and corrected since stand again
+        {"known_by": "2025-07-15"},
+        {"valid_at": "2025-06-30"},
+        {"as_of": before // 2, "known_by": "2025-09-01", "valid_at": "2025-03-01"},
+    ]
+    for clocks in views:
+        at = record.view(**clocks)  # type: ignore[arg-type]
+        want = _whole(record, at)
+        assert _answered(record, **clocks) == want and want, clocks
