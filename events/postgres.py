@@ -13,12 +13,22 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from accords.events.errors import InputError, StoreError
 from accords.events.model import COLUMNS, EMPTY, Event, Head
-from accords.events.store import UNLINKED, Checkpoint, Ref, Row, lookup_clause, unlinked_message
+from accords.events.store import (
+    SIGNING_IN,
+    SIGNING_INDEX,
+    UNLINKED,
+    Checkpoint,
+    Ref,
+    Row,
+    lookup_clause,
+    unlinked_message,
+)
 
 # Tables live in the connection's search_path (normally public). id, key and recorded_at
 # are COLLATE "C" so comparisons are byte order whatever the database's locale: id
 # prefixes are ranges and record times compare as text, exactly as in SQLite.
-SCHEMA = """
+SCHEMA = (
+    """
 SELECT pg_advisory_xact_lock(hashtext('accords schema'));
 CREATE TABLE IF NOT EXISTS events (
     seq BIGINT PRIMARY KEY CHECK (seq > 0),
@@ -57,6 +67,8 @@ CREATE OR REPLACE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints
 CREATE OR REPLACE TRIGGER checkpoints_no_truncate BEFORE TRUNCATE ON checkpoints
     FOR EACH STATEMENT EXECUTE FUNCTION accords_refuse_change();
 """
+    + f"{SIGNING_INDEX};\n"
+)
 
 _PAGE = 2000
 _INIT_HINT = "run `accords init --store URL`"
@@ -185,7 +197,9 @@ class PostgresRecorder:
             if create:
                 with self.db.transaction():
                     self.db.execute(SCHEMA)
-            row = self.db.execute("SELECT to_regclass('events') IS NOT NULL").fetchone()
+            row = self.db.execute(
+                "SELECT to_regclass('events') IS NOT NULL, to_regclass('events_signing') IS NOT NULL"
+            ).fetchone()
         except psycopg.errors.InsufficientPrivilege as e:
             # Since PostgreSQL 15 only a database's owner may create tables in public.
             raise StoreError(
@@ -196,6 +210,7 @@ class PostgresRecorder:
             raise StoreError(f"cannot open the store at {where}: {_reason(e)}") from None
         if not (row and row[0]):
             raise StoreError(f"{where} is not an accords store", _INIT_HINT)
+        self._indexed = bool(row[1])  # a store made before the index gets it at its next write
 
     @contextmanager
     def writing(self, commit: bool = True) -> Iterator[_Tx]:
@@ -216,6 +231,9 @@ class PostgresRecorder:
             self._rollback()
             raise
         try:
+            if not self._indexed:
+                self.db.execute(SIGNING_INDEX)
+                self._indexed = True
             yield self._tx
         except BaseException:
             self._rollback()
@@ -279,11 +297,8 @@ class PostgresRecorder:
                 yield rows
                 start = rows[-1][0] + 1
 
-    def of_types(self, types: Sequence[str]) -> Iterator[Event]:
-        rows = self.db.execute(
-            f"SELECT {COLUMNS} FROM events WHERE type = ANY(%s) ORDER BY seq", (list(types),)
-        ).fetchall()
-        for row in rows:
+    def signing_events(self) -> Iterator[Event]:
+        for row in self.db.execute(f"SELECT {COLUMNS} FROM events WHERE {SIGNING_IN} ORDER BY seq").fetchall():
             yield _event(row)
 
     def seq_at(self, moment: str) -> int:

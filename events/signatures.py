@@ -31,14 +31,14 @@ from typing import TYPE_CHECKING
 
 from accords.events.errors import InputError
 from accords.events.model import Event
-from accords.events.store import Recorder
+from accords.events.store import SIGNING, Recorder
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from accords.events.integrity import Problem
 
-TYPES = ("KeyRegistered", "KeyRevoked", "SignaturesRequired", "EventsSigned")
+TYPES = SIGNING
 
 
 def fingerprint(public: bytes) -> str:
@@ -148,7 +148,7 @@ class Ledger:
     @classmethod
     def read(cls, recorder: Recorder) -> Ledger:
         ledger = cls()
-        ledger.extend(recorder.of_types(TYPES))
+        ledger.extend(recorder.signing_events())
         return ledger
 
     def extend(self, events: Iterable[Event]) -> None:

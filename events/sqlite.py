@@ -11,9 +11,18 @@ import orjson
 
 from accords.events.errors import InputError, StoreError
 from accords.events.model import COLUMNS, EMPTY, Event, Head
-from accords.events.store import UNLINKED, Checkpoint, Ref, Row, lookup_clause, unlinked_message
+from accords.events.store import (
+    SIGNING_IN,
+    SIGNING_INDEX,
+    UNLINKED,
+    Checkpoint,
+    Ref,
+    Row,
+    lookup_clause,
+    unlinked_message,
+)
 
-SCHEMA = """
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY CHECK (seq > 0),
     id TEXT NOT NULL UNIQUE,
@@ -26,6 +35,7 @@ CREATE TABLE IF NOT EXISTS events (
     hash TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_recorded_at ON events (recorded_at);
+{SIGNING_INDEX};
 CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE is refused'); END;
 CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
@@ -112,6 +122,10 @@ class SqliteRecorder:
                 self.db.executescript(SCHEMA)
             elif not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'events'").fetchone():
                 raise StoreError(f"{path} is not an accords store", "run `accords init` on a new path")
+            # a store made before the index of keys and signatures gets it at its next write
+            self._indexed = bool(
+                self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'events_signing'").fetchone()
+            )
         except sqlite3.DatabaseError as e:
             raise StoreError(f"cannot open {path}: {e}") from None
         self._tx = _Tx(self.db)
@@ -120,6 +134,9 @@ class SqliteRecorder:
     def writing(self, commit: bool = True) -> Iterator[_Tx]:
         self.db.execute("BEGIN IMMEDIATE")
         try:
+            if not self._indexed:
+                self.db.execute(SIGNING_INDEX)
+                self._indexed = True
             yield self._tx
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -158,12 +175,8 @@ class SqliteRecorder:
         while rows := cursor.fetchmany(_ROWS_BATCH):
             yield rows
 
-    def of_types(self, types: Sequence[str]) -> Iterator[Event]:
-        cursor = self.db.execute(
-            f"SELECT {COLUMNS} FROM events WHERE type IN (SELECT value FROM json_each(?)) ORDER BY seq",
-            (orjson.dumps(list(types)),),
-        )
-        for row in cursor:
+    def signing_events(self) -> Iterator[Event]:
+        for row in self.db.execute(f"SELECT {COLUMNS} FROM events WHERE {SIGNING_IN} ORDER BY seq"):
             yield _event(row)
 
     def seq_at(self, moment: str) -> int:

@@ -74,8 +74,8 @@ class Recorder(Protocol):
         a list of rows at a time: for scans of the log (verify) that need no Event objects."""
         ...
 
-    def of_types(self, types: Sequence[str]) -> Iterator[Event]:
-        """The events of these types, in seq order (the few that keys and signatures are)."""
+    def signing_events(self) -> Iterator[Event]:
+        """The events of keys and signatures (SIGNING), in seq order, by their index."""
         ...
 
     def seq_at(self, moment: str) -> int: ...
@@ -86,6 +86,13 @@ class Recorder(Protocol):
 
     def close(self) -> None: ...
 
+
+# The few events of keys and signatures (events/signatures.py): every append reads them, by a
+# partial index (a query names the same condition to use it), not by reading the log. Each
+# write transaction makes the index if a store made before it lacks it.
+SIGNING = ("KeyRegistered", "KeyRevoked", "SignaturesRequired", "EventsSigned")
+SIGNING_IN = "type IN (" + ", ".join(f"'{t}'" for t in SIGNING) + ")"
+SIGNING_INDEX = f"CREATE INDEX IF NOT EXISTS events_signing ON events (seq) WHERE {SIGNING_IN}"
 
 # The first of the events lo <= seq <= hi (just inserted, in the inserting transaction)
 # whose prev is not the hash of the event before it (GENESIS before seq 1): a chunk that

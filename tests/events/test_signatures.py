@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 from accords.events.backends import open_store
 from accords.events.signatures import make_key
+from accords.events.store import SIGNING_IN
 from accords.events.witness import location
 
 from tampering import DATA, attack, rechained
@@ -149,3 +151,9 @@ def test_a_log_written_before_signatures_still_verifies_projects_and_validates(s
     assert run("project", "rdf", "--store", str(old)).exit_code == 0
     assert run("validate", "--store", str(old)).exit_code in (0, 1)  # findings, not a failure to run
     assert "unsigned" in run("trace", "c-rwanda-paid", "--store", str(old)).stdout
+    # its first write gives it the index every append reads keys and signatures by
+    assert run("record", "--store", str(old), *page()).exit_code == 0
+    with sqlite3.connect(old) as db:
+        plan = db.execute(f"EXPLAIN QUERY PLAN SELECT seq FROM events WHERE {SIGNING_IN} ORDER BY seq").fetchall()
+    assert "USING INDEX events_signing" in plan[0][-1]
+    assert run("verify", "--store", str(old)).exit_code == 0
