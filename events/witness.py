@@ -79,7 +79,10 @@ def seen(recorder: Recorder) -> Seen | None:
 
 def missing(recorder: Recorder, head: Head) -> tuple[int, str] | None:
     """Where and what this log (whose head is head) lacks of what the witness saw, or None."""
-    last = seen(recorder)
+    return _lacks(recorder, head, seen(recorder))
+
+
+def _lacks(recorder: Recorder, head: Head, last: Seen | None) -> tuple[int, str] | None:
     if last is None or last.seq == 0:
         return None
     if head.seq < last.seq:
@@ -99,11 +102,13 @@ def missing(recorder: Recorder, head: Head) -> tuple[int, str] | None:
 def remember(recorder: Recorder, head: Head) -> bool:
     """Move the witness of this log to head if head extends what it saw (True); leave it
     as it is otherwise (False), so that verify finds what went missing."""
-    if missing(recorder, head) is not None:
-        return False
-    with _held() as entries:
+    with _held() as entries:  # read once, and written under the same lock
         key = identity(recorder.url)
-        if head.seq >= entries.get(key, {}).get("seq", 0):
+        found = entries.get(key)
+        last = Seen(found["seq"], found["hash"], found["when"]) if found else None
+        if _lacks(recorder, head, last) is not None:
+            return False
+        if head.seq >= (last.seq if last else 0):
             when = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
             entries[key] = {"seq": head.seq, "hash": head.hash, "when": when}
     return True
