@@ -233,14 +233,24 @@ def _disagreements(record: Any, params: dict[str, str], clocks: dict[str, str | 
 
 
 def _findings(record: Any, params: dict[str, str], clocks: dict[str, str | None]) -> Page:
-    """What validate finds, by severity."""
+    """What validate finds, by severity; with history=1, each with the event that introduced
+    it and the one that resolved it (validate --over-time: it walks the whole log)."""
     from accords.graph.terms import short
 
     def named(term: Any) -> str:
         return "" if term is None else short(term.value) if isinstance(term, ox.NamedNode) else str(term)
 
+    def event(point: tuple[int, str | None] | None) -> dict[str, Any] | None:
+        return None if point is None else {"seq": point[0], "key": point[1]}
+
+    history = params.get("history") == "1"
+    if history:
+        found = [
+            (span.result, event(span.introduced), event(span.resolved)) for span in record.validate_over_time(**clocks)
+        ]
+    else:
+        found = [(r, None, None) for r in record.validate(**clocks)[0]]
     order = {"Violation": 0, "Warning": 1, "Info": 2}
-    results, _ = record.validate(**clocks)
     rows = [
         {
             "severity": r.severity,
@@ -248,23 +258,30 @@ def _findings(record: Any, params: dict[str, str], clocks: dict[str, str | None]
             "focus": named(r.focus),
             "path": named(r.path),
             "message": r.message,
+            "introduced": introduced,
+            "resolved": resolved,
         }
-        for r in sorted(results, key=lambda r: (order.get(r.severity, 3), str(r.shape), str(r.focus)))
+        for r, introduced, resolved in sorted(
+            found,
+            key=lambda f: (order.get(f[0].severity, 3), str(f[0].shape), str(f[0].focus), f[1]["seq"] if f[1] else 0),
+        )
     ]
-    return Page("findings.html", "Validation findings", {"rows": rows})
+    return Page("findings.html", "Validation findings", {"rows": rows, "history": history})
 
 
 _LOG_PAGE = 200  # events a page of the log shows
 
 
 def _log(record: Any, params: dict[str, str], clocks: dict[str, str | None]) -> Page:
-    """The log, newest first, a page at a time, with whether the whole chain verifies."""
+    """The log, newest first, a page at a time, with whether the whole chain verifies and
+    who signed each event."""
     from accords.events.listing import summary
 
     head = record.recorder.head().seq
     upto = int(params["to"]) if params.get("to", "").isdigit() else head
     events = list(record.events(from_seq=max(1, upto - _LOG_PAGE + 1), to_seq=upto))[::-1]
     verified = record.verify(processes=1)  # a worker is a daemon: it starts no processes of its own
+    ledger = record.ledger()
     rows = [
         {
             "seq": e.seq,
@@ -274,6 +291,7 @@ def _log(record: Any, params: dict[str, str], clocks: dict[str, str | None]) -> 
             "summary": summary(e),
             "at": e.recorded_at,
             "by": e.recorded_by,
+            "signed": ledger.signer(e.seq, record.recorder),
         }
         for e in events
     ]

@@ -165,9 +165,19 @@ def test_findings_and_the_log(site: tuple[str, Path], browser: object) -> None:
     page = _page(browser)
     page.goto(base + "/findings")
     assert page.locator("table.findings tbody tr").count() == len(record.validate()[0]) > 0
+    page.click("a.history")  # each finding with the event that introduced it and the one that resolved it
+    spans = record.validate_over_time()
+    assert page.locator("table.findings tbody tr").count() == len(spans) > 0
+    resolved = [s for s in spans if s.resolved is not None]
+    assert page.locator("td.resolved a").count() == len(resolved)
+    assert page.locator("td.resolved:has-text('still open')").count() == len(spans) - len(resolved)
+    first = min(s.introduced[0] for s in spans)
+    page.locator(f"td.introduced a[href^='/log?to={first}#']").first.click()
+    assert page.locator(f"tr#seq-{first}").count() == 1  # the event, on its page of the log
     page.goto(base + "/log")
     assert page.locator("p.verify").inner_text().startswith(f"The log verifies: {record.head.seq} events")
     assert page.locator("table.log tbody tr").count() == 200
+    assert page.locator("table.log tbody tr").first.inner_text().rstrip().endswith("unsigned")
     page.click("text=older events")
     assert page.locator("table.log tbody tr").first.inner_text().startswith(str(record.head.seq - 200))
     page.close()
