@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import builtins
+import dataclasses
 import datetime as dt
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -191,7 +192,7 @@ class Record:
         """Make an Ed25519 key, write its private half to private_key (PEM, readable by you
         alone; refused if the file exists), and register it, signed by itself: this Record
         signs with it from then on."""
-        from accords.events.signatures import Signer, make_key
+        from accords.events.signatures import make_key
 
         make_key(private_key)
         self.log.signer = Signer.load(private_key)
@@ -390,8 +391,6 @@ class Record:
     def trace(self, target: str, *, as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None) -> Trace:
         """Every claim for or against an entity, a claim (key, id, id prefix) or a statement (JSON)."""
         from accords.graph.evidence import trace
-
-        import dataclasses
 
         found = trace(self.projection(self.view(as_of, known_by, valid_at)), target, self.log.find)
         ledger = self.ledger()

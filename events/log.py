@@ -15,10 +15,10 @@ from accords.events.errors import ConflictError, InputError
 from accords.events.canonical import canonical, check_text
 from accords.events.model import MAX_EVENT, TOO_BIG, Event, Head, event_hash, event_id, parse_timestamp, timestamp
 from accords.events.schema import Normalize, normalize_body, normalize_statement, references
-from accords.events.signatures import TYPES as SIGNING, Ledger, Signer, fingerprint
+from accords.events.signatures import Ledger, Signer, fingerprint
 from accords.events.statement_workers import checked_ahead
 from accords.events import witness
-from accords.events.store import Recorder, Ref, Transaction
+from accords.events.store import SIGNING, Recorder, Ref, Transaction
 
 CHUNK = 1000  # drafts checked, looked up and inserted together
 SKEW = dt.timedelta(minutes=5)  # how far a record time a file gives may run ahead of this clock
@@ -328,7 +328,7 @@ def _check_signed(ledger: Ledger, store: Recorder, first: int, last: int) -> Non
         if seal.seq >= first and (wrong := ledger.wrong(seal, store)) is not None:
             raise InputError(f"seq {seal.seq}: EventsSigned: {wrong}")
     if ledger.required is not None:
-        for gap_first, gap_last in ledger.unsigned(last):
+        for _, gap_last in ledger.unsigned(last):
             if gap_last >= max(first, ledger.required):
                 raise InputError(
                     f"this log requires signatures since seq {ledger.required} (SignaturesRequired):"

@@ -139,7 +139,7 @@ def parse_checkpoint(text: str, where: str) -> Checkpoint:
     """The origin, size and root of a checkpoint's text (any extension lines are ignored)."""
     lines = text.split("\n")
     try:
-        size = int(lines[1]) if lines[1].isdigit() else -1
+        size = int(lines[1]) if lines[1].isascii() and lines[1].isdigit() else -1
         root = base64.b64decode(lines[2], validate=True)
     except (IndexError, binascii.Error):
         size, root = -1, b""

@@ -31,14 +31,12 @@ from typing import TYPE_CHECKING
 
 from accords.events.errors import InputError
 from accords.events.model import Event
-from accords.events.store import SIGNING, Recorder
+from accords.events.store import Recorder
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from accords.events.integrity import Problem
-
-TYPES = SIGNING
 
 
 def fingerprint(public: bytes) -> str:
@@ -184,7 +182,7 @@ class Ledger:
         elif key.revoked is not None and key.revoked < seal.first:
             problem = f"signed by {key} after its revocation at seq {key.revoked}"
         elif last is None:
-            problem = f"a seal of seq {seal.first}-{seal.last} at seq {seal.seq}: not events before it"
+            problem = f"it seals seq {seal.first}-{seal.last}, which are not events before it (seq {seal.seq})"
         else:
             try:
                 Ed25519PublicKey.from_public_bytes(key.public).verify(
