@@ -62,18 +62,29 @@ def trace(
             "source": f"{c.source} ({c.publisher or '?'}, {c.published or '?'})"
             + (f"\n{c.source_key}" if c.source_key else "")
             + (f"\n{c.source_url}" if c.source_url else "")
-            + ("\nWITHDRAWN by its publisher" if c.source_withdrawn else ""),
+            + ("\nWITHDRAWN by its publisher" if c.source_withdrawn else "")
+            + (f"\nflagged: {c.source_flags}" if c.source_flags else "")
+            + ("\nrests only on flagged sources" if c.flagged_only else ""),
             "speaker": c.speaker,
             "recorded": f"{c.recorded_at} by {c.recorder}\n{c.signed}",
         }
         for c in result.claims
     ]
     render(rows, COLUMNS, "table")
-    withdrawn = sum(c.source_withdrawn for c in result.claims if c.status == "active" and c.stance == "supporting")
+    backing = [c for c in result.claims if c.status == "active" and c.stance == "supporting"]
+    withdrawn = sum(c.source_withdrawn for c in backing)
+    flagged = sum(c.flagged_only for c in backing)
     say(
         f"{result.kind} {result.target}: {_count(result.supporting_active, 'active supporting claim')} "
         f"from {_count(result.independent_sources, 'independent source')}"
         + (f" ({withdrawn} resting on a source its publisher withdrew)" if withdrawn else "")
+        + (
+            " (every one resting only on flagged sources)"
+            if backing and flagged == len(backing)
+            else f" ({flagged} resting only on flagged sources)"
+            if flagged
+            else ""
+        )
         + f"; {_count(result.contradicting_active, 'active contradicting claim')}"
     )
 

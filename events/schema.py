@@ -60,6 +60,8 @@ SOURCE_KINDS = (
 )
 REASONS = ("source_correction", "recording_error", "legal", "other")
 RATINGS = ("true", "mostly_true", "mixed", "mostly_false", "false", "unproven", "misleading")
+# What a fact-checker may find a source to be (SourceAssessed): each an individual of acc:SourceFlag
+FLAGS = ("automated_rewrite", "ai_summarised", "opinion", "satire", "internal_errors", "unreliable_dating")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +140,12 @@ SCHEMAS: Mapping[str, tuple[Field, ...]] = {
         Field("rating", "choice", required=True, choices=RATINGS),
         Field("reviewer", "text", required=True),
         Field("sources", "refs", refers_to=_SOURCE),
+        Field("note", "text"),
+    ),
+    "SourceAssessed": (  # a fact-checker's judgement of a source; a later one replaces it
+        Field("source", "ref", required=True, refers_to=_SOURCE),
+        Field("flags", "choices", required=True, choices=FLAGS),  # [] clears them
+        Field("assessor", "text", required=True),
         Field("note", "text"),
     ),
     # Keys and signatures (events/signatures.py)
@@ -265,6 +273,12 @@ def _check(field: Field, value: Any, resolve: Resolve, statement: Normalize) -> 
         if value not in field.choices:
             raise InputError(f"body.{name}: {value!r} is not one of: {', '.join(field.choices)}")
         return value
+    if kind == "choices":
+        if not isinstance(value, list) or any(v not in field.choices for v in value) or len(set(value)) < len(value):
+            raise InputError(
+                f"body.{name}: expected a list of distinct values among: {', '.join(field.choices)}", "[] for none"
+            )
+        return sorted(value)
     if kind == "bool":
         if not isinstance(value, bool):
             raise InputError(f"body.{name}: expected true or false, got {value!r}")

@@ -84,6 +84,21 @@ SELECT ?claim ?rating ?reviewer ?note WHERE { GRAPH graph:provenance {
 } } ORDER BY ?seq
 """
 
+# A source's latest assessment (SourceAssessed): its flags, who made it and why.
+ASSESSED = """
+SELECT ?source ?flag ?assessor ?note WHERE { GRAPH graph:provenance {
+  ?assessment acc:assesses ?source ; acc:seq ?seq ; acc:assessor/rdfs:label ?assessor .
+  OPTIONAL { ?assessment acc:flag ?flag }
+  OPTIONAL { ?assessment schema:comment ?note }
+  FILTER NOT EXISTS { ?later acc:assesses ?source ; acc:seq ?later_seq FILTER (?later_seq > ?seq) }
+} } ORDER BY ?flag
+"""
+
+# The sources a source derives from, directly or through others.
+UPSTREAM = """
+SELECT DISTINCT ?source ?base WHERE { GRAPH graph:provenance { ?source prov:wasDerivedFrom+ ?base } }
+"""
+
 # Sources that derive from the same upstream report are one source: count the roots.
 # (pyoxigraph binds only variables the query selects, hence ?target, ?claim, ?source)
 ROOTS = """
@@ -136,6 +151,8 @@ class TracedClaim:
     conflicts: list[str] = field(default_factory=list)
     word: str | None = None  # a side's latest word on a question, or superseded by it (graph/latest.py)
     signed: str = "unsigned"  # who signed the event that recorded it (events/signatures.py)
+    source_flags: str | None = None  # what a fact-checker found its source to be: "satire (by J. Doe: note)"
+    flagged_only: bool = False  # its source and every source that derives from are flagged
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,7 +409,22 @@ def _details(store: ox.Store, claim: ox.NamedNode) -> Details:
         for r in _select(store, REVIEWS, "claim", claim)
     ]
     out["reviews"] = "; ".join(reviews) or None
+    source = ox.NamedNode(out["source"] or "")
+    out["flags"] = _flags(store, source)
+    bases = [row["base"] for row in _select(store, UPSTREAM, "source", source)]
+    rests = out["flags"] is not None and all(_flags(store, base) is not None for base in bases)
+    out["flagged_only"] = "true" if rests else None
     return out
+
+
+def _flags(store: ox.Store, source: ox.NamedNode) -> str | None:
+    """The flags of a source's latest assessment, with who made it and why; None when it has none."""
+    rows = _select(store, ASSESSED, "source", source)
+    flags = [short(row["flag"].value) for row in rows if row["flag"] is not None]
+    if not flags:
+        return None
+    note = rows[0]["note"]
+    return f"{', '.join(flags)} (by {rows[0]['assessor'].value}" + (f": {note.value})" if note else ")")
 
 
 def _ref(d: Details) -> str:
@@ -427,6 +459,8 @@ def _traced(d: Details, stance: str, lines: list[str], conflicts: list[str]) -> 
         valid_time=d["valid"],
         statements=lines,
         conflicts=conflicts,
+        source_flags=d["flags"],
+        flagged_only=d["flagged_only"] == "true",
     )
 
 

@@ -397,6 +397,20 @@ class Fold:
                 self.store.remove(quad)
                 delta.removed.append((quad.subject, quad.predicate, quad.object))  # type: ignore[arg-type]
 
+    def _SourceAssessed(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
+        """An assessment of a source, kept whole: the latest by a point of record time holds then."""
+        a, assessor = event_iri(event.id), self._agent("assessor", body["assessor"])
+        t = self._record(event, a) + [
+            (a, TYPE, acc("SourceAssessment")),
+            (a, acc("assesses"), source_iri(body["source"])),
+            (a, acc("assessor"), assessor[0]),
+            *assessor[1],
+            *[(a, acc("flag"), acc(flag)) for flag in body["flags"]],
+        ]
+        if "note" in body:
+            t.append((a, ox.NamedNode(SCHEMA + "comment"), _lit(body["note"])))
+        self._add(t, PROVENANCE)
+
     def _unprojected(self, *_: Any) -> None:
         """Keys and signatures: the log's own proof of who recorded what (events/signatures.py);
         they say nothing of the world, and the graph holds nothing of them."""

@@ -363,6 +363,12 @@ class Fold:
         props = {**_record(event), "judged_by": body["judged_by"], "reason": body["reason"], "merge": body["merge"]}
         plan.undone.append({"id": event.id, "merge": body["merge"], "seq": event.seq, "props": props})
 
+    def _SourceAssessed(self, event: Event, body: dict[str, Any], plan: Plan, *_: Any) -> None:
+        props = {**_record(event), "flags": body["flags"], "assessor": body["assessor"]}
+        if "note" in body:
+            props["note"] = body["note"]
+        plan.add("assessment", {"id": event.id, "source": body["source"], "props": props})
+
     def _unprojected(self, *_: Any) -> None:
         """Keys and signatures say nothing of the world (graph/fold.py)."""
 

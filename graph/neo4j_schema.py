@@ -24,6 +24,7 @@ PROVENANCE_LABELS = (
     "Merge",
     "MergeUndo",
     "Review",
+    "Assessment",
     "AccordsProjection",
 )
 IDENT = re.compile(r"^[A-Z][A-Za-z0-9_]{0,63}$")

@@ -60,6 +60,8 @@ Q = {
     "SET s.retracted_by_publisher = coalesce(s.retracted_by_publisher, false) OR row.retracted",
     "review": "UNWIND $rows AS row MERGE (e:Review {id: row.id}) SET e += row.props "
     "WITH e, row MATCH (c:Claim {id: row.claim}) MERGE (e)-[:REVIEWS]->(c)",
+    "assessment": "UNWIND $rows AS row MERGE (a:Assessment {id: row.id}) SET a += row.props "
+    "WITH a, row MATCH (s:Source {id: row.source}) MERGE (a)-[:ASSESSES]->(s)",
     "merge": "UNWIND $rows AS row MERGE (m:Merge {id: row.id}) SET m += row.props",
     "same_as": "UNWIND $rows AS row MATCH (a:Entity {iri: row.a}) MATCH (b:Entity {iri: row.b}) "
     "MERGE (a)-[r:SAME_AS {merge: row.merge}]->(b) "
@@ -81,6 +83,7 @@ ORDER = [
     "source_correction",
     "review",
     "cites_Review",
+    "assessment",
     "merge",
     "same_as",
 ]

@@ -22,7 +22,7 @@ from accords.graph import judgement
 from accords.graph.fold import Delta
 from accords.graph.projection import Projection
 from accords.graph.statement_rdf import entity_iri
-from accords.graph.terms import Term, claim_iri, source_iri
+from accords.graph.terms import PROVENANCE, Term, claim_iri, prov, source_iri
 from accords.graph.validation import Shapes, Validator
 from accords.ontology.shapecheck import Result
 
@@ -58,6 +58,13 @@ def touched(event: Event, delta: Delta, store: ox.Store) -> set[Term]:
         nodes.add(source_iri(event.id))
     elif event.type == "SourceCorrected":
         nodes.add(source_iri(body["source"]))
+    elif event.type == "SourceAssessed":  # the source, and the sources that rest on it
+        found = [source_iri(body["source"])]
+        while found:
+            source = found.pop()
+            if source not in nodes:
+                nodes.add(source)
+                found += [q.subject for q in store.quads_for_pattern(None, prov("wasDerivedFrom"), source, PROVENANCE)]  # type: ignore[misc]
     elif event.type == "EntitiesMerged":
         nodes |= {entity_iri(e) for e in body["entities"]}
     for name in ("claim", "replacement"):

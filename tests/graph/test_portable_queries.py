@@ -77,6 +77,8 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> dict[str, accords.Recor
             }
             for n in (1, 2)
         ]
+        # a fact-checker flags the wire story: the claims on it rest only on a flagged source
+        + [{"type": "SourceAssessed", "body": {"source": wire.id, "flags": ["unreliable_dating"], "assessor": "Desk"}}]
     )
     return {"corpus": corpus, "generated": generated}
 

@@ -102,6 +102,7 @@ EXPECTED: dict[str, tuple[tuple[str, ...], set[tuple[str | None, ...]]]] = {
         },
     ),
     "transfers-without-agreement": (("transfer",), set()),
+    "claims-on-flagged-sources": (("key",), set()),  # the seed assesses no source
 }
 
 

@@ -256,6 +256,15 @@ def test_the_engines_judge_each_crafted_pair_alike(accords: Any, tmp_path: Path,
     assert assert_agree(accords, "contradictions", [], []) == (path.parts[-2] == "conflict")
 
 
+def test_the_engines_find_claims_on_flagged_sources_alike(accords: Any) -> None:
+    """Assessments flag a rewrite, a satire page and a wire story, then clear the wire's:
+    at each point of the clocks the engines list the same claims with the same flags."""
+    accords.ok("import", str(HERE.parent / "graph" / "fixtures" / "assessments" / "wire-and-rewrite.jsonl"))
+    accords.ok("project", "neo4j")
+    points = [[], ["--as-of", "7"], ["--as-of", "8"], ["--as-of", "9"], ["--known-by", "2025-08-15"]]
+    assert [assert_agree(accords, "claims-on-flagged-sources", [], clocks) for clocks in points] == [1, 0, 1, 3, 0]
+
+
 def test_the_engines_count_sources_per_fact_alike(accords: Any) -> None:
     accords.ok("import", str(HERE.parent / "graph" / "fixtures" / "single-source" / "payment-one-page.jsonl"))
     accords.ok("project", "neo4j")
