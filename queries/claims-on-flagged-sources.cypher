@@ -1,5 +1,5 @@
 // title: Claims that rest only on flagged sources
-// description: Claims in view whose source, and every source it derives from, a fact-checker has flagged (automated rewrite, AI-summarised, opinion, satire, internal errors, unreliable dating): the latest assessment of each by then holds, and one with no flag clears it. With each, the flags of its own source, who assessed it and why.
+// description: Claims in view whose source, and every source it derives from, a fact-checker has flagged (automated rewrite, AI-summarised, opinion, satire, internal errors, unreliable dating): the latest assessment of each by then holds, and one without flags lifts them. With each, the flags of its own source, who assessed it and why.
 // A claim is in view on the clocks ($as_of, $known_by, $valid_at) and standing at $as_of; an
 // assessment holds when it is the latest of its source recorded by $as_of.
 MATCH (c:Claim)-[:FROM]->(src:Source)
