@@ -321,7 +321,15 @@ def realistic(n: int, seed: int) -> list[Draft]:
 
 
 def test_the_projections_agree_on_a_realistic_history(accords: Any) -> None:
-    drafts = realistic(700, 4)
+    drafts = realistic(700, 4) + [  # a fact-checker flags three sources, and clears one
+        Draft("SourceAssessed", {"source": source, "flags": flags, "assessor": "Desk"})
+        for source, flags in [
+            ("src-0000000", ["satire"]),
+            ("src-0000001", ["automated_rewrite", "opinion"]),
+            ("src-0000003", ["unreliable_dating"]),
+            ("src-0000001", []),
+        ]
+    ]
     log = Log(open_store(str(accords.store)), "tester")
     for chunk in (drafts[:400], drafts[400:]):
         log.append(chunk)
