@@ -85,15 +85,20 @@ def disagreements(store: ox.Store) -> list[Disagreement]:
     return _rows(store.query(KEPT_ROWS) if judged(store) else _judge(store))  # type: ignore[arg-type]
 
 
-def _judge(store: ox.Store, things: set[ox.NamedNode] | None = None, extra: Iterable[ox.Quad] = ()) -> Iterator[Any]:
+def _judge(
+    store: ox.Store, things: set[ox.NamedNode] | None = None, extra: Iterable[ox.Quad] = (), at: View | None = None
+) -> Iterator[Any]:
     """The judgement's rows as the query gives them: of the whole record in store, or of
-    things only, judged over their evidence (with extra quads: a traced statement)."""
+    things only, judged over their evidence (with extra quads: a traced statement); at a
+    point of the clocks, or as the record stands."""
+    text = str(get(QUERY).sparql)
+    text = with_clocks(text, at) if at is not None else text
     if things is None:
-        yield from store.query(str(get(QUERY).sparql))  # type: ignore[misc]
+        yield from store.query(text)  # type: ignore[misc]
         return
     small = evidence(store, things)
     small.extend(extra)
-    yield from (row for row in small.query(str(get(QUERY).sparql)) if row["subject"] in things)  # type: ignore[union-attr]
+    yield from (row for row in small.query(text) if row["subject"] in things)  # type: ignore[union-attr]
 
 
 def _rows(rows: Iterable[Any]) -> list[Disagreement]:
@@ -235,11 +240,14 @@ def in_order(sides: str) -> str:
     return " | ".join(sorted(ordered))
 
 
-def about(store: ox.Store, things: Iterable[Term], extra: Iterable[ox.Quad] = ()) -> list[Disagreement]:
+def about(
+    store: ox.Store, things: Iterable[Term], extra: Iterable[ox.Quad] = (), at: View | None = None
+) -> list[Disagreement]:
     """The disagreements whose subject is one of things (entities, or frames of nodes
-    without @id), judged with the quads of extra claims too (a traced statement)."""
+    without @id), judged with the quads of extra claims too (a traced statement), at a
+    point of the clocks (at) or as the record stands."""
     wanted = {t for t in things if isinstance(t, ox.NamedNode)}
-    return _rows(_judge(store, wanted, extra)) if wanted else []
+    return _rows(_judge(store, wanted, extra, at)) if wanted else []
 
 
 def evidence(

@@ -6,6 +6,13 @@ of its belief delta, its claim, source or entities), and for each shape either t
 dependents it declares (accsh:dependents, which then name all it depends on) or, when it
 declares none, the focus nodes of its open findings whose value is a touched node. A
 test holds the results equal to a full validation at every step of generated histories.
+
+The disagreements of the things an event's claims frame are judged in batches: a thing
+waits until a later event touches it again (or the walk ends), and all that wait are judged
+by one query as of the event before (record time: what was recorded after it, or retracted
+after it, is out of that view), each finding dated by the event that touched its thing. No
+event in between touched them, so the rows are theirs after that event; one query a batch
+instead of one an event (the query's planning alone takes 4 ms).
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import pyoxigraph as ox
 from accords.events.model import Event
 from accords.graph import judgement
 from accords.graph.fold import Delta
-from accords.graph.projection import Projection
+from accords.graph.projection import Projection, View
 from accords.graph.statement_rdf import entity_iri
 from accords.graph.terms import PROVENANCE, Term, claim_iri, prov, source_iri
 from accords.graph.validation import Shapes, Validator
@@ -98,14 +105,38 @@ class Timeline:
         self.closed: list[Span] = []
         self.by_focus: dict[tuple[str, Term], set[Key]] = defaultdict(set)
         self.by_value: dict[Term, set[Key]] = defaultdict(set)
+        self.waiting: dict[
+            ox.NamedNode, tuple[int, str | None]
+        ] = {}  # things to judge, and the event that touched each
+        self.seq = 0  # the last event folded
 
     def step(self, event: Event, delta: Delta) -> None:
         nodes = touched(event, delta, self.projection.store)
         changed: set[Term] = {s for s, _p, _o in delta.added + delta.removed}
         judged = judgement.touched(self.projection.store, [event])  # what the claims it names frame or deny
-        results, checked = self.validator.validate_focus(nodes, changed, self.recheck(nodes), judged)
-        now = {key(r): r for r in results}
+        if not judged.isdisjoint(self.waiting):
+            self.settle()
         at = (event.seq, event.key)
+        self._record(*self.validator.validate_focus(nodes, changed, self.recheck(nodes)), at)
+        self.waiting.update(dict.fromkeys(judged, at))
+        self.seq = event.seq
+
+    def settle(self) -> None:
+        """Judge the things that wait, as of the last event folded, each finding dated by the
+        event that touched its thing."""
+        if not self.waiting:
+            return
+        found = judgement.about(self.projection.store, self.waiting, at=View(as_of=self.seq))
+        by_event: dict[tuple[int, str | None], set[Term]] = defaultdict(set)
+        for thing, at in self.waiting.items():
+            by_event[at].add(thing)
+        for at, things in sorted(by_event.items(), key=lambda item: item[0][0]):
+            results = [d.finding() for d in found if d.subject in things]
+            self._record(results, {judgement.SHAPE: things}, at)
+        self.waiting.clear()
+
+    def _record(self, results: list[Result], checked: dict[str, set[Term]], at: tuple[int, str | None]) -> None:
+        now = {key(r): r for r in results}
         for shape, foci in checked.items():
             for focus in foci:
                 for k in list(self.by_focus.get((shape, focus), ())):
@@ -162,4 +193,5 @@ def over_time(
             after(timeline, event)
 
     projection.fold(events, admit=admit, track=True, on_event=on_event)
+    timeline.settle()
     return timeline.spans()

@@ -181,20 +181,22 @@ def prebound(select: str, node: Term, variable: str = "this") -> str:
     Oxigraph applies ``substitutions`` as a join after evaluating the pattern, which
     is 30 times slower here than a constant the optimizer sees. The node is an RDF term
     already validated by pyoxigraph and written in its N-Triples form, never user text.
+    A constant is neither projected nor grouped by (neither is SPARQL), in the query or
+    in a sub-select (which SHACL has project $this).
     """
     pattern = re.compile(r"[?$]" + variable + r"\b")
-    head, where, body = select.partition("WHERE")
-    head = pattern.sub("", head)
-    # grouping by a constant is no grouping: GROUP BY <iri> is not even SPARQL
-    body = re.sub(
-        r"GROUP\s+BY\b(.*?)(?=HAVING|ORDER|LIMIT|OFFSET|$)",
-        lambda m: _ungroup(pattern.sub("", m.group(1))),
-        body,
-        flags=re.S | re.I,
-    )
-    if re.search(r"SELECT\s+(DISTINCT\s+|REDUCED\s+)?$", head.rstrip() + " ", re.I):
-        head = head.rstrip() + " * "  # nothing else was projected
-    return head + where + pattern.sub(lambda _m: str(node), body)
+
+    def unproject(m: re.Match[str]) -> str:
+        kept = pattern.sub("", m.group(2))
+        return m.group(1) + (kept if kept.strip() else " * ")
+
+    def ungroup(m: re.Match[str]) -> str:
+        kept = pattern.sub("", m.group(1))
+        return f"GROUP BY{kept}" if kept.strip() else ""
+
+    text = re.sub(r"(SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?)(.*?)(?=\bWHERE\b|\{)", unproject, select, flags=re.S | re.I)
+    text = re.sub(r"GROUP\s+BY((?:\s+[?$]\w+)+)", ungroup, text, flags=re.I)
+    return pattern.sub(lambda _m: str(node), text)
 
 
 def among(select: str, nodes: set[Term]) -> str:
@@ -205,10 +207,6 @@ def among(select: str, nodes: set[Term]) -> str:
     head, where, body = select.partition("WHERE")
     values = " ".join(str(n) for n in sorted(nodes, key=str) if not isinstance(n, ox.BlankNode))
     return head + where + body.replace("{", "{ VALUES ?this { " + values + " } ", 1)
-
-
-def _ungroup(rest: str) -> str:
-    return f"GROUP BY{rest}" if rest.strip() else rest
 
 
 def _message(template: str | None, row: dict[str, Term], name: Callable[[Term], str]) -> str:
@@ -331,21 +329,16 @@ class Validator:
         touched: set[Term],
         changed: set[Term],
         recheck: dict[str, set[Term]],
-        judged: set[ox.NamedNode] | None = None,
     ) -> tuple[list[Result], dict[str, set[Term]]]:
         """The results for the focus nodes an event touched, those recheck names per shape
         (the focus nodes of open findings that name a touched node), and the shapes'
         dependents of the nodes whose believed statements changed (the ?changed of
-        accsh:dependents); with, per shape, the focus nodes that were checked. judged: the
-        things whose disagreements the event can change (judgement.touched()), judged again
-        (the others' are left as they were)."""
+        accsh:dependents); with, per shape, the focus nodes that were checked. (The
+        judgement's disagreements are the walk's to judge: graph/timeline.py.)"""
         self.data.forget()
         touched = {n for n in touched if not isinstance(n, ox.Literal)}
         results: list[Result] = []
         checked: dict[str, set[Term]] = {}
-        if judged:
-            results += [d.finding() for d in judgement.about(self.data.store, judged)]
-            checked[judgement.SHAPE] = set(judged)
         for graph_shape in self.shapes.shapes:
             shape = graph_shape.shape
             candidates = touched | recheck.get(shape.iri, set())
