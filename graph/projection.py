@@ -312,9 +312,19 @@ def _catch_up(recorder: Recorder, path: Path, judged: bool) -> None:
     from accords.graph import judgement
 
     writer = Projection.open(path)
-    if writer.head().empty:
-        if next(iter(writer.store.quads_for_pattern(None, None, None, None)), None) is not None:
-            del writer  # quads but no head: a build from nothing that was interrupted
+    head = writer.head()
+    stale = not head.empty and not _holds(recorder, head)
+    if stale:  # a graph of another log (the file replaced, a backup restored): it is a cache, rebuilt
+        from accords.output import say
+
+        say(
+            f"the graph at {path} reflected seq {head.seq} ({head.hash[:12]}), which this log does not hold:"
+            " rebuilding it from the log",
+            err=True,
+        )
+    if head.empty or stale:
+        if stale or next(iter(writer.store.quads_for_pattern(None, None, None, None)), None) is not None:
+            del writer  # another log's, or quads but no head: a build from nothing that was interrupted
             shutil.rmtree(path)
             writer = Projection.open(path)
         _build(recorder, writer)
@@ -328,6 +338,12 @@ def _catch_up(recorder: Recorder, path: Path, judged: bool) -> None:
         judgement.keep(writer.store, head.seq)
     writer.store.flush()
     del writer  # dropping the last reference releases the store's lock
+
+
+def _holds(recorder: Recorder, head: Head) -> bool:
+    """Whether the log holds head: the event at its seq has its hash (the graph can be caught up)."""
+    event = next(recorder.read(head.seq, head.seq), None)
+    return event is not None and event.hash == head.hash
 
 
 def _build(recorder: Recorder, writer: Projection) -> None:

@@ -125,6 +125,43 @@ def test_a_build_interrupted_before_its_head_is_redone(tmp_path: Path) -> None:
     assert nquads(open_projection(log.store, tmp_path / "partial")) == rebuilt
 
 
+def test_an_append_folds_only_the_increment(tmp_path: Path) -> None:
+    """100 events appended to a projected store: the catch-up reads the event at the graph's
+    head (the log still holds it) and those 100, and the graph equals one built from scratch."""
+    drafts = history(random.Random(5), 400)
+    log = fresh_log(tmp_path, "a.db", drafts[:300])
+    before = set(nquads(open_projection(log.store, tmp_path / "live")))
+    head = log.store.head().seq
+    log.append(drafts[300:])
+    read: list[int] = []
+    reader = log.store.read
+
+    def counted(start: int = 1, stop: int | None = None) -> Any:
+        for event in reader(start, stop):
+            read.append(event.seq)
+            yield event
+
+    log.store.read = counted  # type: ignore[method-assign]
+    after = set(nquads(open_projection(log.store, tmp_path / "live")))
+    log.store.read = reader  # type: ignore[method-assign]
+    assert read == [head, *range(head + 1, log.store.head().seq + 1)]  # the head the graph reflects, checked
+    rebuilt = set(nquads(open_projection(log.store, tmp_path / "rebuilt")))
+    assert after == rebuilt and after - before and before - after  # it added and it removed (retractions)
+
+
+def test_a_projection_of_another_log_is_rebuilt_with_a_message(tmp_path: Path, capsys: Any) -> None:
+    """The log file replaced by another (a backup restored): the graph beside it reflects a head
+    the log does not hold, and is rebuilt from the log, saying so, instead of refused."""
+    first = fresh_log(tmp_path, "a.db", history(random.Random(6), 80))
+    open_projection(first.store, tmp_path / "graph")
+    other = fresh_log(tmp_path, "b.db", history(random.Random(7), 120))
+    capsys.readouterr()
+    rebuilt = open_projection(other.store, tmp_path / "graph")
+    assert "which this log does not hold: rebuilding it" in capsys.readouterr().err
+    assert rebuilt.head().seq == other.store.head().seq
+    assert nquads(rebuilt) == nquads(open_projection(other.store, tmp_path / "fresh"))
+
+
 def test_agents_named_alike_stay_apart_each_quoted_as_written(tmp_path: Path) -> None:
     """ "officials" and "Officials" are two names: each claim's speaker reads as its claim wrote it."""
     shouting = Draft("ClaimRecorded", {**agreement("c2", "s1", "CR").body, "attributed_to": "Officials"}, "c2")
