@@ -118,6 +118,39 @@ class Record(Proving):
         )
         return self.log.append(drafts, expected_head, progress, processes, commit=not dry_run)
 
+    def capture(
+        self,
+        source: str,
+        path: str | Path,
+        *,
+        captured: str | None = None,
+        kind: str | None = None,
+        note: str | None = None,
+        dry_run: bool = False,
+    ) -> Appended:
+        """Attach a saved page (HTML, text, PDF or WARC; kind: guessed from the file's name
+        and bytes) to a source: its bytes kept by their SHA-256 and a SourceCaptured event
+        naming the hash, in one transaction. captured: when it was saved (default: today).
+        A file that cannot be read as its kind is refused, nothing written."""
+        from accords.events.captures import MEDIA_TYPES, kind_of, sha256, text_of
+
+        where = Path(path)
+        if not where.is_file():
+            raise InputError(f"{where}: not a file", "give the page as you saved it: .html, .txt, .pdf or .warc")
+        try:
+            data = where.read_bytes()
+        except OSError as e:
+            raise InputError(f"{where}: cannot read it: {e.strerror}") from None
+        kind = kind or kind_of(where.name, data)
+        text_of(data, kind, str(where))  # refused now if it cannot be read, not when a quote is looked for
+        digest = sha256(data)
+        body = {"source": source, "sha256": digest, "media_type": MEDIA_TYPES[kind]}
+        body["captured"] = captured or dt.date.today().isoformat()
+        if note is not None:
+            body["note"] = note
+        draft = Draft("SourceCaptured", body, where=str(where))
+        return self.log.append([draft], commit=not dry_run, captures={digest: data})
+
     def import_files(
         self,
         paths: Iterable[str | Path],
@@ -349,11 +382,24 @@ class Record(Proving):
 
     def trace(self, target: str, *, as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None) -> Trace:
         """Every claim for or against an entity, a claim (key, id, id prefix) or a statement (JSON)."""
-        from accords.graph.evidence import trace
+        from accords.events.captures import Texts, found as quoted
+        from accords.graph.evidence import Capture, trace
 
         found = trace(self.projection(self.view(as_of, known_by, valid_at)), target, self.log.find)
-        ledger = self.ledger()
-        claims = [dataclasses.replace(c, signed=ledger.signer(c.seq, self.recorder)) for c in found.claims]
+        ledger, texts = self.ledger(), Texts(self.recorder)
+
+        def checked(c: Capture, quote: str) -> Capture:
+            text = texts(c.sha256, c.media_type)
+            return dataclasses.replace(
+                c, quote="unavailable" if text is None else "found" if quoted(quote, text) else "not found"
+            )
+
+        claims = [
+            dataclasses.replace(
+                c, signed=ledger.signer(c.seq, self.recorder), captures=[checked(k, c.quote) for k in c.captures]
+            )
+            for c in found.claims
+        ]
         return dataclasses.replace(found, claims=claims)
 
     def validate(

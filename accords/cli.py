@@ -19,6 +19,7 @@ COMMANDS = {
     "init": "record:init",
     "record": "record:record_",
     "import": "record:import_",
+    "capture": "capture:capture",
     "export": "record:export",
     "retract": "record:retract",
     "correct": "record:correct",

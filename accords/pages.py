@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from accords.events.errors import InputError
 from accords.output import visible
+from accords.trace import captured
 
 _SEARCH = """PREFIX acc: <https://w3id.org/accords/ns#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -69,6 +70,7 @@ def _environment() -> Any:
         loader=jinja2.PackageLoader("accords", "templates"), autoescape=True, undefined=jinja2.StrictUndefined
     )
     env.filters["visible"] = lambda v: "" if v is None else visible(str(v))
+    env.filters["captured"] = captured
     env.filters["link"] = lambda url: url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
     return env
 

@@ -140,9 +140,10 @@ class Proving:
     def verify(self, processes: int | None = None, progress: Callable[[int], None] | None = None) -> Verified:
         """Recompute every hash and link of the log (and its checkpoints), check that it
         extends the newest head this user saw of it (events/witness.py), which then moves
-        to its head, and check every signature (events/signatures.py); the first problem, if any. progress(events checked) is called about
-        every 10,000 events."""
-        from accords.events import witness
+        to its head, and check every signature (events/signatures.py) and the bytes of every
+        capture (events/captures.py); the first problem, if any. progress(events checked)
+        is called about every 10,000 events."""
+        from accords.events import captures, witness
         from accords.events.integrity import Problem, Verified, verify
 
         result = verify(self.recorder, progress, processes)
@@ -155,6 +156,9 @@ class Proving:
             signed = self.ledger().problem(self.recorder, head.seq)
             if signed is not None:
                 return Verified(result.events, result.head, signed)
+            captured = captures.problem(self.recorder)
+            if captured is not None:
+                return Verified(result.events, result.head, captured)
         return result
 
     def verify_graph(self) -> Refolded | None:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import click
 
 from accords.options import clock_options, clocks, open_record, store_option
 from accords.output import format_option, render, resolve_format, say, write_json
+
+if TYPE_CHECKING:
+    from accords.graph.evidence import Capture
 
 COLUMNS = ("seq", "claim", "stance", "status", "statements", "quote", "source", "speaker", "recorded")
 
@@ -64,7 +68,8 @@ def trace(
             + (f"\n{c.source_url}" if c.source_url else "")
             + ("\nWITHDRAWN by its publisher" if c.source_withdrawn else "")
             + (f"\nflagged: {c.source_flags}" if c.source_flags else "")
-            + ("\nrests only on flagged sources" if c.flagged_only else ""),
+            + ("\nrests only on flagged sources" if c.flagged_only else "")
+            + "".join(f"\n{captured(k)}" for k in c.captures),
             "speaker": c.speaker,
             "recorded": f"{c.recorded_at} by {c.recorder}\n{c.signed}",
         }
@@ -87,6 +92,13 @@ def trace(
         )
         + f"; {_count(result.contradicting_active, 'active contradicting claim')}"
     )
+
+
+def captured(capture: Capture) -> str:
+    """What a capture of the claim's source says of its quote, in words."""
+    if capture.quote == "unavailable":
+        return f"the capture of {capture.captured} is missing or altered in the store (accords verify says which)"
+    return f"quote {capture.quote.upper() if capture.quote == 'not found' else capture.quote} in the capture of {capture.captured}"
 
 
 def _count(n: int, thing: str) -> str:

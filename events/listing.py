@@ -33,6 +33,10 @@ def summary(event: Event, name: Callable[[str], str] = lambda id_: id_[:12]) -> 
         return " = ".join(body["entities"])
     if event.type == "SourceAssessed":
         return f"{name(body['source'])}: {', '.join(body['flags']) or 'no flags'} (by {body['assessor']})"
+    if event.type == "SourceCaptured":
+        return (
+            f"{name(body['source'])}: {body['media_type']} captured {body['captured']} (sha256 {body['sha256'][:12]})"
+        )
     if event.type == "KeyRegistered":
         return f"{body['name']} ({fingerprint(base64.b64decode(body['public_key']))})"
     if event.type == "KeyRevoked":

@@ -6,7 +6,7 @@ import datetime as dt
 import getpass
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -151,8 +151,10 @@ class Log:
         on_event: Callable[[Event | Ref, bool], None] | None = None,
         processes: int | None = None,
         commit: bool = True,
+        captures: Mapping[str, bytes] | None = None,
     ) -> Appended:
-        """Append drafts in one transaction: all of them, or none and an InputError.
+        """Append drafts in one transaction: all of them, or none and an InputError; with
+        the bytes of captures (by their SHA-256) kept in the same transaction.
 
         Drafts are read and written a chunk at a time: each chunk's bodies are checked
         first, then one query finds which of its ids and keys are already recorded.
@@ -200,6 +202,8 @@ class Log:
                 refs.pending.clear()
                 if error is not None:
                     raise error
+            for sha256, data in (captures or {}).items():
+                tx.keep_capture(sha256, data)
             if added and self.signer is not None:
                 head = self._seal(self.signer, ledger, first, head, refs, tx)
             if added:

@@ -14,6 +14,8 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from accords.events.errors import InputError, StoreError
 from accords.events.model import COLUMNS, EMPTY, Event, Head
 from accords.events.store import (
+    CAPTURED_IN,
+    CAPTURED_INDEX,
     SIGNING_IN,
     SIGNING_INDEX,
     UNLINKED,
@@ -27,8 +29,7 @@ from accords.events.store import (
 # Tables live in the connection's search_path (normally public). id, key and recorded_at
 # are COLLATE "C" so comparisons are byte order whatever the database's locale: id
 # prefixes are ranges and record times compare as text, exactly as in SQLite.
-SCHEMA = (
-    """
+SCHEMA = """
 SELECT pg_advisory_xact_lock(hashtext('accords schema'));
 CREATE TABLE IF NOT EXISTS events (
     seq BIGINT PRIMARY KEY CHECK (seq > 0),
@@ -67,7 +68,18 @@ CREATE OR REPLACE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints
 CREATE OR REPLACE TRIGGER checkpoints_no_truncate BEFORE TRUNCATE ON checkpoints
     FOR EACH STATEMENT EXECUTE FUNCTION accords_refuse_change();
 """
-    + f"{SIGNING_INDEX};\n"
+# Made by init, and by the first write to a store made before them.
+LATER = (
+    f"{SIGNING_INDEX};\n{CAPTURED_INDEX};\n"
+    + """
+CREATE TABLE IF NOT EXISTS captures (sha256 TEXT COLLATE "C" PRIMARY KEY, bytes BYTEA NOT NULL);
+CREATE OR REPLACE TRIGGER captures_no_update BEFORE UPDATE ON captures
+    FOR EACH STATEMENT EXECUTE FUNCTION accords_refuse_change();
+CREATE OR REPLACE TRIGGER captures_no_delete BEFORE DELETE ON captures
+    FOR EACH STATEMENT EXECUTE FUNCTION accords_refuse_change();
+CREATE OR REPLACE TRIGGER captures_no_truncate BEFORE TRUNCATE ON captures
+    FOR EACH STATEMENT EXECUTE FUNCTION accords_refuse_change();
+"""
 )
 
 _PAGE = 2000
@@ -146,6 +158,9 @@ class _Tx:
         except (psycopg.errors.IntegrityError, psycopg.errors.RaiseException) as e:
             raise InputError(f"the store refused the append: {_reason(e)}") from None
 
+    def keep_capture(self, sha256: str, data: bytes) -> None:
+        self.db.execute("INSERT INTO captures (sha256, bytes) VALUES (%s, %s) ON CONFLICT DO NOTHING", (sha256, data))
+
     def _insert(self, events: Sequence[Event]) -> None:
         if not events:
             return
@@ -196,9 +211,11 @@ class PostgresRecorder:
                 raise StoreError(f"the database at {where} does not use UTF-8", "create it with ENCODING 'UTF8'")
             if create:
                 with self.db.transaction():
-                    self.db.execute(SCHEMA)
+                    self.db.execute(SCHEMA + LATER)
             row = self.db.execute(
-                "SELECT to_regclass('events') IS NOT NULL, to_regclass('events_signing') IS NOT NULL"
+                "SELECT to_regclass('events') IS NOT NULL,"
+                " to_regclass('events_signing') IS NOT NULL AND to_regclass('events_captured') IS NOT NULL"
+                " AND to_regclass('captures') IS NOT NULL"
             ).fetchone()
         except psycopg.errors.InsufficientPrivilege as e:
             # Since PostgreSQL 15 only a database's owner may create tables in public.
@@ -210,7 +227,7 @@ class PostgresRecorder:
             raise StoreError(f"cannot open the store at {where}: {_reason(e)}") from None
         if not (row and row[0]):
             raise StoreError(f"{where} is not an accords store", _INIT_HINT)
-        self._indexed = bool(row[1])  # a store made before the index gets it at its next write
+        self._current = bool(row[1])  # a store made before the index or the captures gets them at its next write
 
     @contextmanager
     def writing(self, commit: bool = True) -> Iterator[_Tx]:
@@ -231,9 +248,9 @@ class PostgresRecorder:
             self._rollback()
             raise
         try:
-            if not self._indexed:
-                self.db.execute(SIGNING_INDEX)
-                self._indexed = True
+            if not self._current:
+                self.db.execute(LATER)
+                self._current = True
             yield self._tx
         except BaseException:
             self._rollback()
@@ -301,6 +318,10 @@ class PostgresRecorder:
         for row in self.db.execute(f"SELECT {COLUMNS} FROM events WHERE {SIGNING_IN} ORDER BY seq").fetchall():
             yield _event(row)
 
+    def captured_events(self) -> Iterator[Event]:
+        for row in self.db.execute(f"SELECT {COLUMNS} FROM events WHERE {CAPTURED_IN} ORDER BY seq").fetchall():
+            yield _event(row)
+
     def seq_at(self, moment: str) -> int:
         row = self.db.execute("SELECT MAX(seq) FROM events WHERE recorded_at <= %s", (moment,)).fetchone()
         return int(row[0] or 0) if row else 0
@@ -316,6 +337,12 @@ class PostgresRecorder:
             "SELECT tree_size, root, created_at, public_key, signature FROM checkpoints ORDER BY n"
         ).fetchall()
         return [Checkpoint(*row) for row in rows]
+
+    def capture(self, sha256: str) -> bytes | None:
+        if not self.db.execute("SELECT to_regclass('captures') IS NOT NULL").fetchone()[0]:  # type: ignore[index]
+            return None  # a store made before captures, not written since
+        row = self.db.execute("SELECT bytes FROM captures WHERE sha256 = %s", (sha256,)).fetchone()
+        return bytes(row[0]) if row else None
 
     def close(self) -> None:
         self.db.close()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from accords.events.captures import MEDIA_TYPES
 from accords.events.errors import InputError
 from accords.events import dates
 from accords.events.model import Statement
@@ -62,6 +63,7 @@ REASONS = ("source_correction", "recording_error", "legal", "other")
 RATINGS = ("true", "mostly_true", "mixed", "mostly_false", "false", "unproven", "misleading")
 # What a fact-checker may find a source to be (SourceAssessed): each an individual of acc:SourceFlag
 FLAGS = ("automated_rewrite", "ai_summarised", "opinion", "satire", "internal_errors", "unreliable_dating")
+CAPTURE_TYPES = tuple(MEDIA_TYPES.values())  # what a capture may be (SourceCaptured): what events/captures.py reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +148,13 @@ SCHEMAS: Mapping[str, tuple[Field, ...]] = {
         Field("source", "ref", required=True, refers_to=_SOURCE),
         Field("flags", "choices", required=True, choices=FLAGS),  # [] clears them
         Field("assessor", "text", required=True),
+        Field("note", "text"),
+    ),
+    "SourceCaptured": (  # the page as a user saved it: its bytes are kept by this hash (events/captures.py)
+        Field("source", "ref", required=True, refers_to=_SOURCE),
+        Field("sha256", "sha256", required=True),
+        Field("media_type", "choice", required=True, choices=CAPTURE_TYPES),
+        Field("captured", "date", required=True),  # the day the page was saved
         Field("note", "text"),
     ),
     # Keys and signatures (events/signatures.py)
@@ -247,6 +256,7 @@ def _url_validator() -> Any:
     )
 
 
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 _URL_REFUSED = re.compile(r'[\s"<>{}|\\^`\x00-\x1f\x7f]|%(?![0-9A-Fa-f]{2})')
 # An http(s) URL in ASCII with a host of DNS labels and no port or user: one the parser
 # above accepts, recognised without it (it takes a third of a millisecond a URL).
@@ -286,6 +296,10 @@ def _check(field: Field, value: Any, resolve: Resolve, statement: Normalize) -> 
     if kind == "seq":
         if type(value) is not int or value < 1:
             raise InputError(f"body.{name}: expected a seq (a whole number from 1), got {value!r}")
+        return value
+    if kind == "sha256":
+        if not isinstance(value, str) or not _SHA256.fullmatch(value):
+            raise InputError(f"body.{name}: expected a SHA-256 in hex (64 characters 0-9, a-f), got {value!r}")
         return value
     if kind in ("public_key", "signature"):
         size = 32 if kind == "public_key" else 64

@@ -12,6 +12,8 @@ import orjson
 from accords.events.errors import InputError, StoreError
 from accords.events.model import COLUMNS, EMPTY, Event, Head
 from accords.events.store import (
+    CAPTURED_IN,
+    CAPTURED_INDEX,
     SIGNING_IN,
     SIGNING_INDEX,
     UNLINKED,
@@ -22,7 +24,7 @@ from accords.events.store import (
     unlinked_message,
 )
 
-SCHEMA = f"""
+SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY CHECK (seq > 0),
     id TEXT NOT NULL UNIQUE,
@@ -35,7 +37,6 @@ CREATE TABLE IF NOT EXISTS events (
     hash TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_recorded_at ON events (recorded_at);
-{SIGNING_INDEX};
 CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE is refused'); END;
 CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
@@ -53,7 +54,28 @@ CREATE TRIGGER IF NOT EXISTS checkpoints_no_delete BEFORE DELETE ON checkpoints
 BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: DELETE is refused'); END;
 """
 
+# Made by init, and by the first write to a store made before them.
+LATER = f"""
+{SIGNING_INDEX};
+{CAPTURED_INDEX};
+CREATE TABLE IF NOT EXISTS captures (sha256 TEXT PRIMARY KEY, bytes BLOB NOT NULL);
+CREATE TRIGGER IF NOT EXISTS captures_no_update BEFORE UPDATE ON captures
+BEGIN SELECT RAISE(ABORT, 'captures are append-only: UPDATE is refused'); END;
+CREATE TRIGGER IF NOT EXISTS captures_no_delete BEFORE DELETE ON captures
+BEGIN SELECT RAISE(ABORT, 'captures are append-only: DELETE is refused'); END;
+"""
+
 _ROWS_BATCH = 500  # rows held at once: larger batches fall out of the CPU caches
+
+
+def _statements(script: str) -> Iterator[str]:
+    """A script's statements one by one (executescript would commit the open transaction)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer
+            buffer = ""
 
 
 def _event(row: tuple[int, str, str, str | None, str, str, str, str, str]) -> Event:
@@ -89,6 +111,9 @@ class _Tx:
         except sqlite3.IntegrityError as e:
             raise InputError(f"the store refused the append: {e}") from None
 
+    def keep_capture(self, sha256: str, data: bytes) -> None:
+        self.db.execute("INSERT INTO captures (sha256, bytes) VALUES (?, ?) ON CONFLICT DO NOTHING", (sha256, data))
+
     def _insert(self, events: Sequence[Event]) -> None:
         if not events:
             return
@@ -119,13 +144,15 @@ class SqliteRecorder:
             # FULL: a commit we acknowledged survives power loss, not only a crash.
             self.db.execute("PRAGMA synchronous = FULL")
             if create:
-                self.db.executescript(SCHEMA)
+                self.db.executescript(SCHEMA + LATER)
             elif not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'events'").fetchone():
                 raise StoreError(f"{path} is not an accords store", "run `accords init` on a new path")
-            # a store made before the index of keys and signatures gets it at its next write
-            self._indexed = bool(
-                self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'events_signing'").fetchone()
-            )
+            # a store made before the index of keys and signatures, or the captures, gets them at its next write
+            self._current = (
+                self.db.execute(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('events_signing', 'events_captured', 'captures')"
+                )
+            ).fetchone()[0] == 3
         except sqlite3.DatabaseError as e:
             raise StoreError(f"cannot open {path}: {e}") from None
         self._tx = _Tx(self.db)
@@ -134,9 +161,10 @@ class SqliteRecorder:
     def writing(self, commit: bool = True) -> Iterator[_Tx]:
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            if not self._indexed:
-                self.db.execute(SIGNING_INDEX)
-                self._indexed = True
+            if not self._current:
+                for statement in _statements(LATER):
+                    self.db.execute(statement)
+                self._current = True
             yield self._tx
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -178,6 +206,17 @@ class SqliteRecorder:
     def signing_events(self) -> Iterator[Event]:
         for row in self.db.execute(f"SELECT {COLUMNS} FROM events WHERE {SIGNING_IN} ORDER BY seq"):
             yield _event(row)
+
+    def captured_events(self) -> Iterator[Event]:
+        for row in self.db.execute(f"SELECT {COLUMNS} FROM events WHERE {CAPTURED_IN} ORDER BY seq"):
+            yield _event(row)
+
+    def capture(self, sha256: str) -> bytes | None:
+        try:
+            row = self.db.execute("SELECT bytes FROM captures WHERE sha256 = ?", (sha256,)).fetchone()
+        except sqlite3.OperationalError:  # a store made before captures, not written since
+            return None
+        return bytes(row[0]) if row else None
 
     def seq_at(self, moment: str) -> int:
         row = self.db.execute("SELECT MAX(seq) FROM events WHERE recorded_at <= ?", (moment,)).fetchone()

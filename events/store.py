@@ -53,6 +53,10 @@ class Transaction(Protocol):
 
     def insert(self, events: Sequence[Event]) -> None: ...
 
+    def keep_capture(self, sha256: str, data: bytes) -> None:
+        """Keep a capture's bytes by their SHA-256 (kept already: nothing changes)."""
+        ...
+
 
 class Recorder(Protocol):
     """An append-only event store. Appends are serialised; UPDATE and DELETE are refused."""
@@ -78,6 +82,14 @@ class Recorder(Protocol):
         """The events of keys and signatures (SIGNING), in seq order, by their index."""
         ...
 
+    def captured_events(self) -> Iterator[Event]:
+        """The SourceCaptured events, in seq order, by their index (CAPTURED_INDEX)."""
+        ...
+
+    def capture(self, sha256: str) -> bytes | None:
+        """The bytes kept by that SHA-256 (events/captures.py), None if none are."""
+        ...
+
     def seq_at(self, moment: str) -> int: ...
 
     def add_checkpoint(self, checkpoint: Checkpoint) -> None: ...
@@ -93,6 +105,9 @@ class Recorder(Protocol):
 SIGNING = ("KeyRegistered", "KeyRevoked", "SignaturesRequired", "EventsSigned")
 SIGNING_IN = "type IN (" + ", ".join(f"'{t}'" for t in SIGNING) + ")"
 SIGNING_INDEX = f"CREATE INDEX IF NOT EXISTS events_signing ON events (seq) WHERE {SIGNING_IN}"
+# The captures (events/captures.py), which verify reads: by a partial index as well.
+CAPTURED_IN = "type = 'SourceCaptured'"
+CAPTURED_INDEX = f"CREATE INDEX IF NOT EXISTS events_captured ON events (seq) WHERE {CAPTURED_IN}"
 
 # The first of the events lo <= seq <= hi (just inserted, in the inserting transaction)
 # whose prev is not the hash of the event before it (GENESIS before seq 1): a chunk that

@@ -94,6 +94,13 @@ SELECT ?source ?flag ?assessor ?note WHERE { GRAPH graph:provenance {
 } } ORDER BY ?flag
 """
 
+# The captures of a source (SourceCaptured), latest first: its page as users saved it.
+CAPTURES = """
+SELECT ?source ?sha256 ?captured ?media WHERE { GRAPH graph:provenance {
+  ?capture acc:captures ?source ; acc:sha256 ?sha256 ; acc:capturedOn ?captured ; acc:mediaType ?media ; acc:seq ?seq
+} } ORDER BY DESC(?seq)
+"""
+
 # The sources a source derives from, directly or through others.
 UPSTREAM = """
 SELECT DISTINCT ?source ?base WHERE { GRAPH graph:provenance { ?source prov:wasDerivedFrom+ ?base } }
@@ -119,6 +126,16 @@ class Fact:
     subject: ox.NamedNode
     predicate: ox.NamedNode
     object: Term
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """A capture of a claim's source (SourceCaptured), and whether the claim's quote occurs in it."""
+
+    captured: str
+    sha256: str
+    media_type: str
+    quote: str = "unchecked"  # found, not found, or unavailable (the store lacks its bytes, or holds others)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +170,7 @@ class TracedClaim:
     signed: str = "unsigned"  # who signed the event that recorded it (events/signatures.py)
     source_flags: str | None = None  # what a fact-checker found its source to be: "satire (by J. Doe: note)"
     flagged_only: bool = False  # its source and every source that derives from are flagged
+    captures: list[Capture] = field(default_factory=list)  # its source's page as users saved it, latest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +318,7 @@ def _trace_entity(store: ox.Store, text: str, entity: ox.NamedNode, claims: list
         d = details[c]
         notes = [_note(labels, x) for x in found if _ref(d) in x.claims and d["status"] == "active"]
         stance = "contradicting" if _denies(about[c], d["polarity"], entity.value) else "supporting"
-        traced.append((_traced(d, stance, labels.facts(about[c]), notes), d))
+        traced.append((_traced(store, d, stance, labels.facts(about[c]), notes), d))
     return _summarise(store, text, "entity", traced)
 
 
@@ -338,7 +356,7 @@ def _trace_facts(
             continue
         shown = {(x.subject.value, x.property) for x in against}
         lines = labels.facts(matched + [f for f in held if (f.node, f.predicate) in shown and f not in matched])
-        traced.append((_traced(d, stance, lines, [_note(labels, x) for x in against]), d))
+        traced.append((_traced(store, d, stance, lines, [_note(labels, x) for x in against]), d))
     return _summarise(store, text, kind, traced)
 
 
@@ -432,7 +450,11 @@ def _ref(d: Details) -> str:
     return d["key"] or "claim/" + (d["id"] or "")[:12]
 
 
-def _traced(d: Details, stance: str, lines: list[str], conflicts: list[str]) -> TracedClaim:
+def _traced(store: ox.Store, d: Details, stance: str, lines: list[str], conflicts: list[str]) -> TracedClaim:
+    captures = [
+        Capture(row["captured"].value, row["sha256"].value, row["media"].value)
+        for row in _select(store, CAPTURES, "source", ox.NamedNode(d["source"] or ""))
+    ]
     replacement = d["replacementKey"] or (short(d["replacement"]) if d["replacement"] else None)
     return TracedClaim(
         key=d["key"],
@@ -461,6 +483,7 @@ def _traced(d: Details, stance: str, lines: list[str], conflicts: list[str]) -> 
         conflicts=conflicts,
         source_flags=d["flags"],
         flagged_only=d["flagged_only"] == "true",
+        captures=captures,
     )
 
 

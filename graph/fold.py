@@ -411,6 +411,20 @@ class Fold:
             t.append((a, ox.NamedNode(SCHEMA + "comment"), _lit(body["note"])))
         self._add(t, PROVENANCE)
 
+    def _SourceCaptured(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
+        """A capture of a source's page: its hash, day and kind (its bytes stay in the store)."""
+        c = event_iri(event.id)
+        t = self._record(event, c) + [
+            (c, TYPE, acc("Capture")),
+            (c, acc("captures"), source_iri(body["source"])),
+            (c, acc("sha256"), _lit(body["sha256"])),
+            (c, acc("capturedOn"), _lit(body["captured"])),
+            (c, acc("mediaType"), _lit(body["media_type"])),
+        ]
+        if "note" in body:
+            t.append((c, ox.NamedNode(SCHEMA + "comment"), _lit(body["note"])))
+        self._add(t, PROVENANCE)
+
     def _unprojected(self, *_: Any) -> None:
         """Keys and signatures: the log's own proof of who recorded what (events/signatures.py);
         they say nothing of the world, and the graph holds nothing of them."""

@@ -369,6 +369,13 @@ class Fold:
             props["note"] = body["note"]
         plan.add("assessment", {"id": event.id, "source": body["source"], "props": props})
 
+    def _SourceCaptured(self, event: Event, body: dict[str, Any], plan: Plan, *_: Any) -> None:
+        props = {**_record(event), "sha256": body["sha256"], "captured": body["captured"]}
+        props["media_type"] = body["media_type"]
+        if "note" in body:
+            props["note"] = body["note"]
+        plan.add("capture", {"id": event.id, "source": body["source"], "props": props})
+
     def _unprojected(self, *_: Any) -> None:
         """Keys and signatures say nothing of the world (graph/fold.py)."""
 

@@ -25,6 +25,7 @@ PROVENANCE_LABELS = (
     "MergeUndo",
     "Review",
     "Assessment",
+    "Capture",
     "AccordsProjection",
 )
 IDENT = re.compile(r"^[A-Z][A-Za-z0-9_]{0,63}$")

@@ -62,6 +62,8 @@ Q = {
     "WITH e, row MATCH (c:Claim {id: row.claim}) MERGE (e)-[:REVIEWS]->(c)",
     "assessment": "UNWIND $rows AS row MERGE (a:Assessment {id: row.id}) SET a += row.props "
     "WITH a, row MATCH (s:Source {id: row.source}) MERGE (a)-[:ASSESSES]->(s)",
+    "capture": "UNWIND $rows AS row MERGE (c:Capture {id: row.id}) SET c += row.props "
+    "WITH c, row MATCH (s:Source {id: row.source}) MERGE (c)-[:CAPTURES]->(s)",
     "merge": "UNWIND $rows AS row MERGE (m:Merge {id: row.id}) SET m += row.props",
     "same_as": "UNWIND $rows AS row MATCH (a:Entity {iri: row.a}) MATCH (b:Entity {iri: row.b}) "
     "MERGE (a)-[r:SAME_AS {merge: row.merge}]->(b) "
@@ -84,6 +86,7 @@ ORDER = [
     "review",
     "cites_Review",
     "assessment",
+    "capture",
     "merge",
     "same_as",
 ]

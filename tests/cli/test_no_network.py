@@ -52,6 +52,7 @@ sys.addaudithook(_guard)
 RUNS: dict[str, list[tuple[list[str], set[int]]]] = {
     "init": [(["init", "--store", "other.db"], {0})],
     "import": [(["import", str(SEED)], {0})],
+    "capture": [(["capture", "src-global-negotiations", "page.html"], {0})],  # a page naming other hosts
     "record": [(["record", "--type", "SourceRegistered", "--field", "title=A page", "--field", "kind=news"], {0})],
     "retract": [(["retract", "c-ss-conditions", "--reason", "other"], {0})],
     "correct": [(["correct", "c-ly-conditions", "--replacement", "c-ss-explored", "--reason", "other"], {0})],
@@ -87,6 +88,9 @@ def guarded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, s
     (folder / "guard" / "sitecustomize.py").write_text(GUARD, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(folder / "guard"), "ACCORDS_GUARD_LOG": str(folder / "guard.log")}
     env.pop("ACCORDS_STORE", None)
+    (folder / "page.html").write_text(
+        '<p><a href="https://example.org/">a link</a><img src="https://example.org/i.png"></p>'
+    )
     for args in (["init"], ["import", str(SEED)]):
         assert subprocess.run(["accords", *args], cwd=folder, env=env, capture_output=True).returncode == 0
     return folder, env
