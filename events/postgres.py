@@ -26,10 +26,21 @@ from accords.events.store import (
     unlinked_message,
 )
 
+
+def _append_only(table: str) -> str:
+    """The triggers that refuse UPDATE, DELETE and TRUNCATE of table's rows."""
+    return "".join(
+        f"CREATE OR REPLACE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table}\n"
+        "    FOR EACH STATEMENT EXECUTE FUNCTION accords_refuse_change();\n"
+        for op in ("UPDATE", "DELETE", "TRUNCATE")
+    )
+
+
 # Tables live in the connection's search_path (normally public). id, key and recorded_at
 # are COLLATE "C" so comparisons are byte order whatever the database's locale: id
 # prefixes are ranges and record times compare as text, exactly as in SQLite.
-SCHEMA = """
+SCHEMA = (
+    """
 SELECT pg_advisory_xact_lock(hashtext('accords schema'));
 CREATE TABLE IF NOT EXISTS events (
     seq BIGINT PRIMARY KEY CHECK (seq > 0),
@@ -55,31 +66,15 @@ CREATE OR REPLACE FUNCTION accords_refuse_change() RETURNS trigger LANGUAGE plpg
 BEGIN
     RAISE EXCEPTION '% are append-only: % is refused', TG_TABLE_NAME, TG_OP;
 END $$;
-CREATE OR REPLACE TRIGGER events_no_update BEFORE UPDATE ON events
-    FOR EACH STATEMENT EXECUTE FUNCTION accords_refuse_change();
-CREATE OR REPLACE TRIGGER events_no_delete BEFORE DELETE ON events
-    FOR EACH STATEMENT EXECUTE FUNCTION accords_refuse_change();
-CREATE OR REPLACE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
-    FOR EACH STATEMENT EXECUTE FUNCTION accords_refuse_change();
-CREATE OR REPLACE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints
-    FOR EACH STATEMENT EXECUTE FUNCTION accords_refuse_change();
-CREATE OR REPLACE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints
-    FOR EACH STATEMENT EXECUTE FUNCTION accords_refuse_change();
-CREATE OR REPLACE TRIGGER checkpoints_no_truncate BEFORE TRUNCATE ON checkpoints
-    FOR EACH STATEMENT EXECUTE FUNCTION accords_refuse_change();
 """
+    + _append_only("events")
+    + _append_only("checkpoints")
+)
 # Made by init, and by the first write to a store made before them.
 LATER = (
     f"{SIGNING_INDEX};\n{CAPTURED_INDEX};\n"
-    + """
-CREATE TABLE IF NOT EXISTS captures (sha256 TEXT COLLATE "C" PRIMARY KEY, bytes BYTEA NOT NULL);
-CREATE OR REPLACE TRIGGER captures_no_update BEFORE UPDATE ON captures
-    FOR EACH STATEMENT EXECUTE FUNCTION accords_refuse_change();
-CREATE OR REPLACE TRIGGER captures_no_delete BEFORE DELETE ON captures
-    FOR EACH STATEMENT EXECUTE FUNCTION accords_refuse_change();
-CREATE OR REPLACE TRIGGER captures_no_truncate BEFORE TRUNCATE ON captures
-    FOR EACH STATEMENT EXECUTE FUNCTION accords_refuse_change();
-"""
+    'CREATE TABLE IF NOT EXISTS captures (sha256 TEXT COLLATE "C" PRIMARY KEY, bytes BYTEA NOT NULL);\n'
+    + _append_only("captures")
 )
 
 _PAGE = 2000

@@ -24,7 +24,18 @@ from accords.events.store import (
     unlinked_message,
 )
 
-SCHEMA = """
+
+def _append_only(table: str) -> str:
+    """The triggers that refuse UPDATE and DELETE of table's rows."""
+    return "".join(
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table}\n"
+        f"BEGIN SELECT RAISE(ABORT, '{table} are append-only: {op} is refused'); END;\n"
+        for op in ("UPDATE", "DELETE")
+    )
+
+
+SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY CHECK (seq > 0),
     id TEXT NOT NULL UNIQUE,
@@ -37,10 +48,6 @@ CREATE TABLE IF NOT EXISTS events (
     hash TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_recorded_at ON events (recorded_at);
-CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE is refused'); END;
-CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE is refused'); END;
 CREATE TABLE IF NOT EXISTS checkpoints (
     tree_size INTEGER NOT NULL,
     root TEXT NOT NULL,
@@ -48,22 +55,16 @@ CREATE TABLE IF NOT EXISTS checkpoints (
     public_key TEXT,
     signature TEXT
 );
-CREATE TRIGGER IF NOT EXISTS checkpoints_no_update BEFORE UPDATE ON checkpoints
-BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: UPDATE is refused'); END;
-CREATE TRIGGER IF NOT EXISTS checkpoints_no_delete BEFORE DELETE ON checkpoints
-BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: DELETE is refused'); END;
 """
+    + _append_only("events")
+    + _append_only("checkpoints")
+)
 
 # Made by init, and by the first write to a store made before them.
-LATER = f"""
-{SIGNING_INDEX};
-{CAPTURED_INDEX};
-CREATE TABLE IF NOT EXISTS captures (sha256 TEXT PRIMARY KEY, bytes BLOB NOT NULL);
-CREATE TRIGGER IF NOT EXISTS captures_no_update BEFORE UPDATE ON captures
-BEGIN SELECT RAISE(ABORT, 'captures are append-only: UPDATE is refused'); END;
-CREATE TRIGGER IF NOT EXISTS captures_no_delete BEFORE DELETE ON captures
-BEGIN SELECT RAISE(ABORT, 'captures are append-only: DELETE is refused'); END;
-"""
+LATER = (
+    f"{SIGNING_INDEX};\n{CAPTURED_INDEX};\n"
+    "CREATE TABLE IF NOT EXISTS captures (sha256 TEXT PRIMARY KEY, bytes BLOB NOT NULL);\n" + _append_only("captures")
+)
 
 _ROWS_BATCH = 500  # rows held at once: larger batches fall out of the CPU caches
 
