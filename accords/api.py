@@ -141,6 +141,8 @@ class Record(Proving):
             data = where.read_bytes()
         except OSError as e:
             raise InputError(f"{where}: cannot read it: {e.strerror}") from None
+        if kind is not None and kind not in MEDIA_TYPES:
+            raise InputError(f"{kind!r} is not a kind of capture", f"one of: {', '.join(MEDIA_TYPES)}")
         kind = kind or kind_of(where.name, data)
         text_of(data, kind, str(where))  # refused now if it cannot be read, not when a quote is looked for
         digest = sha256(data)

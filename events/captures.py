@@ -16,6 +16,7 @@ import hashlib
 import io
 import re
 import unicodedata
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
@@ -159,6 +160,7 @@ _SPACE = re.compile(r"\s+")
 _ELISION = re.compile(r"\s*(?:\[\.\.\.\]|\.\.\.)\s*")  # after NFKC, "…" is "..."
 
 
+@lru_cache(maxsize=16)  # a page is looked in for each claim of its source: made plain once
 def normalised(text: str) -> str:
     """Text with typography and whitespace made plain: NFKC (ligatures, no-break spaces,
     the ellipsis), one apostrophe and one dash, no double quotation marks (a page puts them

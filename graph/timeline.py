@@ -105,10 +105,9 @@ class Timeline:
         self.closed: list[Span] = []
         self.by_focus: dict[tuple[str, Term], set[Key]] = defaultdict(set)
         self.by_value: dict[Term, set[Key]] = defaultdict(set)
-        self.waiting: dict[
-            ox.NamedNode, tuple[int, str | None]
-        ] = {}  # things to judge, and the event that touched each
-        self.seq = 0  # the last event folded
+        # the things to judge, each with the event that touched it; and the last event folded
+        self.waiting: dict[ox.NamedNode, tuple[int, str | None]] = {}
+        self.seq = 0
 
     def step(self, event: Event, delta: Delta) -> None:
         nodes = touched(event, delta, self.projection.store)
