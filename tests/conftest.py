@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -20,8 +22,11 @@ from accords.cli import cli
 settings.register_profile("accords", deadline=None)
 settings.load_profile("accords")
 
-# What the tests' logs were seen at (events/witness.py) is kept apart from the user's own.
-os.environ["ACCORDS_WITNESS"] = os.path.join(tempfile.mkdtemp(prefix="accords-witness-"), "witness.json")
+# What the tests' logs were seen at (events/witness.py) is kept apart from the user's own,
+# in a folder removed when the run ends.
+_WITNESS = tempfile.mkdtemp(prefix="accords-witness-")
+atexit.register(shutil.rmtree, _WITNESS, ignore_errors=True)
+os.environ["ACCORDS_WITNESS"] = os.path.join(_WITNESS, "witness.json")
 
 
 def service_url(variable: str, what: str) -> str:
