@@ -6,8 +6,7 @@ the SourceCaptured event holds the hash, so the chain covers them. Nothing is fe
 capture is a file the user gives. Text is read with the libraries made for each format
 (the standard library's HTML parser, pypdf, warcio), and quotes are compared with
 whitespace and typography made plain (quotation marks, apostrophes, dashes, spaces,
-ligatures), case kept:
-a quote edited by one letter is not found.
+ligatures), case kept: a quote edited by one letter is not found.
 """
 
 from __future__ import annotations
@@ -77,9 +76,10 @@ def _decoded(data: bytes) -> str:
 
 
 class _Text(HTMLParser):
-    """The text of a page: what is between tags, without scripts, styles and templates."""
+    """The text of a page: what is between tags, without scripts, styles, templates and the
+    title (a page may leave an element unclosed: its body starts the text afresh)."""
 
-    SKIPPED = {"script", "style", "template", "noscript", "head"}
+    SKIPPED = {"script", "style", "template", "noscript", "title"}
     BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "section", "article"}
 
     def __init__(self) -> None:
@@ -88,7 +88,9 @@ class _Text(HTMLParser):
         self.skipping = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIPPED:
+        if tag == "body":
+            self.skipping = 0
+        elif tag in self.SKIPPED:
             self.skipping += 1
         elif tag in self.BLOCKS:
             self.parts.append("\n")

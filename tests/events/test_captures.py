@@ -30,6 +30,12 @@ def test_an_elision_stands_for_the_words_it_leaves_out_in_order() -> None:
     assert not found("a reversal ... We will not accept", text)
 
 
+def test_a_head_left_unclosed_hides_no_text() -> None:
+    page = b"<html><head><title>Deportees<noscript>enable scripts<body><p>Seven landed on Thursday.</p>"
+    text = text_of(page, "html", "page")
+    assert found("Seven landed on Thursday.", text) and not found("enable scripts", text)
+
+
 def test_one_letter_or_its_case_changed_is_not_found() -> None:
     text = text_of(PAGE.encode(), "html", "page")
     assert not found("We will not accept third-country nationalz", text)
