@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from accords.events.captures import MEDIA_TYPES
+from accords.events.schema import MEDIA_TYPES
 from accords.options import by_option, dry_run_option, open_record, store_option
 from accords.output import format_option, render, say
 

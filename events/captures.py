@@ -20,12 +20,12 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 from accords.events.errors import InputError
+from accords.events.schema import MEDIA_TYPES
 
 if TYPE_CHECKING:
     from accords.events.integrity import Problem
     from accords.events.store import Recorder
 
-MEDIA_TYPES = {"html": "text/html", "text": "text/plain", "pdf": "application/pdf", "warc": "application/warc"}
 KINDS = {media: kind for kind, media in MEDIA_TYPES.items()}
 _SUFFIXES = {".html": "html", ".htm": "html", ".txt": "text", ".text": "text", ".pdf": "pdf", ".warc": "warc"}
 
@@ -218,6 +218,5 @@ class Texts:
     def __call__(self, sha: str, media_type: str) -> str | None:
         if sha not in self.texts:
             data = self.recorder.capture(sha)
-            usable = data is not None and sha256(data) == sha
-            self.texts[sha] = text_of(data, KINDS[media_type], sha[:12]) if usable else None  # type: ignore[arg-type]
+            self.texts[sha] = None if data is None or sha256(data) != sha else text_of(data, KINDS[media_type], sha[:12])
         return self.texts[sha]

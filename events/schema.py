@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from accords.events.captures import MEDIA_TYPES
 from accords.events.errors import InputError
 from accords.events import dates
 from accords.events.model import Statement
@@ -63,7 +62,9 @@ REASONS = ("source_correction", "recording_error", "legal", "other")
 RATINGS = ("true", "mostly_true", "mixed", "mostly_false", "false", "unproven", "misleading")
 # What a fact-checker may find a source to be (SourceAssessed): each an individual of acc:SourceFlag
 FLAGS = ("automated_rewrite", "ai_summarised", "opinion", "satire", "internal_errors", "unreliable_dating")
-CAPTURE_TYPES = tuple(MEDIA_TYPES.values())  # what a capture may be (SourceCaptured): what events/captures.py reads
+# What a capture may be (SourceCaptured), by the kind events/captures.py reads it as
+MEDIA_TYPES = {"html": "text/html", "text": "text/plain", "pdf": "application/pdf", "warc": "application/warc"}
+CAPTURE_TYPES = tuple(MEDIA_TYPES.values())
 
 
 @dataclass(frozen=True, slots=True)
