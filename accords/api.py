@@ -132,7 +132,8 @@ class Record(Proving):
         and bytes) to a source: its bytes kept by their SHA-256 and a SourceCaptured event
         naming the hash, in one transaction. captured: when it was saved (default: today).
         A file that cannot be read as its kind is refused, nothing written."""
-        from accords.events.captures import MEDIA_TYPES, kind_of, sha256, text_of
+        from accords.events.captures import kind_of, sha256, text_of
+        from accords.events.schema import MEDIA_TYPES
 
         where = Path(path)
         if not where.is_file():
@@ -385,7 +386,8 @@ class Record(Proving):
     def trace(self, target: str, *, as_of: Clock = None, known_by: Clock = None, valid_at: Clock = None) -> Trace:
         """Every claim for or against an entity, a claim (key, id, id prefix) or a statement (JSON)."""
         from accords.events.captures import Texts, found as quoted
-        from accords.graph.evidence import Capture, trace
+        from accords.graph.evidence import trace
+        from accords.graph.sources import Capture
 
         found = trace(self.projection(self.view(as_of, known_by, valid_at)), target, self.log.find)
         ledger, texts = self.ledger(), Texts(self.recorder)

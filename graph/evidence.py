@@ -19,15 +19,15 @@ import pyoxigraph as ox
 from accords.events.errors import InputError
 from accords.events import dates
 from accords.events.model import Event
-from accords.graph import judgement, latest
+from accords.graph import judgement, latest, sources
 from accords.graph.judgement import DENIED, ON, POSITION, Disagreement
 from accords.graph.labels import ANONYMOUS, Labels
 from accords.graph.projection import Projection
+from accords.graph.sparql import solutions
 from accords.graph.statement_rdf import FRAME, entity_iri, frames, statement_triples
 from accords.graph.terms import (
     ACC,
     FRAMES,
-    PREFIXES,
     PROVENANCE,
     TYPE,
     VOCABULARY,
@@ -84,28 +84,6 @@ SELECT ?claim ?rating ?reviewer ?note WHERE { GRAPH graph:provenance {
 } } ORDER BY ?seq
 """
 
-# A source's latest assessment (SourceAssessed): its flags, who made it and why.
-ASSESSED = """
-SELECT ?source ?flag ?assessor ?note WHERE { GRAPH graph:provenance {
-  ?assessment acc:assesses ?source ; acc:seq ?seq ; acc:assessor/rdfs:label ?assessor .
-  OPTIONAL { ?assessment acc:flag ?flag }
-  OPTIONAL { ?assessment schema:comment ?note }
-  FILTER NOT EXISTS { ?later acc:assesses ?source ; acc:seq ?later_seq FILTER (?later_seq > ?seq) }
-} } ORDER BY ?flag
-"""
-
-# The captures of a source (SourceCaptured), latest first: its page as users saved it.
-CAPTURES = """
-SELECT ?source ?sha256 ?captured ?media WHERE { GRAPH graph:provenance {
-  ?capture acc:captures ?source ; acc:sha256 ?sha256 ; acc:capturedOn ?captured ; acc:mediaType ?media ; acc:seq ?seq
-} } ORDER BY DESC(?seq)
-"""
-
-# The sources a source derives from, directly or through others.
-UPSTREAM = """
-SELECT DISTINCT ?source ?base WHERE { GRAPH graph:provenance { ?source prov:wasDerivedFrom+ ?base } }
-"""
-
 # Sources that derive from the same upstream report are one source: count the roots.
 # (pyoxigraph binds only variables the query selects, hence ?target, ?claim, ?source)
 ROOTS = """
@@ -126,16 +104,6 @@ class Fact:
     subject: ox.NamedNode
     predicate: ox.NamedNode
     object: Term
-
-
-@dataclass(frozen=True, slots=True)
-class Capture:
-    """A capture of a claim's source (SourceCaptured), and whether the claim's quote occurs in it."""
-
-    captured: str
-    sha256: str
-    media_type: str
-    quote: str = "unchecked"  # found, not found, or unavailable (the store lacks its bytes, or holds others)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +138,7 @@ class TracedClaim:
     signed: str = "unsigned"  # who signed the event that recorded it (events/signatures.py)
     source_flags: str | None = None  # what a fact-checker found its source to be: "satire (by J. Doe: note)"
     flagged_only: bool = False  # its source and every source that derives from are flagged
-    captures: list[Capture] = field(default_factory=list)  # its source's page as users saved it, latest first
+    captures: list[sources.Capture] = field(default_factory=list)  # its source's page as users saved it, latest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,16 +193,8 @@ def _about(found: list[Fact], entity: ox.NamedNode) -> list[Fact]:
     return [f for f in found if f.subject == entity or f.object == entity or f.node in nodes]
 
 
-def _select(store: ox.Store, query: str, name: str, value: ox.NamedNode) -> list[ox.QuerySolution]:
-    """The rows of a SELECT with one variable bound by the engine."""
-    bound: dict[ox.Variable, Term | ox.Triple] = {ox.Variable(name): value}
-    rows = store.query(query, prefixes=PREFIXES, substitutions=bound)
-    assert isinstance(rows, ox.QuerySolutions)
-    return list(rows)
-
-
 def _mentions(store: ox.Store, entity: ox.NamedNode) -> list[ox.NamedNode]:
-    return [row["claim"] for row in _select(store, MENTIONS, "target", entity)]
+    return [row["claim"] for row in solutions(store, MENTIONS, "target", entity)]
 
 
 def _denies(found: list[Fact], polarity: str | None, thing: str) -> bool:
@@ -387,7 +347,7 @@ def _overlap(a: str | None, b: str | None) -> bool:
 
 
 def _details(store: ox.Store, claim: ox.NamedNode) -> Details:
-    row = _select(store, CLAIM, "claim", claim)[0]
+    row = solutions(store, CLAIM, "claim", claim)[0]
     names = (
         "id",
         "key",
@@ -424,25 +384,13 @@ def _details(store: ox.Store, claim: ox.NamedNode) -> Details:
     reviews = [
         f"{r['rating'].value.removeprefix(ACC)} (by {r['reviewer'].value}"
         + (f": {r['note'].value})" if r["note"] else ")")
-        for r in _select(store, REVIEWS, "claim", claim)
+        for r in solutions(store, REVIEWS, "claim", claim)
     ]
     out["reviews"] = "; ".join(reviews) or None
     source = ox.NamedNode(out["source"] or "")
-    out["flags"] = _flags(store, source)
-    bases = [row["base"] for row in _select(store, UPSTREAM, "source", source)]
-    rests = out["flags"] is not None and all(_flags(store, base) is not None for base in bases)
-    out["flagged_only"] = "true" if rests else None
+    out["flags"] = sources.flags(store, source)
+    out["flagged_only"] = "true" if out["flags"] is not None and sources.upstream_flagged(store, source) else None
     return out
-
-
-def _flags(store: ox.Store, source: ox.NamedNode) -> str | None:
-    """The flags of a source's latest assessment, with who made it and why; None when it has none."""
-    rows = _select(store, ASSESSED, "source", source)
-    flags = [short(row["flag"].value) for row in rows if row["flag"] is not None]
-    if not flags:
-        return None
-    note = rows[0]["note"]
-    return f"{', '.join(flags)} (by {rows[0]['assessor'].value}" + (f": {note.value})" if note else ")")
 
 
 def _ref(d: Details) -> str:
@@ -451,10 +399,6 @@ def _ref(d: Details) -> str:
 
 
 def _traced(store: ox.Store, d: Details, stance: str, lines: list[str], conflicts: list[str]) -> TracedClaim:
-    captures = [
-        Capture(row["captured"].value, row["sha256"].value, row["media"].value)
-        for row in _select(store, CAPTURES, "source", ox.NamedNode(d["source"] or ""))
-    ]
     replacement = d["replacementKey"] or (short(d["replacement"]) if d["replacement"] else None)
     return TracedClaim(
         key=d["key"],
@@ -483,7 +427,7 @@ def _traced(store: ox.Store, d: Details, stance: str, lines: list[str], conflict
         conflicts=conflicts,
         source_flags=d["flags"],
         flagged_only=d["flagged_only"] == "true",
-        captures=captures,
+        captures=sources.captures(store, ox.NamedNode(d["source"] or "")),
     )
 
 
@@ -497,7 +441,7 @@ def _summarise(store: ox.Store, text: str, kind: str, traced: list[tuple[TracedC
     supporting = [(c, d) for c, d in traced if c.stance == "supporting" and c.status == "active"]
     roots: set[str] = set()
     for source in {d["source"] for _c, d in supporting if d["source"]}:
-        found = {row["root"].value for row in _select(store, ROOTS, "source", ox.NamedNode(source))}
+        found = {row["root"].value for row in solutions(store, ROOTS, "source", ox.NamedNode(source))}
         roots |= found or {source}
     contradicting = sum(1 for c in claims if c.stance == "contradicting" and c.status == "active")
     return Trace(text, kind, claims, len(supporting), contradicting, len(roots))

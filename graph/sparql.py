@@ -9,10 +9,19 @@ import pyoxigraph as ox
 
 from accords.events.errors import InputError
 from accords.graph.projection import Projection
-from accords.graph.terms import BELIEF, ID, PREFIXES, VOCABULARY
+from accords.graph.terms import BELIEF, ID, PREFIXES, VOCABULARY, Term
 
 DEFAULT_GRAPHS: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [BELIEF, VOCABULARY]
 _UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD")
+
+
+def solutions(store: ox.Store, query: str, name: str, value: ox.NamedNode) -> list[ox.QuerySolution]:
+    """The rows of a SELECT (the project's prefixes declared) with one variable bound by the
+    engine (pyoxigraph binds only a variable the query selects)."""
+    bound: dict[ox.Variable, Term | ox.Triple] = {ox.Variable(name): value}
+    rows = store.query(query, prefixes=PREFIXES, substitutions=bound)
+    assert isinstance(rows, ox.QuerySolutions)
+    return list(rows)
 
 
 def calls_service(text: str) -> bool:
