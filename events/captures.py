@@ -218,5 +218,7 @@ class Texts:
     def __call__(self, sha: str, media_type: str) -> str | None:
         if sha not in self.texts:
             data = self.recorder.capture(sha)
-            self.texts[sha] = None if data is None or sha256(data) != sha else text_of(data, KINDS[media_type], sha[:12])
+            self.texts[sha] = (
+                None if data is None or sha256(data) != sha else text_of(data, KINDS[media_type], sha[:12])
+            )
         return self.texts[sha]
