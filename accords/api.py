@@ -213,6 +213,39 @@ class Record(Proving):
         body = {"claim": claim, "replacement": replacement, "reason": reason, "note": note}
         return self.append([Draft("ClaimCorrected", _present(body))], expected_head=expected_head)
 
+    def erase(self, person: str, reason: str, *, dry_run: bool = False) -> tuple[Appended, str | None]:
+        """Forget a person (events/personal.py): a PersonErased event, in whose transaction
+        the person's key is destroyed; then the store's files and the RDF projection on disk
+        are rid of it. Their data reads [erased] everywhere, and the chain and every proof
+        still hold. Given again, it finishes what an interrupted erasure left (a store busy
+        with a reader keeps the old pages until its next checkpoint). The answer says, if it
+        could not, what is left to do."""
+        from accords.events.personal import check_person
+
+        person = check_person(person, "person")
+        keys = self.recorder.person_keys()
+        if person not in keys:
+            raise InputError(
+                f"no person {person} in {self.recorder.url}",
+                "give the id a claim's persons give it, as accords show CLAIM prints them",
+            )
+        if keys[person] is None:
+            appended = Appended(0, 1, self.head, None)
+        else:
+            appended = self.append([Draft("PersonErased", {"person": person, "reason": reason})], dry_run=dry_run)
+        if dry_run:
+            return appended, None
+        from accords.events.errors import StoreError
+        from accords.graph.projection import default_location, open_projection
+
+        try:
+            self.recorder.scrub()
+        except StoreError as e:
+            return appended, e.message
+        if default_location(self.url).exists():
+            open_projection(self.recorder)  # a graph that held the person is built again
+        return appended, None
+
     def export(
         self,
         out: IO[bytes],
@@ -237,7 +270,7 @@ class Record(Proving):
                 )
             from accords.events.files import write_jsonl
 
-            write_jsonl(self.log.read(), out)
+            write_jsonl(self.log.read(), out, self.recorder.person_keys())
             return
         from accords.graph.export import write_prov, write_rdf
 
@@ -277,8 +310,9 @@ class Record(Proving):
         what cites it, and what concerns its claims), in a seq range, recorded since/until
         an ISO 8601 date or time."""
         from accords.events.listing import filtered, record_time
+        from accords.events.personal import revealed
 
-        return filtered(
+        found = filtered(
             self.log,
             tuple(types),
             source,
@@ -287,16 +321,20 @@ class Record(Proving):
             record_time(since, "--since"),
             record_time(until, "--until"),
         )
+        return revealed(found, self.recorder.person_keys())  # persons as a reader sees them
 
     def event(self, ref: str | int) -> Event:
         """One event: by key, id, an unambiguous id prefix, or seq (a number that is no key or id prefix)."""
+        from accords.events.personal import revealed
+
         ref = str(ref)
         if ref.isdigit() and not self.recorder.lookup(ref):
-            event = next(self.log.read(int(ref), int(ref)), None)
-            if event is None:
+            found = next(self.log.read(int(ref), int(ref)), None)
+            if found is None:
                 raise InputError(f"no event {ref!r} in {self.recorder.url}: the log ends at seq {self.head.seq}")
-            return event
-        return self.log.find(ref)
+        else:
+            found = self.log.find(ref)
+        return next(revealed([found], self.recorder.person_keys()))  # persons as a reader sees them
 
     # -- the clocks ---------------------------------------------------------------------
 
@@ -472,11 +510,12 @@ class Record(Proving):
     ) -> list[Span]:
         """Each finding of the history up to a point of the clocks, with the event that
         introduced it and the one that resolved it (None while it is still open)."""
+        from accords.events.personal import reading
         from accords.graph.timeline import over_time
         from accords.graph.validation import builtin_shapes
 
         at = self.view(as_of, known_by, valid_at)
-        return over_time(self.recorder.read(1, at.as_of), shapes or builtin_shapes(), admit=at.admit())
+        return over_time(reading(self.recorder, 1, at.as_of), shapes or builtin_shapes(), admit=at.admit())
 
 
 def open(  # noqa: A001

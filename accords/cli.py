@@ -23,6 +23,7 @@ COMMANDS = {
     "export": "record:export",
     "retract": "record:retract",
     "correct": "record:correct",
+    "erase": "erase:erase",
     "statements": "statements:statements",
     "log": "browse:log_",
     "show": "browse:show",

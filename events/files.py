@@ -25,9 +25,10 @@ from accords.events.errors import InputError
 from accords.events.log import Draft
 from accords.events.model import MAX_EVENT, TOO_BIG, Event, event_id
 from accords.events.canonical import canonical
+from accords.events.personal import Keys, exported_keys
 from accords.events.schema import MAX_DEPTH, SCHEMAS, check_depth, too_deep
 
-_ENVELOPE = {"type", "key", "body", "recorded_at", "recorded_by", "seq", "id", "prev", "hash"}
+_ENVELOPE = {"type", "key", "body", "recorded_at", "recorded_by", "seq", "id", "prev", "hash", "keys"}
 
 
 @cache
@@ -93,7 +94,16 @@ def draft(data: Any, where: str) -> Draft:
     recorded_by = data.get("recorded_by")
     if recorded_by is not None and not isinstance(recorded_by, str):
         raise InputError(f"{where}: recorded_by: expected a name, got {type(recorded_by).__name__}")
-    return Draft(type_, data["body"], data.get("key"), data.get("recorded_at"), recorded_by, where, _chain(data, where))
+    return Draft(
+        type_,
+        data["body"],
+        data.get("key"),
+        data.get("recorded_at"),
+        recorded_by,
+        where,
+        _chain(data, where),
+        data.get("keys"),
+    )
 
 
 def _chain(data: dict[str, Any], where: str) -> tuple[int, str, str] | None:
@@ -218,9 +228,15 @@ def read_events(stream: IO[bytes], name: str, fmt: str | None = None) -> Iterato
     return read_yaml(stream, name) if fmt == "yaml" else read_jsonl(stream, name)
 
 
-def write_jsonl(events: Iterable[Event], out: IO[bytes]) -> int:
+def write_jsonl(events: Iterable[Event], out: IO[bytes], keys: Keys | None = None) -> int:
+    """The events as lines an import takes back; a claim naming persons carries the keys of
+    those this store holds (keys), so that their data survives the trip and an erasure,
+    which destroys a key, leaves it out of every later export."""
     count = 0
     for event in events:
-        out.write(orjson.dumps(event.envelope()) + b"\n")
+        line = event.envelope()
+        if keys is not None and event.type == "ClaimRecorded" and (held := exported_keys(line["body"], keys)):
+            line["keys"] = held
+        out.write(orjson.dumps(line) + b"\n")
         count += 1
     return count

@@ -43,6 +43,8 @@ def summary(event: Event, name: Callable[[str], str] = lambda id_: id_[:12]) -> 
         return f"{name(body['key'])}: {body['reason']}"
     if event.type == "EventsSigned":
         return f"seq {body['first']}-{body['last']} with key {name(body['key'])}"
+    if event.type == "PersonErased":
+        return f"{body['person']}: {body['reason']}"
     return str(body.get("reason", ""))
 
 

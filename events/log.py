@@ -15,6 +15,7 @@ from accords.events.errors import ConflictError, InputError
 from accords.events.canonical import canonical, check_text
 from accords.events.model import MAX_EVENT, TOO_BIG, Event, Head, event_hash, event_id, parse_timestamp, timestamp
 from accords.events.schema import Normalize, normalize_body, normalize_statement, references
+from accords.events.personal import Keyring
 from accords.events.signatures import Ledger, Signer, fingerprint
 from accords.events.statement_workers import checked_ahead
 from accords.events import witness
@@ -33,7 +34,8 @@ class Draft:
     """An event as a user writes it: type, optional key, body; where it came from.
 
     recorded_at and recorded_by are set only when re-importing an exported log; chain is
-    the seq, prev and hash such a line gives, which the log checks against its own.
+    the seq, prev and hash such a line gives, which the log checks against its own; keys
+    the person keys it carries (events/personal.py).
     """
 
     type: str
@@ -43,6 +45,7 @@ class Draft:
     recorded_by: str | None = None
     where: str = ""
     chain: tuple[int, str, str] | None = None
+    keys: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +173,9 @@ class Log:
             registered = ledger.key_of(self.signer.public) if self.signer else None
             by = registered.name if registered else self.recorded_by  # a signed append: under its key's name
             refs = _References(tx)
+            keyring = Keyring(tx)
             for chunk, statements in checked_ahead(_chunks(drafts), processes):
-                prepared, error = self._prepare(chunk, statements, refs)
+                prepared, error = self._prepare(chunk, statements, refs, keyring)
                 keys = [p.draft.key for p in prepared if isinstance(p.draft.key, str)]
                 known = tx.matching([p.id for p in prepared] + keys)
                 by_id = {r.id: r for r in known}
@@ -191,6 +195,8 @@ class Log:
                     new.append(event)
                     if event.type in SIGNING:
                         ledger.extend([event])
+                    elif event.type == "PersonErased":
+                        keyring.erase(event.data()["person"])
                     head = Head(event.seq, event.hash, event.recorded_at)
                     added += 1
                     last = by_id[event.id] = Ref(event.seq, event.id, event.type, event.key)
@@ -213,7 +219,7 @@ class Log:
         return Appended(added, existing, head, last)
 
     def _prepare(
-        self, chunk: list[Draft], statements: list[Normalize], refs: _References
+        self, chunk: list[Draft], statements: list[Normalize], refs: _References, keyring: Keyring
     ) -> tuple[list[_Prepared], InputError | None]:
         """The chunk's drafts prepared, up to the first that is wrong, and its error.
 
@@ -225,7 +231,12 @@ class Log:
             try:
                 if not isinstance(draft.type, str):
                     raise InputError("type: expected the name of an event type")
-                body = canonical(normalize_body(draft.type, draft.body, refs.resolve, statement))
+                if draft.keys is not None:
+                    if not isinstance(draft.keys, dict):
+                        raise InputError("keys: expected the person keys of an exported line, by person")
+                    for person, key in draft.keys.items():
+                        keyring.offer(person, key, "")
+                body = canonical(normalize_body(draft.type, draft.body, refs.resolve, statement, keyring))
                 if len(body) > MAX_EVENT:
                     raise InputError(
                         f"body: {len(body):,} bytes, more than the {MAX_EVENT:,} an event may hold", TOO_BIG
@@ -248,7 +259,7 @@ class Log:
         if key.revoked is not None and key.revoked < first:  # a key may sign its own revocation
             raise InputError(f"the signing key of {key} was revoked at seq {key.revoked}", "sign with another key")
         draft = Draft("EventsSigned", signer.seal(key.id, first, head.seq, head.hash))
-        prepared, error = self._prepare([draft], [normalize_statement], refs)
+        prepared, error = self._prepare([draft], [normalize_statement], refs, Keyring(tx))
         if error is not None:
             raise error
         event = self._chain(prepared[0], head, {}, {}, key.name)

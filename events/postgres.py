@@ -75,6 +75,8 @@ LATER = (
     f"{SIGNING_INDEX};\n{CAPTURED_INDEX};\n"
     'CREATE TABLE IF NOT EXISTS captures (sha256 TEXT COLLATE "C" PRIMARY KEY, bytes BYTEA NOT NULL);\n'
     + _append_only("captures")
+    # outside the chain, and not append-only: an erasure sets a key to NULL (events/personal.py)
+    + 'CREATE TABLE IF NOT EXISTS person_keys (person TEXT COLLATE "C" PRIMARY KEY, key BYTEA);\n'
 )
 
 _PAGE = 2000
@@ -156,6 +158,19 @@ class _Tx:
     def keep_capture(self, sha256: str, data: bytes) -> None:
         self.db.execute("INSERT INTO captures (sha256, bytes) VALUES (%s, %s) ON CONFLICT DO NOTHING", (sha256, data))
 
+    def person_keys(self, persons: list[str]) -> dict[str, bytes | None]:
+        rows = self.db.execute("SELECT person, key FROM person_keys WHERE person = ANY(%s)", (persons,)).fetchall()
+        return {person: None if key is None else bytes(key) for person, key in rows}
+
+    def keep_person_key(self, person: str, key: bytes) -> None:
+        self.db.execute("INSERT INTO person_keys (person, key) VALUES (%s, %s)", (person, key))
+
+    def erase_person_key(self, person: str) -> None:
+        self.db.execute(
+            "INSERT INTO person_keys (person, key) VALUES (%s, NULL) ON CONFLICT (person) DO UPDATE SET key = NULL",
+            (person,),
+        )
+
     def _insert(self, events: Sequence[Event]) -> None:
         if not events:
             return
@@ -210,7 +225,7 @@ class PostgresRecorder:
             row = self.db.execute(
                 "SELECT to_regclass('events') IS NOT NULL,"
                 " to_regclass('events_signing') IS NOT NULL AND to_regclass('events_captured') IS NOT NULL"
-                " AND to_regclass('captures') IS NOT NULL"
+                " AND to_regclass('captures') IS NOT NULL AND to_regclass('person_keys') IS NOT NULL"
             ).fetchone()
         except psycopg.errors.InsufficientPrivilege as e:
             # Since PostgreSQL 15 only a database's owner may create tables in public.
@@ -222,7 +237,9 @@ class PostgresRecorder:
             raise StoreError(f"cannot open the store at {where}: {_reason(e)}") from None
         if not (row and row[0]):
             raise StoreError(f"{where} is not an accords store", _INIT_HINT)
-        self._current = bool(row[1])  # a store made before the index or the captures gets them at its next write
+        self._current = bool(
+            row[1]
+        )  # a store made before the index, captures or person keys gets them at its next write
 
     @contextmanager
     def writing(self, commit: bool = True) -> Iterator[_Tx]:
@@ -332,6 +349,17 @@ class PostgresRecorder:
             "SELECT tree_size, root, created_at, public_key, signature FROM checkpoints ORDER BY n"
         ).fetchall()
         return [Checkpoint(*row) for row in rows]
+
+    def person_keys(self) -> dict[str, bytes | None]:
+        if not self.db.execute("SELECT to_regclass('person_keys') IS NOT NULL").fetchone()[0]:  # type: ignore[index]
+            return {}  # a store made before person keys, not written since
+        rows = self.db.execute("SELECT person, key FROM person_keys").fetchall()
+        return {person: None if key is None else bytes(key) for person, key in rows}
+
+    def scrub(self) -> None:
+        # An UPDATE leaves the old row in the table's pages until they are reused: VACUUM
+        # FULL writes the table anew and empties its old files (it takes a lock for a moment).
+        self.db.execute("VACUUM FULL person_keys")
 
     def capture(self, sha256: str) -> bytes | None:
         if not self.db.execute("SELECT to_regclass('captures') IS NOT NULL").fetchone()[0]:  # type: ignore[index]

@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any
 
 from accords.events.errors import InputError
-from accords.events import dates
+from accords.events import dates, personal
 from accords.events.model import Statement
 
 Resolve = Callable[[str, tuple[str, ...]], str]
@@ -108,6 +108,7 @@ SCHEMAS: Mapping[str, tuple[Field, ...]] = {
         Field("valid_time", "date"),
         Field("selector", "object"),
         Field("note", "text"),
+        Field("persons", "persons"),  # private persons the quote names, sealed (events/personal.py)
     ),
     "ClaimRetracted": (
         Field("claim", "ref", required=True, refers_to=_CLAIM),
@@ -169,6 +170,12 @@ SCHEMAS: Mapping[str, tuple[Field, ...]] = {
         Field("reason", "text", required=True),
     ),
     "SignaturesRequired": (Field("reason", "text", required=True),),
+    # A person forgotten: their key destroyed, their data [erased] wherever it was (events/personal.py);
+    # who erased them is who recorded the event
+    "PersonErased": (
+        Field("person", "person", required=True),
+        Field("reason", "text", required=True),
+    ),
     "EventsSigned": (
         Field("key", "ref", required=True, refers_to=_KEY),
         Field("first", "seq", required=True),
@@ -336,6 +343,10 @@ def _check(field: Field, value: Any, resolve: Resolve, statement: Normalize) -> 
                 f"body.{name}: {', '.join(value)} are not things of one kind", "merge an actor with an actor"
             )
         return value
+    if kind == "persons":
+        return value  # sealed with the quote, once every field is checked (normalize_body)
+    if kind == "person":
+        return personal.check_person(value, f"body.{name}")
     if kind == "object":
         if not isinstance(value, dict):
             raise InputError(f"body.{name}: expected a JSON object")
@@ -365,11 +376,16 @@ def references(type_: str, body: Any) -> list[str]:
 
 
 def normalize_body(
-    type_: str, body: Any, resolve: Resolve, statement: Normalize = normalize_statement
+    type_: str,
+    body: Any,
+    resolve: Resolve,
+    statement: Normalize = normalize_statement,
+    keyring: personal.Keyring | None = None,
 ) -> dict[str, Any]:
     """The checked, normalised body of an event of type_, or InputError naming the field.
 
-    statement normalises a claim's statement (given: its outcome, checked elsewhere).
+    statement normalises a claim's statement (given: its outcome, checked elsewhere);
+    keyring seals the persons a claim names (without one, a claim may name none).
     """
     fields = SCHEMAS.get(type_)
     if fields is None:
@@ -396,6 +412,10 @@ def normalize_body(
                 out[field.name] = field.default
             continue
         out[field.name] = _check(field, value, resolve, statement)
+    if "persons" in out:
+        if keyring is None:
+            raise InputError("body.persons: persons are sealed by a log's append, not here")
+        out = personal.seal(out, keyring)
     if type_ == "ClaimCorrected" and out["replacement"] == out["claim"]:
         raise InputError(
             "body.replacement: a claim cannot replace itself",

@@ -63,8 +63,12 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 # Made by init, and by the first write to a store made before them.
 LATER = (
     f"{SIGNING_INDEX};\n{CAPTURED_INDEX};\n"
-    "CREATE TABLE IF NOT EXISTS captures (sha256 TEXT PRIMARY KEY, bytes BLOB NOT NULL);\n" + _append_only("captures")
+    "CREATE TABLE IF NOT EXISTS captures (sha256 TEXT PRIMARY KEY, bytes BLOB NOT NULL);\n"
+    + _append_only("captures")
+    # outside the chain, and not append-only: an erasure sets a key to NULL (events/personal.py)
+    + "CREATE TABLE IF NOT EXISTS person_keys (person TEXT PRIMARY KEY, key BLOB);\n"
 )
+_LATER_NAMES = ("events_signing", "events_captured", "captures", "person_keys")
 
 _ROWS_BATCH = 500  # rows held at once: larger batches fall out of the CPU caches
 
@@ -115,6 +119,22 @@ class _Tx:
     def keep_capture(self, sha256: str, data: bytes) -> None:
         self.db.execute("INSERT INTO captures (sha256, bytes) VALUES (?, ?) ON CONFLICT DO NOTHING", (sha256, data))
 
+    def person_keys(self, persons: list[str]) -> dict[str, bytes | None]:
+        rows = self.db.execute(
+            "SELECT person, key FROM person_keys WHERE person IN (SELECT value FROM json_each(?))",
+            (orjson.dumps(persons),),
+        )
+        return {person: None if key is None else bytes(key) for person, key in rows}
+
+    def keep_person_key(self, person: str, key: bytes) -> None:
+        self.db.execute("INSERT INTO person_keys (person, key) VALUES (?, ?)", (person, key))
+
+    def erase_person_key(self, person: str) -> None:
+        self.db.execute(
+            "INSERT INTO person_keys (person, key) VALUES (?, NULL) ON CONFLICT (person) DO UPDATE SET key = NULL",
+            (person,),
+        )
+
     def _insert(self, events: Sequence[Event]) -> None:
         if not events:
             return
@@ -144,16 +164,17 @@ class SqliteRecorder:
             self.db.execute("PRAGMA journal_mode = WAL")
             # FULL: a commit we acknowledged survives power loss, not only a crash.
             self.db.execute("PRAGMA synchronous = FULL")
+            # what is deleted (an erased person's key) is overwritten with zeros, not left in a free page
+            self.db.execute("PRAGMA secure_delete = ON")
             if create:
                 self.db.executescript(SCHEMA + LATER)
             elif not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'events'").fetchone():
                 raise StoreError(f"{path} is not an accords store", "run `accords init` on a new path")
-            # a store made before the index of keys and signatures, or the captures, gets them at its next write
-            self._current = (
-                self.db.execute(
-                    "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('events_signing', 'events_captured', 'captures')"
-                )
-            ).fetchone()[0] == 3
+            # a store made before the index of keys and signatures, the captures or the person keys
+            # gets them at its next write
+            self._current = self.db.execute(
+                f"SELECT COUNT(*) FROM sqlite_master WHERE name IN {_LATER_NAMES}"
+            ).fetchone()[0] == len(_LATER_NAMES)
         except sqlite3.DatabaseError as e:
             raise StoreError(f"cannot open {path}: {e}") from None
         self._tx = _Tx(self.db)
@@ -218,6 +239,23 @@ class SqliteRecorder:
         except sqlite3.OperationalError:  # a store made before captures, not written since
             return None
         return bytes(row[0]) if row else None
+
+    def person_keys(self) -> dict[str, bytes | None]:
+        try:
+            rows = self.db.execute("SELECT person, key FROM person_keys").fetchall()
+        except sqlite3.OperationalError:  # a store made before person keys, not written since
+            return {}
+        return {person: None if key is None else bytes(key) for person, key in rows}
+
+    def scrub(self) -> None:
+        # The WAL still holds the pages an erased key was written in: copied back, then emptied.
+        busy, _, _ = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            raise StoreError(
+                f"{self.url} is being read by another process: the erased key's old pages stay in its WAL"
+                " until its next checkpoint",
+                "run accords erase again when the other command is done: it finishes the erasure",
+            )
 
     def seq_at(self, moment: str) -> int:
         row = self.db.execute("SELECT MAX(seq) FROM events WHERE recorded_at <= ?", (moment,)).fetchone()

@@ -57,6 +57,16 @@ class Transaction(Protocol):
         """Keep a capture's bytes by their SHA-256 (kept already: nothing changes)."""
         ...
 
+    def person_keys(self, persons: list[str]) -> dict[str, bytes | None]:
+        """The keys held of those persons (None: erased); a person with none held is absent."""
+        ...
+
+    def keep_person_key(self, person: str, key: bytes) -> None: ...
+
+    def erase_person_key(self, person: str) -> None:
+        """Set the person's key to NULL (a row with no key: erased, never to be made again)."""
+        ...
+
 
 class Recorder(Protocol):
     """An append-only event store. Appends are serialised; UPDATE and DELETE are refused."""
@@ -88,6 +98,15 @@ class Recorder(Protocol):
 
     def capture(self, sha256: str) -> bytes | None:
         """The bytes kept by that SHA-256 (events/captures.py), None if none are."""
+        ...
+
+    def person_keys(self) -> dict[str, bytes | None]:
+        """Every person key held (events/personal.py), None for those erased."""
+        ...
+
+    def scrub(self) -> None:
+        """Rid the store's files of what an erasure overwrote (its old pages); StoreError if
+        another process keeps them for now."""
         ...
 
     def seq_at(self, moment: str) -> int: ...

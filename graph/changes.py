@@ -7,6 +7,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from accords.events.listing import summary
+from accords.events.personal import reading
 from accords.events.store import Recorder
 from accords.graph.labels import Labels
 from accords.graph.projection import Projection, parse_view, tell, view
@@ -50,7 +51,7 @@ def replay(recorder: Recorder, start: int = 1, stop: int | None = None) -> list[
             }
         )
 
-    projection.fold(recorder.read(1, stop), track=True, on_event=step)
+    projection.fold(reading(recorder, 1, stop), track=True, on_event=step)
     tell(projection)
     return rows
 

@@ -78,6 +78,11 @@ def _date_bounds(subject: ox.NamedNode, text: str, low: str, high: str) -> list[
     return out
 
 
+class Erased(Exception):
+    """A PersonErased event met by a fold that adds to a dataset on disk: what it held of
+    the person must go from its files, so the dataset is built again from the log."""
+
+
 class Unprojectable(Exception):
     """An event the fold cannot apply (a log written by an older version: a field missing,
     an identifier no IRI can hold); applying it changed nothing."""
@@ -104,8 +109,10 @@ class Fold:
         admit: Admit | None = None,
         track: bool = False,
         sink: Sink | None = None,
+        on_disk: bool = False,
     ) -> None:
         self.store = store
+        self.on_disk = on_disk  # adds to a dataset on disk: an erasure raises Erased
         self.admit = admit
         self.track = track  # compute belief deltas (replay); costs a lookup per triple
         # With a sink, a quad that can never go (all but belief and statuses) goes to the sink
@@ -211,6 +218,12 @@ class Fold:
             out.append((subject, acc("key"), _lit(event.key)))
         return out
 
+    def _PersonErased(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
+        """Claims are read with the keys held now (events/personal.py): a fold from the
+        first event finds the person erased already; one that adds to a dataset cannot."""
+        if self.on_disk:
+            raise Erased(body["person"])
+
     def _SourceRegistered(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
         s = source_iri(event.id)
         t = self._record(event, s) + [
@@ -279,6 +292,10 @@ class Fold:
             t += _date_bounds(c, body["valid_time"], "validFrom", "validUntil")
         if "note" in body:
             t.append((c, ox.NamedNode(SCHEMA + "comment"), _lit(body["note"])))
+        for person in body.get("persons", ()):  # as events/personal.py reveals them: [erased] once erased
+            p = entity_iri(person["id"])
+            t += [(c, acc("mentions"), p), (p, TYPE, acc("Person")), (p, LABEL, _lit(person["name"]))]
+            t += [(p, acc("detail"), _lit(f"{k}: {v}")) for k, v in sorted(person["details"].items())]
         t += [(c, p, o) for p, o in self._published(source)]
         framed = statement + frames(statement, blank)  # frames compare claims: not in belief
         self._add(t, PROVENANCE)

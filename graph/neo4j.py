@@ -43,6 +43,7 @@ from typing import Any
 
 from accords.events.errors import StoreError
 from accords.events.model import EMPTY, Event, Head
+from accords.events.personal import reading
 from accords.events.store import Recorder
 from accords.graph.judgement import disagreements
 from accords.graph.neo4j_driver import Graph
@@ -127,7 +128,7 @@ class Neo4jProjection:
         head = self.check(recorder)
         target = recorder.head().seq
         fold = Fold(self.graph, fresh=head.empty)
-        for events in _batches(recorder.read(head.seq + 1), batch):
+        for events in _batches(reading(recorder, head.seq + 1), batch):
             plan = fold.plan(events)
             last = events[-1]
             self._write(plan, head, Head(last.seq, last.hash, last.recorded_at))

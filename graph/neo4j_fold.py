@@ -269,6 +269,15 @@ class Fold:
                 {"iri": subject, "props": _said(it, subject, "property", prop) | {"value": value}}
                 for subject, prop, value in it.literals
             ],
+            "persons": [  # as events/personal.py reveals them; what an erasure takes out of the quote on MENTIONS
+                {
+                    "iri": entity_iri(p["id"]).value,
+                    "name": p["name"],
+                    "details": [f"{k}: {v}" for k, v in sorted(p["details"].items())],
+                    "mentions": sorted(p["mentions"], key=len, reverse=True),
+                }
+                for p in body.get("persons", ())
+            ],
         }
         plan.add("claim", row)
         for subject in it.subjects:
@@ -375,6 +384,9 @@ class Fold:
         if "note" in body:
             props["note"] = body["note"]
         plan.add("capture", {"id": event.id, "source": body["source"], "props": props})
+
+    def _PersonErased(self, event: Event, body: dict[str, Any], plan: Plan, *_: Any) -> None:
+        plan.add("erased", {"iri": entity_iri(body["person"]).value})
 
     def _unprojected(self, *_: Any) -> None:
         """Keys and signatures say nothing of the world (graph/fold.py)."""

@@ -41,7 +41,13 @@ Q = {
     "WITH c, row CALL (c, row) { UNWIND row.about AS ab MATCH (n:Entity {iri: ab.iri}) "
     "CREATE (c)-[r:ABOUT]->(n) SET r = ab.props } "
     "CALL (c, row) { UNWIND row.states AS st MATCH (n:Entity {iri: st.iri}) "
-    "CREATE (c)-[r:STATES]->(n) SET r = st.props }",
+    "CREATE (c)-[r:STATES]->(n) SET r = st.props } "
+    "CALL (c, row) { UNWIND row.persons AS pe MERGE (p:Person {iri: pe.iri}) "
+    "SET p.name = pe.name, p.details = pe.details CREATE (c)-[:MENTIONS {mentions: pe.mentions}]->(p) }",
+    # A person erased: their name and details go, and the words that named them in each quote.
+    "erased": "UNWIND $rows AS row MATCH (p:Person {iri: row.iri}) SET p.name = '[erased]', p.details = [] "
+    "WITH p MATCH (c:Claim)-[m:MENTIONS]->(p) "
+    "SET c.quote = reduce(q = c.quote, w IN m.mentions | replace(q, w, '[erased]')), m.mentions = []",
     "node": "UNWIND $rows AS row MERGE (n:Entity {iri: row.iri}) SET n += row.props",
     "new_node": "UNWIND $rows AS row CREATE (n:Entity) SET n = row.props, n.iri = row.iri",
     "status": "UNWIND $rows AS row MATCH (c:Claim {id: row.id}) SET c += row.props",
@@ -89,6 +95,7 @@ ORDER = [
     "capture",
     "merge",
     "same_as",
+    "erased",
 ]
 UNDO = (
     "UNWIND $rows AS row MERGE (u:MergeUndo {id: row.id}) SET u += row.props "

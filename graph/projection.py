@@ -25,8 +25,9 @@ import pyoxigraph as ox
 from accords.events.errors import InputError, StoreError
 from accords.events.dates import bounds, publication
 from accords.events.model import EMPTY, Event, Head
+from accords.events.personal import reading
 from accords.events.store import Recorder
-from accords.graph.fold import Delta, Fold, Sink, Unprojectable
+from accords.graph.fold import Delta, Erased, Fold, Sink, Unprojectable
 from accords.graph.terms import HEAD_SEQ, META, VOCABULARY, XSD, acc, event_iri, source_iri
 from accords.ontology.vocabulary import ontology_graph
 
@@ -162,15 +163,17 @@ class Projection:
         track: bool = False,
         on_event: Callable[[Event, Delta], None] | None = None,
         sink: Sink | None = None,
+        on_disk: bool = False,
     ) -> Head:
         """Apply events after the recorded head; record the new head every BATCH events.
 
         With a sink (see Fold), this store keeps only what the fold reads back, and the
         sink gets the vocabulary, every final quad and, after the last event, the rest.
+        on_disk: adding to a dataset on disk, which an erasure must build again (Erased).
         """
         if self.head().empty and not self.store.contains_named_graph(VOCABULARY):
             (sink or self.store.extend)(_vocabulary_quads())
-        fold = Fold(self.store, admit, track, sink)
+        fold = Fold(self.store, admit, track, sink, on_disk)
         head = self.head()
         for event in events:
             if event.seq != head.seq + 1 or event.prev != head.hash:
@@ -214,7 +217,7 @@ class Projection:
                 f"the graph reflects seq {head.seq}, the log has only {log_head.seq}",
                 "the graph belongs to another log: rebuild it with accords project rdf --rebuild",
             )
-        return self.fold(recorder.read(head.seq + 1, upto))
+        return self.fold(reading(recorder, head.seq + 1, upto), on_disk=True)
 
 
 def open_projection(
@@ -329,7 +332,19 @@ def _catch_up(recorder: Recorder, path: Path, judged: bool) -> None:
             writer = Projection.open(path)
         _build(recorder, writer)
     else:
-        writer.catch_up(recorder)
+        erased = None
+        try:
+            writer.catch_up(recorder)
+        except Erased as e:
+            erased = e.args[0]
+        if erased is not None:  # the person's data goes from the files with the dataset that held it
+            from accords.output import say
+
+            say(f"{erased} was erased: building the graph at {path} afresh from the log", err=True)
+            del writer
+            shutil.rmtree(path)
+            writer = Projection.open(path)
+            _build(recorder, writer)
     # The judgement is kept once asked for: then what each catch-up's events touched is judged again.
     head, kept = writer.head(), judgement.kept_seq(writer.store)
     if kept is not None and kept != head.seq:
@@ -361,7 +376,7 @@ def _build(recorder: Recorder, writer: Projection) -> None:
             writer.store.bulk_extend(pending)
             pending.clear()
 
-    head = Projection.memory().fold(recorder.read(), sink=sink)
+    head = Projection.memory().fold(reading(recorder), sink=sink)
     writer.store.bulk_extend(pending)
     writer.store.flush()
     writer._set_head(head)
@@ -376,7 +391,7 @@ def view(recorder: Recorder, at: View, live: Projection | None = None) -> Projec
     if at.current and live is not None:
         return live
     projection = Projection.memory()
-    projection.fold(recorder.read(1, at.as_of), admit=at.admit())
+    projection.fold(reading(recorder, 1, at.as_of), admit=at.admit())
     return tell(projection)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from accords.events.personal import reading
 from accords.events.store import Recorder
 from accords.graph import judgement
 from accords.graph.projection import Projection, _Lock, built, default_location
@@ -65,9 +66,9 @@ def _problem(recorder: Recorder, disk: Projection, seq: int, hash_: str, kept: i
         return f"it says it reflects seq {seq} ({hash_[:12]}), which is not in this log"
     fold = Projection.memory()
     if kept is not None and kept <= seq:
-        fold.fold(recorder.read(1, kept))
+        fold.fold(reading(recorder, 1, kept))
         judgement.keep(fold.store, kept)
-    fold.fold(recorder.read(fold.head().seq + 1, seq))
+    fold.fold(reading(recorder, fold.head().seq + 1, seq))
     if _digest(disk.store) == _digest(fold.store):
         return None
     held, made = set(_lines(disk.store)), set(_lines(fold.store))

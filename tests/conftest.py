@@ -102,7 +102,7 @@ def stored(url: str) -> object:
         with psycopg.connect(url) as db:
             return [
                 db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
-                for table in ("events", "checkpoints", "captures")
+                for table in ("events", "checkpoints", "captures", "person_keys")
             ]
     files = [Path(url), Path(url + "-wal")]
     return [f.read_bytes() if f.exists() else None for f in files]

@@ -56,6 +56,7 @@ RUNS: dict[str, list[tuple[list[str], set[int]]]] = {
     "record": [(["record", "--type", "SourceRegistered", "--field", "title=A page", "--field", "kind=news"], {0})],
     "retract": [(["retract", "c-ss-conditions", "--reason", "other"], {0})],
     "correct": [(["correct", "c-ly-conditions", "--replacement", "c-ss-explored", "--reason", "other"], {0})],
+    "erase": [(["erase", "person/none", "--reason", "a test"], {2})],  # the seed names no private person
     "log": [(["log"], {0})],
     "show": [(["show", "1"], {0})],
     "replay": [(["replay"], {0})],
