@@ -232,10 +232,7 @@ class Log:
                 if not isinstance(draft.type, str):
                     raise InputError("type: expected the name of an event type")
                 if draft.keys is not None:
-                    if not isinstance(draft.keys, dict):
-                        raise InputError("keys: expected the person keys of an exported line, by person")
-                    for person, key in draft.keys.items():
-                        keyring.offer(person, key, "")
+                    keyring.offer_all(draft.keys, draft.body)
                 body = canonical(normalize_body(draft.type, draft.body, refs.resolve, statement, keyring))
                 if len(body) > MAX_EVENT:
                     raise InputError(

@@ -99,19 +99,24 @@ class Keyring:
             self.absent.discard(person)
         return key
 
-    def offer(self, person: str, encoded: Any, where: str) -> None:
-        """Keep a key an exported line carries, unless the person was erased here (then it
-        is dropped: an erasure is final) or a key is held already (it must be the same)."""
-        key = _decoded_key(encoded, f"{where}keys.{person}")
-        if self.erased(person):
-            return
-        held = self.get(person)
-        if held is None:
-            self.table.keep_person_key(person, key)
-            self.known[person] = key
-            self.absent.discard(person)
-        elif held != key:
-            raise InputError(f"{where}keys.{person}: another key than the one this store holds for that person")
+    def offer_all(self, keys: Any, body: Any) -> None:
+        """Keep the keys an exported line carries for the persons its body names, unless a
+        person was erased here (the key is dropped: an erasure is final) or a key is held
+        already (it must be the same)."""
+        named = {p.get("id") for p in body.get("persons", ()) if isinstance(p, dict)} if isinstance(body, dict) else ()
+        if not isinstance(keys, dict) or not set(keys) <= set(named):
+            raise InputError("keys: expected the keys of the persons the body names, by their id")
+        for person, encoded in keys.items():
+            key = _decoded_key(encoded, f"keys.{person}")
+            if self.erased(person):
+                continue
+            held = self.get(person)
+            if held is None:
+                self.table.keep_person_key(person, key)
+                self.known[person] = key
+                self.absent.discard(person)
+            elif held != key:
+                raise InputError(f"keys.{person}: another key than the one this store holds for that person")
 
     def erase(self, person: str) -> None:
         self._load([person])

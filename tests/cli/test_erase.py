@@ -227,3 +227,14 @@ def test_a_seal_moved_to_another_person_does_not_open(sqlite_run: Runner, tmp_pa
     }
     ok(sqlite_run, "import", write(tmp_path / "moved.jsonl", moved))
     assert json.loads(ok(sqlite_run, "show", "c-moved"))["body"]["quote"] == "[withheld] said."
+
+
+def test_a_line_carrying_a_key_of_someone_it_does_not_name_is_refused(
+    sqlite_run: Runner, tmp_path: Path, snapshot: Any
+) -> None:
+    ok(sqlite_run, "import", write(tmp_path / "in.jsonl", SOURCE))
+    before = snapshot(sqlite_run.store)
+    line = dict(CLAIM, keys={"person/esw-8": "A" * 88})
+    done = sqlite_run("import", write(tmp_path / "keys.jsonl", line))
+    assert done.exit_code == 2 and "keys: expected the keys of the persons the body names" in done.stderr
+    assert snapshot(sqlite_run.store) == before
