@@ -204,6 +204,7 @@ class Log:
                         by_key[event.key] = last
                     if on_event:
                         on_event(event, True)
+                keyring.flush()
                 tx.insert(new)
                 refs.pending.clear()
                 if error is not None:
@@ -227,6 +228,7 @@ class Log:
         """
         prepared: list[_Prepared] = []
         refs.preload(chunk)
+        keyring.preload(d.body for d in chunk)
         for draft, statement in zip(chunk, statements):
             try:
                 if not isinstance(draft.type, str):

@@ -33,6 +33,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any, Protocol
 
+import orjson
+
 from accords.events.canonical import canonical
 from accords.events.errors import InputError
 from accords.events.model import Event
@@ -56,7 +58,7 @@ class KeyTable(Protocol):
 
     def person_keys(self, persons: list[str]) -> dict[str, bytes | None]: ...
 
-    def keep_person_key(self, person: str, key: bytes) -> None: ...
+    def keep_person_keys(self, keys: list[tuple[str, bytes]]) -> None: ...
 
     def erase_person_key(self, person: str) -> None: ...
 
@@ -68,13 +70,37 @@ class Keyring:
         self.table = table
         self.known: dict[str, bytes | None] = {}
         self.absent: set[str] = set()
+        self.made: list[tuple[str, bytes]] = []  # kept by flush(), a chunk's at once
+
+    def preload(self, bodies: Iterable[Any]) -> None:
+        """Look up the keys of the persons these bodies name in one query, not one each."""
+        self._load(
+            [
+                p["id"]
+                for b in bodies
+                if isinstance(b, dict) and isinstance(b.get("persons"), list)
+                for p in b["persons"]
+                if isinstance(p, dict) and isinstance(p.get("id"), str)
+            ]
+        )
 
     def _load(self, persons: list[str]) -> None:
-        wanted = [p for p in persons if p not in self.known and p not in self.absent]
+        wanted = [p for p in set(persons) if p not in self.known and p not in self.absent]
         if wanted:
             found = self.table.person_keys(wanted)
             self.known.update(found)
             self.absent.update(set(wanted) - found.keys())
+
+    def _keep(self, person: str, key: bytes) -> None:
+        self.made.append((person, key))
+        self.known[person] = key
+        self.absent.discard(person)
+
+    def flush(self) -> None:
+        """Write the keys made or taken since the last flush."""
+        if self.made:
+            self.table.keep_person_keys(self.made)
+            self.made = []
 
     def get(self, person: str) -> bytes | None:
         self._load([person])
@@ -94,9 +120,7 @@ class Keyring:
         key = self.get(person)
         if key is None:
             key = os.urandom(KEY_BYTES)
-            self.table.keep_person_key(person, key)
-            self.known[person] = key
-            self.absent.discard(person)
+            self._keep(person, key)
         return key
 
     def offer_all(self, keys: Any, body: Any) -> None:
@@ -112,14 +136,13 @@ class Keyring:
                 continue
             held = self.get(person)
             if held is None:
-                self.table.keep_person_key(person, key)
-                self.known[person] = key
-                self.absent.discard(person)
+                self._keep(person, key)
             elif held != key:
                 raise InputError(f"keys.{person}: another key than the one this store holds for that person")
 
     def erase(self, person: str) -> None:
         self._load([person])
+        self.flush()
         self.table.erase_person_key(person)
         self.known[person] = None
         self.absent.discard(person)
@@ -146,6 +169,8 @@ def check_person(value: Any, name: str) -> str:
 
 
 def _folded(text: str) -> str:
+    if text.isascii():
+        return text.casefold()
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
@@ -203,13 +228,26 @@ def seal(body: dict[str, Any], keyring: Keyring) -> dict[str, Any]:
     ids = [p["id"] for p in plain]
     if len(set(ids)) < len(ids):
         raise InputError("body.persons: a person is given twice", "list each once, with all their mentions")
-    # every occurrence of every mention, the longest first where two begin at one place
     marks = {m: f"⟦{p['id']}#{n}⟧" for p in plain for n, m in enumerate(p["mentions"], 1)}
-    if marks:
-        pattern = re.compile("|".join(re.escape(m) for m in sorted(marks, key=len, reverse=True)))
-        quote = pattern.sub(lambda found: marks[found[0]], quote)
+    quote = _marked(quote, marks)
     sealed = [{"id": p["id"], "sealed": _encrypt(keyring.key_for(p["id"]), p)} for p in plain]
     return {**body, "quote": quote, "persons": sealed}
+
+
+def _marked(quote: str, marks: dict[str, str]) -> str:
+    """quote with every occurrence of each mention replaced by its mark, scanning from the
+    left, the longest where two begin at one place (a regular expression of the mentions
+    would do the same, compiled anew for each claim: most of the cost of sealing)."""
+    longest_first = sorted(marks, key=len, reverse=True)
+    out, at = [], 0
+    while True:
+        found = [(quote.find(m, at), -len(m), m) for m in longest_first]
+        start, _, mention = min(((i, n, m) for i, n, m in found if i >= 0), default=(-1, 0, ""))
+        if start < 0:
+            break
+        out += [quote[at:start], marks[mention]]
+        at = start + len(mention)
+    return "".join(out) + quote[at:]
 
 
 def _check_sealed(body: dict[str, Any]) -> dict[str, Any]:
@@ -231,12 +269,12 @@ def _check_sealed(body: dict[str, Any]) -> dict[str, Any]:
 def _encrypt(key: bytes, person: dict[str, Any]) -> str:
     from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
-    data = canonical({k: person[k] for k in ("name", "details", "mentions")})
+    # the same person and data give the same bytes, and so the same seal (keys sorted)
+    data = orjson.dumps({k: person[k] for k in ("name", "details", "mentions")}, option=orjson.OPT_SORT_KEYS)
     return base64.b64encode(AESSIV(key).encrypt(data, [person["id"].encode()])).decode()
 
 
 def _decrypt(key: bytes, person: dict[str, Any]) -> dict[str, Any] | None:
-    import orjson
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 

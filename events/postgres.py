@@ -162,8 +162,9 @@ class _Tx:
         rows = self.db.execute("SELECT person, key FROM person_keys WHERE person = ANY(%s)", (persons,)).fetchall()
         return {person: None if key is None else bytes(key) for person, key in rows}
 
-    def keep_person_key(self, person: str, key: bytes) -> None:
-        self.db.execute("INSERT INTO person_keys (person, key) VALUES (%s, %s)", (person, key))
+    def keep_person_keys(self, keys: list[tuple[str, bytes]]) -> None:
+        with self.db.cursor() as cursor:
+            cursor.executemany("INSERT INTO person_keys (person, key) VALUES (%s, %s)", keys)
 
     def erase_person_key(self, person: str) -> None:
         self.db.execute(

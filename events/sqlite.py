@@ -126,8 +126,8 @@ class _Tx:
         )
         return {person: None if key is None else bytes(key) for person, key in rows}
 
-    def keep_person_key(self, person: str, key: bytes) -> None:
-        self.db.execute("INSERT INTO person_keys (person, key) VALUES (?, ?)", (person, key))
+    def keep_person_keys(self, keys: list[tuple[str, bytes]]) -> None:
+        self.db.executemany("INSERT INTO person_keys (person, key) VALUES (?, ?)", keys)
 
     def erase_person_key(self, person: str) -> None:
         self.db.execute(
