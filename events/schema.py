@@ -93,7 +93,8 @@ SCHEMAS: Mapping[str, tuple[Field, ...]] = {
         Field("retrieved", "date"),
         Field("language", "text"),
         Field("author", "text"),
-        Field("derived_from", "refs", refers_to=_SOURCE),
+        # the sources it reports on, or the agency or outlet it carries ("actor/afp": wire copy)
+        Field("derived_from", "upstreams", refers_to=_SOURCE),
         Field("content_hash", "text"),
         Field("archive_url", "url"),
         Field("note", "text"),
@@ -281,6 +282,21 @@ def _ref(value: Any, field: Field, resolve: Resolve) -> str:
         raise InputError(f"body.{field.name}: {e.message}", e.hint) from None
 
 
+def _is_actor(kind: str, item: Any) -> bool:
+    return kind == "upstreams" and isinstance(item, str) and item.startswith("actor/")
+
+
+def _upstream(item: str, name: str) -> str:
+    """An agency or outlet a source carries, by the rule that mints the actor's IRI."""
+    from accords.ontology.expansion import reference_iri
+
+    try:
+        reference_iri(item)
+    except InputError as e:
+        raise InputError(f"body.{name}: {e.message}", e.hint) from None
+    return item
+
+
 def _check(field: Field, value: Any, resolve: Resolve, statement: Normalize) -> Any:
     name, kind = field.name, field.kind
     if kind == "text":
@@ -325,9 +341,9 @@ def _check(field: Field, value: Any, resolve: Resolve, statement: Normalize) -> 
             raise InputError(f"body.{name}: {e.message}", e.hint) from None
     if kind == "ref":
         return _ref(value, field, resolve)
-    if kind == "refs":
+    if kind in ("refs", "upstreams"):
         items = value if isinstance(value, list) else [value]
-        return [_ref(item, field, resolve) for item in items]
+        return [_upstream(item, name) if _is_actor(kind, item) else _ref(item, field, resolve) for item in items]
     if kind == "entities":
         if not isinstance(value, list) or len(value) < 2 or not all(isinstance(v, str) for v in value):
             raise InputError(f"body.{name}: expected two or more entity ids such as 'agreement/us-rw'")

@@ -88,8 +88,7 @@ SELECT ?claim ?rating ?reviewer ?note WHERE { GRAPH graph:provenance {
 # (pyoxigraph binds only variables the query selects, hence ?target, ?claim, ?source)
 ROOTS = """
 SELECT DISTINCT ?source ?root WHERE { GRAPH graph:provenance {
-  ?source prov:wasDerivedFrom* ?root .
-  ?root a acc:Source .
+  ?source a acc:Source ; prov:wasDerivedFrom* ?root .  # a root: a source, or an agency (actor/afp)
   FILTER NOT EXISTS { ?root prov:wasDerivedFrom ?upstream }
 } }
 """

@@ -68,6 +68,11 @@ def _lit(value: Any, datatype: str | None = None) -> ox.Literal:
     return ox.Literal(str(value))
 
 
+def upstream_iri(upstream: str) -> ox.NamedNode:
+    """What a source derives from: a source (its id), or an agency or outlet ("actor/afp")."""
+    return entity_iri(upstream) if upstream.startswith("actor/") else source_iri(upstream)
+
+
 def _date_bounds(subject: ox.NamedNode, text: str, low: str, high: str) -> list[Triple]:
     b = bounds(text)
     out: list[Triple] = []
@@ -255,7 +260,7 @@ class Fold:
             if name in body:
                 t.append((s, ox.NamedNode(predicate), _lit(body[name])))
         for upstream in body.get("derived_from", []):
-            t.append((s, prov("wasDerivedFrom"), source_iri(upstream)))
+            t.append((s, prov("wasDerivedFrom"), upstream_iri(upstream)))
         self.published_cache[s.value] = [(p, o) for _, p, o in published]
         self._add(t, PROVENANCE)
 

@@ -150,6 +150,8 @@ class Fold:
         for e, b in zip(events, bodies):
             if e.type == "EntitiesMerged":
                 nodes.update(entity_iri(x).value for x in b["entities"])
+            elif e.type == "SourceRegistered":  # an agency a source carries: an entity node
+                nodes.update(entity_iri(x).value for x in b.get("derived_from", ()) if x.startswith("actor/"))
         self._fetch_items(nodes, rels)
         plan = Plan()
         touched: set[str] = set()
@@ -198,7 +200,9 @@ class Fold:
 
     # -- the events ---------------------------------------------------------------------
 
-    def _SourceRegistered(self, event: Event, body: dict[str, Any], plan: Plan, *_: Any) -> None:
+    def _SourceRegistered(
+        self, event: Event, body: dict[str, Any], plan: Plan, said: Any, touched: set[str], *_: Any
+    ) -> None:
         props = {**_record(event), "iri": source_iri(event.id).value}
         for name in (
             "title",
@@ -227,7 +231,11 @@ class Fold:
         )
         plan.add("source", {"id": event.id, "props": props})
         for upstream in body.get("derived_from", []):
-            plan.add("derived", {"id": event.id, "upstream": upstream})
+            if upstream.startswith("actor/"):  # wire copy of an agency: the agency's entity node
+                touched.add(entity_iri(upstream).value)
+                plan.add("derived_entity", {"id": event.id, "iri": entity_iri(upstream).value})
+            else:
+                plan.add("derived", {"id": event.id, "upstream": upstream})
 
     def _ClaimRecorded(
         self,

@@ -32,6 +32,8 @@ Q = {
     "source": "UNWIND $rows AS row MERGE (s:Source {id: row.id}) SET s += row.props",
     "derived": "UNWIND $rows AS row MATCH (s:Source {id: row.id}) MATCH (u:Source {id: row.upstream}) "
     "MERGE (s)-[:DERIVED_FROM]->(u)",
+    "derived_entity": "UNWIND $rows AS row MATCH (s:Source {id: row.id}) MATCH (u:Entity {iri: row.iri}) "
+    "MERGE (s)-[:DERIVED_FROM]->(u)",
     "speaker": "UNWIND $rows AS row MERGE (:Speaker {name: row.name})",
     # Claims are new in their batch (the head check says so): CREATE them and what they say.
     # They carry their source's publication bounds, as the RDF claims do, for $known_by.
@@ -82,6 +84,7 @@ ORDER = [
     "speaker",
     "node",
     "new_node",
+    "derived_entity",
     "claim",
     "status",
     "Retraction",

@@ -1,7 +1,7 @@
 // title: Sources that derive from the same upstream report
-// description: Groups of sources that report on one upstream report (directly or through other reports): they are not independent of each other.
+// description: Groups of sources that report on one upstream report or carry one agency's copy (directly or through other reports): they are not independent of each other. An agency (actor/afp) has no title.
 // A source is in view when recorded by $as_of (publication and valid time place claims, not sources).
-MATCH (s:Source)-[:DERIVED_FROM*1..]->(u:Source)
+MATCH (s:Source)-[:DERIVED_FROM*1..]->(u)
 WHERE s.seq <= $as_of
 WITH DISTINCT u, s
 ORDER BY s.title

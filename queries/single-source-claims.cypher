@@ -21,11 +21,12 @@ WHERE c.seq <= $as_of
   AND ($known_by IS NULL OR c.published_latest <= $known_by)
   AND ($valid_at IS NULL OR (coalesce(c.valid_from <= $valid_at, true) AND coalesce(c.valid_until >= $valid_at, true)))
   AND c.polarity = 'affirmed' AND coalesce(c.retracted_seq, $as_of + 1) > $as_of
-MATCH (c)-[:FROM]->(:Source)-[:DERIVED_FROM*0..]->(root:Source)
+MATCH (c)-[:FROM]->(:Source)-[:DERIVED_FROM*0..]->(root)
 WHERE NOT (root)-[:DERIVED_FROM]->()
 WITH subject, property, value, coalesce(c.key, 'claim/' + left(c.id, 12)) AS key, root
 ORDER BY key
-WITH subject, property, value, collect(DISTINCT key) AS keys, count(DISTINCT root) AS roots, min(root.title) AS source
+WITH subject, property, value, collect(DISTINCT key) AS keys, count(DISTINCT root) AS roots,
+     min(coalesce(root.title, substring(root.iri, size('https://w3id.org/accords/id/')))) AS source
 WHERE roots = 1
 RETURN subject, property, value, reduce(out = head(keys), k IN tail(keys) | out + ' ' + k) AS claims, source
 ORDER BY subject, property, value

@@ -24,6 +24,8 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
+import accords
+
 from accords.graph.terms import PREFIXES
 from accords.ontology.expansion import expand
 from accords.ontology.states import normalize_state_refs
@@ -218,3 +220,18 @@ def test_every_row_quotes_the_claim_that_states_its_values(recorded: Path, datas
             assert row[column]["value"] in {q.object.value for q in stated}, (name, column, row)
             checked += 1
     assert checked > 5
+
+
+def test_trace_counts_independent_sources_as_a_reader_does(recorded: Path) -> None:
+    """Wire copy is declared through its agency (derived_from "actor/reuters"), and `trace`
+    counts what stands behind each thing as the hand count in independence.yaml does: the
+    sources that support it, and each agency's copies once."""
+    counted = yaml.safe_load((CORPUS / "independence.yaml").read_text(encoding="utf-8"))
+    with accords.open(recorded / "accords.db") as record:
+        for thing, hand in counted.items():
+            traced = record.trace(thing)
+            supporting = {c.source_key for c in traced.claims if c.stance == "supporting" and c.status == "active"}
+            assert supporting == set(hand["sources"]), thing
+            assert traced.independent_sources == hand["independent"], thing
+    print(f"\nindependent sources counted by hand for {len(counted)} things: trace gives each count")
+    assert len(counted) >= 10

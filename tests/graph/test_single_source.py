@@ -53,3 +53,18 @@ def test_a_fact_one_page_reports_is_listed_though_others_report_its_agreement(tm
         (r["subject"], r["property"], str(r["value"])) for r in record.query("single-source-claims", as_of=6).rows()
     }
     assert ("payment/us-gh", "amount", "7.85 million") in before
+
+
+def test_wire_copy_through_an_agency_counts_once(tmp_path: Path) -> None:
+    """Two outlets carrying AFP's copy name the agency as what they derive from ("actor/afp"),
+    no invented source: the amount both give rests on one independent source, AFP."""
+    agency = FIXTURE.parent / "wire-copy-through-agency.jsonl"
+    record = accords.open(tmp_path / "store.db", create=True, recorded_by="tester")
+    list(record.import_files([agency]))
+    facts = _facts(record)
+    assert facts[("payment/us-gh", "amount", "7.85 million")] == ("c-post c-tribune", "actor/afp")
+    assert facts[("agreement/us-gh", "status", "signed")] == ("c-own", "Outlet B report")
+    assert record.trace("payment/us-gh").independent_sources == 1
+    (group,) = record.query("shared-upstream").rows()
+    assert (group["upstream"], group["upstream_title"], group["sources"]) == ("actor/afp", None, 2)
+    assert group["titles"] == "Daily Tribune (AFP) | Morning Post: Ghana to be paid"

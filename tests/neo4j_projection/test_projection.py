@@ -272,6 +272,14 @@ def test_the_engines_count_sources_per_fact_alike(accords: Any) -> None:
     assert assert_agree(accords, "single-source-claims", [], []) == 4
 
 
+def test_the_engines_count_wire_copy_through_an_agency_alike(accords: Any) -> None:
+    accords.ok("import", str(HERE.parent / "graph" / "fixtures" / "single-source" / "wire-copy-through-agency.jsonl"))
+    accords.ok("project", "neo4j")
+    # the payment's existence, amount and currency (two outlets carrying AFP), the agreement's existence and status
+    assert assert_agree(accords, "single-source-claims", [], []) == 5
+    assert assert_agree(accords, "shared-upstream", [], []) == 1
+
+
 def test_the_engines_give_each_side_the_same_latest_word(accords: Any) -> None:
     accords.ok("import", str(HERE.parent / "graph" / "fixtures" / "latest-word" / "ministry-after-minister.jsonl"))
     accords.ok("project", "neo4j")
