@@ -425,7 +425,7 @@ class Record(Proving):
         """Every claim for or against an entity, a claim (key, id, id prefix) or a statement (JSON)."""
         from accords.events.captures import Texts, found as quoted
         from accords.graph.evidence import trace
-        from accords.graph.sources import Capture
+        from accords.graph.sourcing import Capture
 
         found = trace(self.projection(self.view(as_of, known_by, valid_at)), target, self.log.find)
         ledger, texts = self.ledger(), Texts(self.recorder)

@@ -11,7 +11,7 @@ from accords.options import clock_options, clocks, open_record, store_option
 from accords.output import format_option, render, resolve_format, say, write_json
 
 if TYPE_CHECKING:
-    from accords.graph.sources import Capture
+    from accords.graph.sourcing import Capture
 
 COLUMNS = ("seq", "claim", "stance", "status", "statements", "quote", "source", "speaker", "recorded")
 

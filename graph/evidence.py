@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from accords.events.errors import InputError
 from accords.events import dates
 from accords.events.model import Event
-from accords.graph import judgement, latest, sources
+from accords.graph import judgement, latest, sourcing
 from accords.graph.judgement import DENIED, ON, POSITION, Disagreement
 from accords.graph.labels import ANONYMOUS, Labels
 from accords.graph.projection import Projection
@@ -137,7 +137,7 @@ class TracedClaim:
     signed: str = "unsigned"  # who signed the event that recorded it (events/signatures.py)
     source_flags: str | None = None  # what a fact-checker found its source to be: "satire (by J. Doe: note)"
     flagged_only: bool = False  # its source and every source that derives from are flagged
-    captures: list[sources.Capture] = field(default_factory=list)  # its source's page as users saved it, latest first
+    captures: list[sourcing.Capture] = field(default_factory=list)  # its source's page as users saved it, latest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,8 +387,8 @@ def _details(store: ox.Store, claim: ox.NamedNode) -> Details:
     ]
     out["reviews"] = "; ".join(reviews) or None
     source = ox.NamedNode(out["source"] or "")
-    out["flags"] = sources.flags(store, source)
-    out["flagged_only"] = "true" if out["flags"] is not None and sources.upstream_flagged(store, source) else None
+    out["flags"] = sourcing.flags(store, source)
+    out["flagged_only"] = "true" if out["flags"] is not None and sourcing.upstream_flagged(store, source) else None
     return out
 
 
@@ -426,7 +426,7 @@ def _traced(store: ox.Store, d: Details, stance: str, lines: list[str], conflict
         conflicts=conflicts,
         source_flags=d["flags"],
         flagged_only=d["flagged_only"] == "true",
-        captures=sources.captures(store, ox.NamedNode(d["source"] or "")),
+        captures=sourcing.captures(store, ox.NamedNode(d["source"] or "")),
     )
 
 
