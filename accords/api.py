@@ -33,6 +33,7 @@ from accords.events.signatures import Signer
 from accords.proving import Proving, check_proof as check_proof  # accords.api.check_proof needs no log
 
 if TYPE_CHECKING:
+    from accords.events.wirecopy import Suggestion
     from accords.graph.projection import Projection, View
     from accords.graph.timeline import Span
     from accords.graph.evidence import Trace
@@ -322,6 +323,14 @@ class Record(Proving):
             record_time(until, "--until"),
         )
         return revealed(found, self.recorder.person_keys())  # persons as a reader sees them
+
+    def suggest_derivations(self, threshold: int = 90) -> list[Suggestion]:
+        """The derivations the record's sources suggest (events/wirecopy.py): a source that
+        names a news agency, and claims about one thing whose quotes are near-duplicates
+        (threshold: the least ratio of 100). Suggestions only: none is recorded."""
+        from accords.events.wirecopy import suggest
+
+        return suggest(self.log.read(), threshold)
 
     def event(self, ref: str | int) -> Event:
         """One event: by key, id, an unambiguous id prefix, or seq (a number that is no key or id prefix)."""

@@ -25,6 +25,7 @@ COMMANDS = {
     "correct": "record:correct",
     "erase": "erase:erase",
     "statements": "statements:statements",
+    "sources": "sources:sources",
     "log": "browse:log_",
     "show": "browse:show",
     "verify": "audit:verify",

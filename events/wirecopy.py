@@ -48,7 +48,10 @@ MIN_WORDS = 8
 
 
 def _pattern(name: str) -> str:
-    return rf"\b{re.escape(name)}\b" if name.isupper() or name == "dpa" else rf"(?i:\b{re.escape(name)}\b)"
+    """name as a word, not in "AFP-style" or "Reuters style" (what reads like an agency's
+    copy without saying so is not a sign of it)."""
+    word = rf"\b{re.escape(name)}\b(?![-\s]style)"
+    return word if name.isupper() or name == "dpa" else f"(?i:{word})"
 
 
 _NAMES = [(agency, re.compile(_pattern(name))) for agency, names in AGENCIES.items() for name in names]
@@ -79,11 +82,9 @@ def _name(source: _Source) -> str:
 
 
 def _agency_in(text: str) -> tuple[str, str] | None:
-    for agency, pattern in _NAMES:
-        found = pattern.search(text)
-        if found:
-            return agency, found[0]
-    return None
+    """The agency text names first, and the words it names it by."""
+    found = [(m.start(), agency, m[0]) for agency, pattern in _NAMES if (m := pattern.search(text))]
+    return min(found)[1:] if found else None
 
 
 def suggest(events: Iterable[Event], threshold: int = 90) -> list[Suggestion]:
