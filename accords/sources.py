@@ -10,7 +10,12 @@ from accords.output import format_option, render
 
 @click.group()
 def sources() -> None:
-    """What the record's sources say about where their text comes from."""
+    """What the record's sources say about where their text comes from.
+
+    \b
+    Example:
+      accords sources suggest --format table
+    """
 
 
 @sources.command("suggest")
