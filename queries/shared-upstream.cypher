@@ -1,5 +1,5 @@
 // title: Sources that derive from the same upstream report
-// description: Groups of sources that report on one upstream report or carry one agency's copy (directly or through other reports): they are not independent of each other. An agency (actor/afp) has no title.
+// description: Groups of sources that report on one upstream report or carry one agency's stories (directly or through other reports): they are not independent of each other. An agency (actor/afp) has no title.
 // A source is in view when recorded by $as_of (publication and valid time place claims, not sources).
 MATCH (s:Source)-[:DERIVED_FROM*1..]->(u)
 WHERE s.seq <= $as_of
