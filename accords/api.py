@@ -332,6 +332,26 @@ class Record(Proving):
 
         return suggest(self.log.read(), threshold)
 
+    def judge_derivation(
+        self,
+        source: str,
+        derived_from: list[str],
+        reason: str,
+        *,
+        judged_by: str | None = None,
+        key: str | None = None,
+    ) -> Appended:
+        """Record that a source carries the text of others (sources, or agencies as
+        "actor/afp"), as judged_by judged it (default: who records), under key if given:
+        from this seq on its copies count once. A suggestion becomes a fact this way."""
+        body = {"source": source, "derived_from": derived_from, "reason": reason}
+        return self.append([Draft("DerivationJudged", body | {"judged_by": judged_by or self.log.recorded_by}, key)])
+
+    def undo_derivation(self, judgement: str, reason: str, *, judged_by: str | None = None) -> Appended:
+        """Undo a judged derivation (by its key or id): its links go from this seq on."""
+        body = {"judgement": judgement, "reason": reason, "judged_by": judged_by or self.log.recorded_by}
+        return self.append([Draft("DerivationUndone", body)])
+
     def event(self, ref: str | int) -> Event:
         """One event: by key, id, an unambiguous id prefix, or seq (a number that is no key or id prefix)."""
         from accords.events.personal import revealed
@@ -407,7 +427,7 @@ class Record(Proving):
     ) -> Answer:
         """Run a named query (``accords query --list``) with its parameters bound by the engine."""
         from accords.graph import judgement
-        from accords.graph.projection import open_projection
+        from accords.graph.projection import judged_since, open_projection, view
         from accords.graph.sparql import run
         from accords.graph.labels import Labels
         from accords.queries.library import bind, get, prepared, sparql_value
@@ -423,10 +443,14 @@ class Record(Proving):
         # made from it (graph/judgement.py in_view).
         kept = name == judgement.QUERY
         projection = open_projection(self.recorder, judged=kept)
+        bindings = {k: sparql_value(by_name[k], v) for k, v in values.items()}
+        if at.as_of is not None and judged_since(projection.store, at.as_of):
+            # derivations judged since: the live links are not the view's, which is folded afresh
+            fresh = view(self.recorder, at)
+            return Answer(run(fresh, prepared(named, at, bindings)), projection.head(), Labels(fresh.store))
         if kept and not at.current:  # a view's judgement, from the record's as it stands
             answer = judgement.in_view(projection.store, at).query(judgement.KEPT_ROWS)
             return Answer(answer, projection.head(), Labels(projection.store))
-        bindings = {k: sparql_value(by_name[k], v) for k, v in values.items()}
         text = judgement.KEPT_ROWS if kept else prepared(named, at, bindings)
         return Answer(run(projection, text), projection.head(), Labels(projection.store))
 

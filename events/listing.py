@@ -45,6 +45,11 @@ def summary(event: Event, name: Callable[[str], str] = lambda id_: id_[:12]) -> 
         return f"seq {body['first']}-{body['last']} with key {name(body['key'])}"
     if event.type == "PersonErased":
         return f"{body['person']}: {body['reason']}"
+    if event.type == "DerivationJudged":
+        upstreams = ", ".join(u if u.startswith("actor/") else name(u) for u in body["derived_from"])
+        return f"{name(body['source'])} from {upstreams}: {body['reason']}"
+    if event.type == "DerivationUndone":
+        return f"{name(body['judgement'])}: {body['reason']}"
     return str(body.get("reason", ""))
 
 

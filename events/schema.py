@@ -153,6 +153,19 @@ SCHEMAS: Mapping[str, tuple[Field, ...]] = {
         Field("assessor", "text", required=True),
         Field("note", "text"),
     ),
+    # A person's judgement that a source carries another's text (a suggestion of accords sources
+    # suggest, accepted), from its seq on; undone like a merge
+    "DerivationJudged": (
+        Field("source", "ref", required=True, refers_to=_SOURCE),
+        Field("derived_from", "upstreams", required=True, refers_to=_SOURCE),
+        Field("judged_by", "text", required=True),
+        Field("reason", "text", required=True),
+    ),
+    "DerivationUndone": (
+        Field("judgement", "ref", required=True, refers_to=("DerivationJudged",)),
+        Field("judged_by", "text", required=True),
+        Field("reason", "text", required=True),
+    ),
     "SourceCaptured": (  # the page as a user saved it: its bytes are kept by this hash (events/captures.py)
         Field("source", "ref", required=True, refers_to=_SOURCE),
         Field("sha256", "sha256", required=True),
@@ -432,6 +445,8 @@ def normalize_body(
         if keyring is None:
             raise InputError("body.persons: persons are sealed by a log's append, not here")
         out = personal.seal(out, keyring)
+    if type_ == "DerivationJudged" and out["source"] in out["derived_from"]:
+        raise InputError("body.derived_from: a source cannot derive from itself")
     if type_ == "ClaimCorrected" and out["replacement"] == out["claim"]:
         raise InputError(
             "body.replacement: a claim cannot replace itself",

@@ -53,7 +53,8 @@ Sink = Callable[[Iterable[ox.Quad]], None]
 # The provenance a build from nothing reads back (besides statuses, which it also removes):
 # polarity (was a claim believed), merged entities, and that a claim was admitted. It never
 # reads sources' publication bounds back: every source was registered in the same fold.
-_READ_BACK = {POLARITY, acc("entity")}
+_READ_BACK = {POLARITY, acc("entity"), acc("declaredFrom"), acc("judgedSource"), acc("judgedFrom"), acc("undoneBy")}
+DERIVED = prov("wasDerivedFrom")
 CLAIM = acc("Claim")
 
 
@@ -176,10 +177,12 @@ class Fold:
         )
 
     def remaining(self) -> Iterator[ox.Quad]:
-        """With a sink: the quads the store holds that did not go to it, belief and statuses."""
+        """With a sink: the quads the store holds that did not go to it, belief, statuses and
+        the derivations judgements made (the rest of provenance went to the sink)."""
         self.flush()
         yield from self.store.quads_for_pattern(None, None, None, BELIEF)
         yield from self.store.quads_for_pattern(None, STATUS, None, PROVENANCE)
+        yield from self.store.quads_for_pattern(None, DERIVED, None, PROVENANCE)
 
     def apply(self, event: Event) -> Delta:
         """What event changes; Unprojectable, having changed nothing, if it cannot be applied.
@@ -259,8 +262,8 @@ class Fold:
         ):
             if name in body:
                 t.append((s, ox.NamedNode(predicate), _lit(body[name])))
-        for upstream in body.get("derived_from", []):
-            t.append((s, prov("wasDerivedFrom"), upstream_iri(upstream)))
+        for upstream in body.get("derived_from", []):  # declared: no judgement undoes it
+            t += [(s, DERIVED, upstream_iri(upstream)), (s, acc("declaredFrom"), upstream_iri(upstream))]
         self.published_cache[s.value] = [(p, o) for _, p, o in published]
         self._add(t, PROVENANCE)
 
@@ -418,6 +421,52 @@ class Fold:
             if quad.subject in entities and quad.object in entities:
                 self.store.remove(quad)
                 delta.removed.append((quad.subject, quad.predicate, quad.object))  # type: ignore[arg-type]
+
+    def _DerivationJudged(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
+        """A person's judgement that a source carries another's text: the link holds from
+        here (a view before it is folded without it) until a DerivationUndone."""
+        j, s = event_iri(event.id), source_iri(body["source"])
+        upstreams = [upstream_iri(u) for u in body["derived_from"]]
+        t = self._record(event, j) + [
+            (j, TYPE, acc("DerivationJudgement")),
+            (j, acc("judgedSource"), s),
+            (j, acc("judgedBy"), _lit(body["judged_by"])),
+            (j, ox.NamedNode(SCHEMA + "comment"), _lit(body["reason"])),
+        ]
+        self._add(t + [(j, acc("judgedFrom"), u) for u in upstreams], PROVENANCE)
+        # into the store alone, never to a sink: an undo may take it back
+        self.pending.extend(ox.Quad(s, DERIVED, u, PROVENANCE) for u in upstreams)
+
+    def _DerivationUndone(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
+        """The judgement's links go, but those the source declared or another standing
+        judgement makes."""
+        e, j = event_iri(event.id), event_iri(body["judgement"])
+        self._add(
+            self._record(event, e)
+            + [
+                (e, TYPE, acc("DerivationUndo")),
+                (j, acc("undoneBy"), e),
+                (e, acc("judgedBy"), _lit(body["judged_by"])),
+                (e, ox.NamedNode(SCHEMA + "comment"), _lit(body["reason"])),
+            ],
+            PROVENANCE,
+        )
+        self.flush()
+        store = self.store
+        judged = next(iter(store.quads_for_pattern(j, acc("judgedSource"), None, PROVENANCE)), None)
+        if judged is None:
+            return  # a judgement this view did not hold
+        s = judged.object
+        for u in [q.object for q in store.quads_for_pattern(j, acc("judgedFrom"), None, PROVENANCE)]:
+            declared = ox.Quad(s, acc("declaredFrom"), u, PROVENANCE) in store  # type: ignore[arg-type]
+            standing = any(
+                ox.Quad(other.subject, acc("judgedFrom"), u, PROVENANCE) in store
+                and not any(True for _ in store.quads_for_pattern(other.subject, acc("undoneBy"), None, PROVENANCE))
+                for other in store.quads_for_pattern(None, acc("judgedSource"), s, PROVENANCE)
+                if other.subject != j
+            )
+            if not declared and not standing:
+                store.remove(ox.Quad(s, DERIVED, u, PROVENANCE))  # type: ignore[arg-type]
 
     def _SourceAssessed(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
         """An assessment of a source, kept whole: the latest by a point of record time holds then."""

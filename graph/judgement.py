@@ -26,7 +26,22 @@ import pyoxigraph as ox
 
 from accords.events.model import Event
 from accords.graph.statement_rdf import FRAME
-from accords.graph.terms import HEAD_SEQ, ID, KEPT, META, PROVENANCE, RDF, VOCABULARY, XSD, Term, acc, claim_iri, prov
+from accords.graph.terms import (
+    HEAD_SEQ,
+    ID,
+    KEPT,
+    META,
+    PROVENANCE,
+    RDF,
+    VOCABULARY,
+    XSD,
+    Term,
+    acc,
+    claim_iri,
+    event_iri,
+    prov,
+    source_iri,
+)
 from accords.ontology.shapecheck import Result
 from accords.ontology.vocabulary import ACCSH, ontology_graph
 from accords.queries.library import CLOCKS, get, with_clocks
@@ -58,6 +73,7 @@ _PROVENANCE = frozenset(
 # What it reads of a source: what it derives from, and its kind (how the query finds sources).
 _SOURCE = frozenset([_DERIVED, acc("sourceKind")])
 ON, POSITION, DENIED = acc("on"), acc("position"), acc("denied")
+RDF_TYPE, CLAIM, SOURCE, _JUDGED_SOURCE = ox.NamedNode(RDF + "type"), acc("Claim"), acc("Source"), acc("judgedSource")
 _INVALIDATED = acc("invalidatedSeq")
 
 _SIDE_CLAIMS = re.compile(r"\[([^;\]]*);")
@@ -167,15 +183,48 @@ def _kept(rows: Iterable[Any]) -> list[ox.Quad]:
 
 def touched(store: ox.Store, events: Iterable[Event]) -> set[ox.NamedNode]:
     """The things whose disagreements events can change: those the claims they record,
-    retract or correct frame or deny. (Nothing else changes what the query reads of the
-    current record: sources are registered before their claims, and merges are not judged.)"""
+    retract or correct frame or deny, and those of every claim resting on a source whose
+    derivation a person judged or undid (how many independent sources each side has).
+    (Nothing else changes what the query reads of the current record: sources are
+    registered before their claims, and merges are not judged.)"""
     claims: list[ox.NamedNode] = []
     for event in events:
         if event.type == "ClaimRecorded":
             claims.append(claim_iri(event.id))
         elif event.type in ("ClaimRetracted", "ClaimCorrected"):
             claims.append(claim_iri(event.data()["claim"]))
+        elif event.type in ("DerivationJudged", "DerivationUndone"):
+            claims += resting_on(store, judged_source(store, event))
     return _framed(store, claims)
+
+
+def judged_source(store: ox.Store, event: Event) -> ox.NamedNode:
+    """The source whose derivation a DerivationJudged or DerivationUndone event concerns."""
+    body = event.data()
+    if event.type == "DerivationJudged":
+        return source_iri(body["source"])
+    found = next(iter(store.quads_for_pattern(event_iri(body["judgement"]), _JUDGED_SOURCE, None, PROVENANCE)), None)
+    return found.object if found is not None and isinstance(found.object, ox.NamedNode) else source_iri("")
+
+
+def resting_on(store: ox.Store, source: ox.NamedNode) -> list[ox.NamedNode]:
+    """The claims of a source and of every source that derives from it."""
+    claims: list[ox.NamedNode] = []
+    seen: set[ox.NamedNode] = set()
+    todo = [source]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for q in store.quads_for_pattern(None, _DERIVED, current, PROVENANCE):
+            if not isinstance(q.subject, ox.NamedNode):
+                continue
+            if ox.Quad(q.subject, RDF_TYPE, CLAIM, PROVENANCE) in store:
+                claims.append(q.subject)
+            elif ox.Quad(q.subject, RDF_TYPE, SOURCE, PROVENANCE) in store:
+                todo.append(q.subject)
+    return claims
 
 
 def _framed(store: ox.Store, claims: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:

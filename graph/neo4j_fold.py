@@ -150,7 +150,7 @@ class Fold:
         for e, b in zip(events, bodies):
             if e.type == "EntitiesMerged":
                 nodes.update(entity_iri(x).value for x in b["entities"])
-            elif e.type == "SourceRegistered":  # an agency a source carries: an entity node
+            elif e.type in ("SourceRegistered", "DerivationJudged"):  # an agency a source carries: an entity node
                 nodes.update(entity_iri(x).value for x in b.get("derived_from", ()) if x.startswith("actor/"))
         self._fetch_items(nodes, rels)
         plan = Plan()
@@ -392,6 +392,24 @@ class Fold:
         if "note" in body:
             props["note"] = body["note"]
         plan.add("capture", {"id": event.id, "source": body["source"], "props": props})
+
+    def _DerivationJudged(
+        self, event: Event, body: dict[str, Any], plan: Plan, said: Any, touched: set[str], *_: Any
+    ) -> None:
+        """A judged derivation: a DERIVED_FROM of its own, holding from its seq until undone."""
+        props = {**_record(event), "judged_by": body["judged_by"], "reason": body["reason"]}
+        plan.add("judgement", {"id": event.id, "source": body["source"], "props": props})
+        for upstream in body["derived_from"]:
+            link = {"id": event.id, "source": body["source"], "seq": event.seq}
+            if upstream.startswith("actor/"):
+                touched.add(entity_iri(upstream).value)
+                plan.add("judged_entity", link | {"iri": entity_iri(upstream).value})
+            else:
+                plan.add("judged_source", link | {"upstream": upstream})
+
+    def _DerivationUndone(self, event: Event, body: dict[str, Any], plan: Plan, *_: Any) -> None:
+        props = {**_record(event), "judged_by": body["judged_by"], "reason": body["reason"]}
+        plan.add("judgement_undone", {"id": event.id, "judgement": body["judgement"], "seq": event.seq, "props": props})
 
     def _PersonErased(self, event: Event, body: dict[str, Any], plan: Plan, *_: Any) -> None:
         plan.add("erased", {"iri": entity_iri(body["person"]).value})

@@ -26,6 +26,8 @@ PROVENANCE_LABELS = (
     "Review",
     "Assessment",
     "Capture",
+    "DerivationJudgement",
+    "DerivationUndo",
     "AccordsProjection",
 )
 IDENT = re.compile(r"^[A-Z][A-Za-z0-9_]{0,63}$")

@@ -34,6 +34,17 @@ Q = {
     "MERGE (s)-[:DERIVED_FROM]->(u)",
     "derived_entity": "UNWIND $rows AS row MATCH (s:Source {id: row.id}) MATCH (u:Entity {iri: row.iri}) "
     "MERGE (s)-[:DERIVED_FROM]->(u)",
+    # a judged derivation holds from its seq (from_seq) until undone (until_seq); one declared
+    # at registration has neither, and holds for as long as its source
+    "judgement": "UNWIND $rows AS row MERGE (j:DerivationJudgement {id: row.id}) SET j += row.props "
+    "WITH j, row MATCH (s:Source {id: row.source}) MERGE (j)-[:JUDGED_SOURCE]->(s)",
+    "judged_source": "UNWIND $rows AS row MATCH (s:Source {id: row.source}) MATCH (u:Source {id: row.upstream}) "
+    "CREATE (s)-[:DERIVED_FROM {judgement: row.id, from_seq: row.seq}]->(u)",
+    "judged_entity": "UNWIND $rows AS row MATCH (s:Source {id: row.source}) MATCH (u:Entity {iri: row.iri}) "
+    "CREATE (s)-[:DERIVED_FROM {judgement: row.id, from_seq: row.seq}]->(u)",
+    "judgement_undone": "UNWIND $rows AS row MERGE (e:DerivationUndo {id: row.id}) SET e += row.props "
+    "WITH e, row MATCH (j:DerivationJudgement {id: row.judgement}) MERGE (j)-[:UNDONE_BY]->(e) "
+    "WITH row MATCH ()-[r:DERIVED_FROM {judgement: row.judgement}]->() SET r.until_seq = row.seq",
     "speaker": "UNWIND $rows AS row MERGE (:Speaker {name: row.name})",
     # Claims are new in their batch (the head check says so): CREATE them and what they say.
     # They carry their source's publication bounds, as the RDF claims do, for $known_by.
@@ -85,6 +96,10 @@ ORDER = [
     "node",
     "new_node",
     "derived_entity",
+    "judgement",
+    "judged_source",
+    "judged_entity",
+    "judgement_undone",
     "claim",
     "status",
     "Retraction",

@@ -28,7 +28,7 @@ from accords.events.model import EMPTY, Event, Head
 from accords.events.personal import reading
 from accords.events.store import Recorder
 from accords.graph.fold import Delta, Erased, Fold, Sink, Unprojectable
-from accords.graph.terms import HEAD_SEQ, META, VOCABULARY, XSD, acc, event_iri, source_iri
+from accords.graph.terms import HEAD_SEQ, META, PROVENANCE, TYPE, VOCABULARY, XSD, acc, event_iri, source_iri
 from accords.ontology.vocabulary import ontology_graph
 
 HEAD_HASH, BUILT = acc("headHash"), acc("builtWith")
@@ -380,6 +380,17 @@ def _build(recorder: Recorder, writer: Projection) -> None:
     writer.store.bulk_extend(pending)
     writer.store.flush()
     writer._set_head(head)
+
+
+def judged_since(store: ox.Store, seq: int) -> bool:
+    """Whether a derivation was judged or undone after seq: the live projection's links are
+    then not those of a view as of seq, which the named queries must read folded afresh."""
+    for kind in (acc("DerivationJudgement"), acc("DerivationUndo")):
+        for q in store.quads_for_pattern(None, TYPE, kind, PROVENANCE):
+            found = next(iter(store.quads_for_pattern(q.subject, acc("seq"), None, PROVENANCE)), None)
+            if found is not None and isinstance(found.object, ox.Literal) and int(found.object.value) > seq:
+                return True
+    return False
 
 
 def view(recorder: Recorder, at: View, live: Projection | None = None) -> Projection:

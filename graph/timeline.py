@@ -74,6 +74,8 @@ def touched(event: Event, delta: Delta, store: ox.Store) -> set[Term]:
                 found += [q.subject for q in store.quads_for_pattern(None, prov("wasDerivedFrom"), source, PROVENANCE)]  # type: ignore[misc]
     elif event.type == "EntitiesMerged":
         nodes |= {entity_iri(e) for e in body["entities"]}
+    elif event.type in ("DerivationJudged", "DerivationUndone"):  # how many sources stand behind each claim
+        claims += judgement.resting_on(store, judgement.judged_source(store, event))
     for name in ("claim", "replacement"):
         if name in body and event.type != "ClaimRecorded":
             claims.append(claim_iri(body[name]))

@@ -7,7 +7,7 @@ WHERE c.seq <= $as_of
   AND ($known_by IS NULL OR c.published_latest <= $known_by)
   AND ($valid_at IS NULL OR (coalesce(c.valid_from <= $valid_at, true) AND coalesce(c.valid_until >= $valid_at, true)))
   AND NOT EXISTS { MATCH (c)-[:INVALIDATED_BY]->(e) WHERE e.seq <= $as_of }
-WITH c, src, [s IN [src] + [(src)-[:DERIVED_FROM*1..]->(u) | u] |
+WITH c, src, [s IN [src] + [(src)-[links:DERIVED_FROM*1..]->(u) WHERE all(d IN links WHERE coalesce(d.from_seq, 0) <= $as_of AND coalesce(d.until_seq, $as_of + 1) > $as_of) | u] |
        reduce(last = null, a IN [(a:Assessment)-[:ASSESSES]->(s) WHERE a.seq <= $as_of | a] |
               CASE WHEN last IS NULL OR a.seq > last.seq THEN a ELSE last END)] AS latest
 WHERE all(a IN latest WHERE a IS NOT NULL AND size(a.flags) > 0)

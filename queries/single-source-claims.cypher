@@ -21,8 +21,10 @@ WHERE c.seq <= $as_of
   AND ($known_by IS NULL OR c.published_latest <= $known_by)
   AND ($valid_at IS NULL OR (coalesce(c.valid_from <= $valid_at, true) AND coalesce(c.valid_until >= $valid_at, true)))
   AND c.polarity = 'affirmed' AND coalesce(c.retracted_seq, $as_of + 1) > $as_of
-MATCH (c)-[:FROM]->(:Source)-[:DERIVED_FROM*0..]->(root)
-WHERE NOT (root)-[:DERIVED_FROM]->()
+// a derivation holds at $as_of: declared with its source, or judged by then and not yet undone
+MATCH (c)-[:FROM]->(:Source)-[links:DERIVED_FROM*0..]->(root)
+WHERE all(d IN links WHERE coalesce(d.from_seq, 0) <= $as_of AND coalesce(d.until_seq, $as_of + 1) > $as_of)
+  AND NOT EXISTS { MATCH (root)-[u:DERIVED_FROM]->() WHERE coalesce(u.from_seq, 0) <= $as_of AND coalesce(u.until_seq, $as_of + 1) > $as_of }
 WITH subject, property, value, coalesce(c.key, 'claim/' + left(c.id, 12)) AS key, root
 ORDER BY key
 WITH subject, property, value, collect(DISTINCT key) AS keys, count(DISTINCT root) AS roots,

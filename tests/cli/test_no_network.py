@@ -75,7 +75,11 @@ RUNS: dict[str, list[tuple[list[str], set[int]]]] = {
     "key": [(["key", "new", "Ana", "-o", "ana.pem"], {0}), (["key", "list"], {0})],
     "export": [(["export", "--format", f], {0}) for f in EXPORT_FORMATS],
     "statements": [(["statements"], {0}), (["statements", "Transfer"], {0})],
-    "sources": [(["sources", "suggest"], {0})],
+    "sources": [
+        (["sources", "suggest"], {0}),
+        (["sources", "derive", "src-global-negotiations", "actor/ap", "--reason", "a test", "--key", "j-test"], {0}),
+        (["sources", "undo", "j-test", "--reason", "a test"], {0}),
+    ],
     "project": [(["project", "rdf", "--rebuild"], {0}), (["project", "neo4j", "--neo4j", "bolt://127.0.0.1:9"], {2})],
     "cypher": [(["cypher", "RETURN 1", "--neo4j", "bolt://127.0.0.1:9"], {2})],
     "demo": [(["demo", "--store", "demo.db"], {0})],
