@@ -403,19 +403,24 @@ class Fold:
         self._add(t, PROVENANCE)
         self._believe([(entities[0], SAME_AS, x) for x in entities[1:]], delta)
 
-    def _MergeUndone(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
-        e, merge = event_iri(event.id), event_iri(body["merge"])
+    def _undo(self, event: Event, body: dict[str, Any], judgement: ox.NamedNode, kind: str) -> None:
+        """An undo of a person's judgement (a merge, a derivation): who undid it and why."""
+        e = event_iri(event.id)
         self._add(
             self._record(event, e)
             + [
-                (e, TYPE, acc("MergeUndo")),
-                (merge, acc("undoneBy"), e),
+                (e, TYPE, acc(kind)),
+                (judgement, acc("undoneBy"), e),
                 (e, acc("judgedBy"), _lit(body["judged_by"])),
                 (e, ox.NamedNode(SCHEMA + "comment"), _lit(body["reason"])),
             ],
             PROVENANCE,
         )
         self.flush()
+
+    def _MergeUndone(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
+        merge = event_iri(body["merge"])
+        self._undo(event, body, merge, "MergeUndo")
         entities = [q.object for q in self.store.quads_for_pattern(merge, acc("entity"), None, PROVENANCE)]
         for quad in list(self.store.quads_for_pattern(None, SAME_AS, None, BELIEF)):
             if quad.subject in entities and quad.object in entities:
@@ -440,18 +445,8 @@ class Fold:
     def _DerivationUndone(self, event: Event, body: dict[str, Any], delta: Delta) -> None:
         """The judgement's links go, but those the source declared or another standing
         judgement makes."""
-        e, j = event_iri(event.id), event_iri(body["judgement"])
-        self._add(
-            self._record(event, e)
-            + [
-                (e, TYPE, acc("DerivationUndo")),
-                (j, acc("undoneBy"), e),
-                (e, acc("judgedBy"), _lit(body["judged_by"])),
-                (e, ox.NamedNode(SCHEMA + "comment"), _lit(body["reason"])),
-            ],
-            PROVENANCE,
-        )
-        self.flush()
+        j = event_iri(body["judgement"])
+        self._undo(event, body, j, "DerivationUndo")
         store = self.store
         judged = next(iter(store.quads_for_pattern(j, acc("judgedSource"), None, PROVENANCE)), None)
         if judged is None:
