@@ -84,3 +84,18 @@ def test_a_derivation_given_wrong_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="is a ClaimRecorded, expected DerivationJudged"):
         record.undo_derivation("c-post", "a test")
     assert record.head == head
+
+
+def test_a_merge_undone_unmerges_from_its_seq(tmp_path: Path) -> None:
+    """The other judgement that is undone (EntitiesMerged, MergeUndone): the same-as holds
+    in the belief from the merge until the undo, and a view before the undo still holds it."""
+    record = accords.open(tmp_path / "store.db", create=True, recorded_by="tester")
+    judged = {"judged_by": "Ana", "reason": "one department"}
+    record.append(
+        [{"type": "EntitiesMerged", "key": "m1", "body": {"entities": ["actor/dhs", "actor/us-dhs"]} | judged}]
+    )
+    record.append([{"type": "MergeUndone", "key": "u1", "body": {"merge": "m1", "judged_by": "Ana", "reason": "two"}}])
+    same = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH graph:belief { ?a owl:sameAs ?b } }"
+    assert record.sparql(same, as_of=1).rows() == [{"n": 1}]
+    assert record.sparql(same).rows() == [{"n": 0}]
+    assert record.verify().problem is None
