@@ -1,4 +1,5 @@
-"""The sources command: what the record's sources suggest about wire copy (events/wirecopy.py)."""
+"""The sources command: derivations the record's sources suggest (events/wirecopy.py), and
+those a person judges and undoes (DerivationJudged, DerivationUndone)."""
 
 from __future__ import annotations
 

@@ -10,8 +10,8 @@ Two signs, read from the events as recorded (nothing is fetched):
   the later source carries the earlier one's text, or both one upstream's.
 
 A suggestion is only that: it becomes a fact when a person records the derivation (with
-who judged and why). Sources that already derive from the suggested upstream, directly
-or through others, are not suggested again.
+who judged and why: DerivationJudged). Sources that already derive from the suggested
+upstream, declared or judged, directly or through others, are not suggested again.
 """
 
 from __future__ import annotations
@@ -93,9 +93,15 @@ def suggest(events: Iterable[Event], threshold: int = 90) -> list[Suggestion]:
 
     sources: dict[str, _Source] = {}
     about: dict[str, list[tuple[str, str, str | None]]] = {}  # thing -> (source id, quote, claim key)
+    judged: dict[str, tuple[str, list[str]]] = {}  # standing judgements: source id, what it derives from
     for event in events:
         if event.type == "SourceRegistered":
             sources[event.id] = _Source(event.id, event.key, event.data(), [])
+        elif event.type == "DerivationJudged":
+            body = event.data()
+            judged[event.id] = (body["source"], body["derived_from"])
+        elif event.type == "DerivationUndone":
+            judged.pop(event.data()["judgement"], None)
         elif event.type == "ClaimRecorded":
             body = event.data()
             source = sources.get(body["source"])
@@ -107,16 +113,19 @@ def suggest(events: Iterable[Event], threshold: int = 90) -> list[Suggestion]:
                 if isinstance(node, dict) and isinstance(node.get("@id"), str):
                     about.setdefault(node["@id"], []).append((source.id, body["quote"], event.key))
 
+    links: dict[str, list[str]] = {s.id: list(s.body.get("derived_from", [])) for s in sources.values()}
+    for source_id, upstreams in judged.values():
+        links.setdefault(source_id, []).extend(upstreams)
+
     def upstream(source_id: str) -> set[str]:
-        """Everything a source derives from, directly or through others (and itself)."""
+        """Everything a source derives from, declared or judged, directly or through others (and itself)."""
         seen, todo = set(), [source_id]
         while todo:
             current = todo.pop()
             if current in seen:
                 continue
             seen.add(current)
-            if current in sources:
-                todo += sources[current].body.get("derived_from", [])
+            todo += links.get(current, [])
         return seen
 
     found: dict[tuple[str, str], Suggestion] = {}

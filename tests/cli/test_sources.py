@@ -52,3 +52,17 @@ def test_suggestions_name_the_agency_and_the_copied_text(sqlite_run: Runner, tmp
     assert ("s-later", "s-first") not in {(r["source"], r["derived from"]) for r in strict}
     refused = sqlite_run("sources", "suggest", "--threshold", "101")
     assert refused.exit_code == 2 and "--threshold" in refused.stderr
+    # judged, a suggestion is not made again; undone, it is
+    reason = ("--reason", "the page credits Reuters")
+    assert sqlite_run("sources", "derive", "s-wire", "actor/reuters", *reason, "--key", "j-wire").exit_code == 0
+    judged = {
+        (r["source"], r["derived from"])
+        for r in json.loads(sqlite_run("sources", "suggest", "--format", "json").stdout)
+    }
+    assert judged == {("s-tribune", "actor/afp"), ("s-later", "s-first")}
+    assert sqlite_run("sources", "undo", "j-wire", "--reason", "the credit was the photo's").exit_code == 0
+    undone = {
+        (r["source"], r["derived from"])
+        for r in json.loads(sqlite_run("sources", "suggest", "--format", "json").stdout)
+    }
+    assert undone == set(found)
