@@ -30,10 +30,10 @@ from accords.events.model import Event, Head
 from accords.events.store import Recorder, store_url
 from accords.events.backends import open_store
 from accords.events.signatures import Signer
+from accords.curating import Curating
 from accords.proving import Proving, check_proof as check_proof  # accords.api.check_proof needs no log
 
 if TYPE_CHECKING:
-    from accords.events.wirecopy import Suggestion
     from accords.graph.projection import Projection, View
     from accords.graph.timeline import Span
     from accords.graph.evidence import Trace
@@ -67,7 +67,7 @@ def _text(value: Clock) -> str | None:
     return None if value is None else value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-class Record(Proving):
+class Record(Curating, Proving):
     """One log (a SQLite file or a PostgreSQL URL) and the projections read from it."""
 
     def __init__(
@@ -118,42 +118,6 @@ class Record(Proving):
             for n, e in enumerate(events, 1)
         )
         return self.log.append(drafts, expected_head, progress, processes, commit=not dry_run)
-
-    def capture(
-        self,
-        source: str,
-        path: str | Path,
-        *,
-        captured: str | None = None,
-        kind: str | None = None,
-        note: str | None = None,
-        dry_run: bool = False,
-    ) -> Appended:
-        """Attach a saved page (HTML, text, PDF or WARC; kind: guessed from the file's name
-        and bytes) to a source: its bytes kept by their SHA-256 and a SourceCaptured event
-        naming the hash, in one transaction. captured: when it was saved (default: today).
-        A file that cannot be read as its kind is refused, nothing written."""
-        from accords.events.captures import kind_of, sha256, text_of
-        from accords.events.schema import MEDIA_TYPES
-
-        where = Path(path)
-        if not where.is_file():
-            raise InputError(f"{where}: not a file", "give the page as you saved it: .html, .txt, .pdf or .warc")
-        try:
-            data = where.read_bytes()
-        except OSError as e:
-            raise InputError(f"{where}: cannot read it: {e.strerror}") from None
-        if kind is not None and kind not in MEDIA_TYPES:
-            raise InputError(f"{kind!r} is not a kind of capture", f"one of: {', '.join(MEDIA_TYPES)}")
-        kind = kind or kind_of(where.name, data)
-        text_of(data, kind, str(where))  # refused now if it cannot be read, not when a quote is looked for
-        digest = sha256(data)
-        body = {"source": source, "sha256": digest, "media_type": MEDIA_TYPES[kind]}
-        body["captured"] = captured or dt.date.today().isoformat()
-        if note is not None:
-            body["note"] = note
-        draft = Draft("SourceCaptured", body, where=str(where))
-        return self.log.append([draft], commit=not dry_run, captures={digest: data})
 
     def import_files(
         self,
@@ -213,39 +177,6 @@ class Record(Proving):
         """Correct a claim by a replacement claim recorded before; both stay in the log."""
         body = {"claim": claim, "replacement": replacement, "reason": reason, "note": note}
         return self.append([Draft("ClaimCorrected", _present(body))], expected_head=expected_head)
-
-    def erase(self, person: str, reason: str, *, dry_run: bool = False) -> tuple[Appended, str | None]:
-        """Forget a person (events/personal.py): a PersonErased event, in whose transaction
-        the person's key is destroyed; then the store's files and the RDF projection on disk
-        are rid of it. Their data reads [erased] everywhere, and the chain and every proof
-        still hold. Given again, it finishes what an interrupted erasure left (a store busy
-        with a reader keeps the old pages until its next checkpoint). The answer says, if it
-        could not, what is left to do."""
-        from accords.events.personal import check_person
-
-        person = check_person(person, "person")
-        keys = self.recorder.person_keys()
-        if person not in keys:
-            raise InputError(
-                f"no person {person} in {self.recorder.url}",
-                "give the id a claim's persons give it, as accords show CLAIM prints them",
-            )
-        if keys[person] is None:
-            appended = Appended(0, 1, self.head, None)
-        else:
-            appended = self.append([Draft("PersonErased", {"person": person, "reason": reason})], dry_run=dry_run)
-        if dry_run:
-            return appended, None
-        from accords.events.errors import StoreError
-        from accords.graph.projection import default_location, open_projection
-
-        try:
-            self.recorder.scrub()
-        except StoreError as e:
-            return appended, e.message
-        if default_location(self.url).exists():
-            open_projection(self.recorder)  # a graph that held the person is built again
-        return appended, None
 
     def export(
         self,
@@ -323,34 +254,6 @@ class Record(Proving):
             record_time(until, "--until"),
         )
         return revealed(found, self.recorder.person_keys())  # persons as a reader sees them
-
-    def suggest_derivations(self, threshold: int = 90) -> list[Suggestion]:
-        """The derivations the record's sources suggest (events/wirecopy.py): a source that
-        names a news agency, and claims about one thing whose quotes are near-duplicates
-        (threshold: the least ratio of 100). Suggestions only: none is recorded."""
-        from accords.events.wirecopy import suggest
-
-        return suggest(self.log.read(), threshold)
-
-    def judge_derivation(
-        self,
-        source: str,
-        derived_from: list[str],
-        reason: str,
-        *,
-        judged_by: str | None = None,
-        key: str | None = None,
-    ) -> Appended:
-        """Record that a source carries the text of others (sources, or agencies as
-        "actor/afp"), as judged_by judged it (default: who records), under key if given:
-        from this seq on its copies count once. A suggestion becomes a fact this way."""
-        body = {"source": source, "derived_from": derived_from, "reason": reason}
-        return self.append([Draft("DerivationJudged", body | {"judged_by": judged_by or self.log.recorded_by}, key)])
-
-    def undo_derivation(self, judgement: str, reason: str, *, judged_by: str | None = None) -> Appended:
-        """Undo a judged derivation (by its key or id): its links go from this seq on."""
-        body = {"judgement": judgement, "reason": reason, "judged_by": judged_by or self.log.recorded_by}
-        return self.append([Draft("DerivationUndone", body)])
 
     def event(self, ref: str | int) -> Event:
         """One event: by key, id, an unambiguous id prefix, or seq (a number that is no key or id prefix)."""
